@@ -1,0 +1,178 @@
+package org.sparkprop.trainer.kernel;
+
+/**
+ * The cache-blocked, packed matrix product shared by every CPU kernel (GotoBLAS's loop nest).
+ *
+ * <p>Dimensions: M, N, K as in {@link Gemm}; MR × NR is the register tile of the micro-kernel;
+ * MC × KC the block of A and KC × NC the block of B that are copied ("packed") into contiguous,
+ * zero-padded panels before the micro-kernel runs over them.
+ *
+ * <p>Why packing: the three layouts (A·B, A·Bᵀ, Aᵀ·B) differ only in how A and B are read.
+ * Packing turns all three into one contiguous access pattern, so one micro-kernel per
+ * implementation serves every layout, reads its operands with unit stride, and edge tiles are
+ * zero-padded instead of being special-cased inside the hot loop. The packing cost is O(MK + KN)
+ * against O(MNK) of arithmetic.
+ *
+ * <p>Block sizes: a KC × NR panel of B (32 KB at KC=256, NR=32) stays in L1 while the
+ * micro-kernel sweeps the MC rows of A; the MC × KC block of A (144 KB) and the KC × NC block of
+ * B (512 KB) stay in L2.
+ */
+abstract class PackedGemm implements Gemm {
+  static final int KC = 256;
+  static final int MC = 144;
+  static final int NC = 512;
+
+  final int mr;
+  final int nr;
+  /** Packed panels of A: (MC/MR) panels of (KC, MR). */
+  private final float[] ap;
+  /** Packed panels of B: (NC/NR) panels of (KC, NR). */
+  private final float[] bp;
+
+  PackedGemm(int mr, int nr) {
+    if (MC % mr != 0 || NC % nr != 0) {
+      throw new IllegalArgumentException("block sizes must be multiples of the tile " + mr + "x" + nr);
+    }
+    this.mr = mr;
+    this.nr = nr;
+    this.ap = new float[MC * KC];
+    this.bp = new float[NC * KC];
+  }
+
+  /**
+   * C tile (rows, cols) at c[cOff], row stride ldc: overwrite or add A panel (kc, MR) · B panel
+   * (kc, NR). rows ≤ MR and cols ≤ NR; the panels are zero-padded past rows/cols.
+   */
+  abstract void microKernel(int kc, float[] ap, int apOff, float[] bp, int bpOff,
+      float[] c, int cOff, int ldc, int rows, int cols, boolean overwrite);
+
+  @Override
+  public final void nn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, boolean accumulate) {
+    Gemm.checkShapes(m, n, k, a, aOff, b, bOff, c, cOff);
+    run(m, n, k, a, aOff, false, b, bOff, false, c, cOff, accumulate);
+  }
+
+  @Override
+  public final void nt(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, boolean accumulate) {
+    Gemm.checkShapes(m, n, k, a, aOff, b, bOff, c, cOff);
+    run(m, n, k, a, aOff, false, b, bOff, true, c, cOff, accumulate);
+  }
+
+  @Override
+  public final void tn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, boolean accumulate) {
+    Gemm.checkShapes(m, n, k, a, aOff, b, bOff, c, cOff);
+    run(m, n, k, a, aOff, true, b, bOff, false, c, cOff, accumulate);
+  }
+
+  private void run(int m, int n, int k, float[] a, int aOff, boolean aT, float[] b, int bOff,
+      boolean bT, float[] c, int cOff, boolean accumulate) {
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (k == 0) {
+      if (!accumulate) {
+        for (int i = 0; i < m; i++) {
+          java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
+        }
+      }
+      return;
+    }
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        // The first K block overwrites C unless the caller asked to accumulate.
+        boolean overwrite = !accumulate && pc == 0;
+        packB(b, bOff, bT, k, n, pc, kc, jc, nc);
+        for (int ic = 0; ic < m; ic += MC) {
+          int mc = Math.min(MC, m - ic);
+          packA(a, aOff, aT, m, k, ic, mc, pc, kc);
+          for (int jr = 0; jr < nc; jr += nr) {
+            int cols = Math.min(nr, nc - jr);
+            int bpOff = (jr / nr) * nr * kc;
+            for (int ir = 0; ir < mc; ir += mr) {
+              int rows = Math.min(mr, mc - ir);
+              int apOff = (ir / mr) * mr * kc;
+              microKernel(kc, ap, apOff, bp, bpOff, c, cOff + (ic + ir) * n + jc + jr, n, rows,
+                  cols, overwrite);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Packs rows [ic, ic+mc) × cols [pc, pc+kc) of A into MR-row panels, each (kc, MR). */
+  private void packA(float[] a, int aOff, boolean aT, int m, int k, int ic, int mc, int pc,
+      int kc) {
+    final int mr = this.mr;
+    final float[] ap = this.ap;
+    for (int p = 0; p * mr < mc; p++) {
+      int base = p * mr * kc;
+      int i0 = ic + p * mr;
+      int rows = Math.min(mr, m - i0);
+      if (aT) {
+        // A is stored (K, M): row kk of the stored matrix holds MR consecutive panel values.
+        for (int kk = 0; kk < kc; kk++) {
+          int src = aOff + (pc + kk) * m + i0;
+          int dst = base + kk * mr;
+          for (int r = 0; r < rows; r++) {
+            ap[dst + r] = a[src + r];
+          }
+          for (int r = rows; r < mr; r++) {
+            ap[dst + r] = 0f;
+          }
+        }
+      } else {
+        for (int r = 0; r < rows; r++) {
+          int src = aOff + (i0 + r) * k + pc;
+          for (int kk = 0; kk < kc; kk++) {
+            ap[base + kk * mr + r] = a[src + kk];
+          }
+        }
+        for (int r = rows; r < mr; r++) {
+          for (int kk = 0; kk < kc; kk++) {
+            ap[base + kk * mr + r] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /** Packs rows [pc, pc+kc) × cols [jc, jc+nc) of B into NR-column panels, each (kc, NR). */
+  private void packB(float[] b, int bOff, boolean bT, int k, int n, int pc, int kc, int jc,
+      int nc) {
+    final int nr = this.nr;
+    final float[] bp = this.bp;
+    for (int q = 0; q * nr < nc; q++) {
+      int base = q * nr * kc;
+      int j0 = jc + q * nr;
+      int cols = Math.min(nr, n - j0);
+      if (bT) {
+        // B is stored (N, K): column j of the panel is a contiguous run of stored row j.
+        for (int j = 0; j < cols; j++) {
+          int src = bOff + (j0 + j) * k + pc;
+          for (int kk = 0; kk < kc; kk++) {
+            bp[base + kk * nr + j] = b[src + kk];
+          }
+        }
+        if (cols < nr) {
+          for (int kk = 0; kk < kc; kk++) {
+            java.util.Arrays.fill(bp, base + kk * nr + cols, base + kk * nr + nr, 0f);
+          }
+        }
+      } else {
+        for (int kk = 0; kk < kc; kk++) {
+          int dst = base + kk * nr;
+          System.arraycopy(b, bOff + (pc + kk) * n + j0, bp, dst, cols);
+          if (cols < nr) {
+            java.util.Arrays.fill(bp, dst + cols, dst + nr, 0f);
+          }
+        }
+      }
+    }
+  }
+}
