@@ -1,0 +1,139 @@
+package org.sparkprop.trainer.data;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads the seeds' course-project layout: {@code *_vectors.csv} with one row of comma-separated
+ * numbers per sample and {@code *_labels.csv} with one integer class per line. Every row must
+ * have the same length; every value must be a finite number; every label an integer in
+ * [0, classes). Errors name the file, the 1-based line, the 1-based field and the reason.
+ */
+public final class CsvReader {
+  private CsvReader() {}
+
+  public static Dataset readPair(InputStream vectors, String vectorsName, InputStream labels,
+      String labelsName, int classes) throws IOException {
+    FloatList xs = new FloatList(1 << 20);
+    int features = -1;
+    int rows = 0;
+    try (BufferedReader r = reader(vectors)) {
+      String line;
+      int lineNo = 0;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          if (lineNo == 1 || r.ready()) {
+            throw new DataFormatException(vectorsName, "line " + lineNo, "empty line");
+          }
+          continue; // a trailing newline
+        }
+        int n = parseRow(line, vectorsName, lineNo, xs);
+        if (features < 0) {
+          features = n;
+        } else if (n != features) {
+          throw new DataFormatException(vectorsName, "line " + lineNo, "row has " + n
+              + " values, the first row has " + features);
+        }
+        rows++;
+      }
+    }
+    if (rows == 0) {
+      throw new DataFormatException(vectorsName, "", "no rows");
+    }
+    float[] ys = new float[rows];
+    int count = 0;
+    try (BufferedReader r = reader(labels)) {
+      String line;
+      int lineNo = 0;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        String t = line.trim();
+        if (t.isEmpty()) {
+          continue;
+        }
+        int label;
+        try {
+          label = Integer.parseInt(t);
+        } catch (NumberFormatException e) {
+          throw new DataFormatException(labelsName, "line " + lineNo, "'" + t
+              + "' is not an integer label");
+        }
+        if (label < 0 || label >= classes) {
+          throw new DataFormatException(labelsName, "line " + lineNo, "label " + label
+              + " is not in [0, " + classes + ")");
+        }
+        if (count == rows) {
+          throw new DataFormatException(labelsName, "line " + lineNo, "more labels than the "
+              + rows + " rows of " + vectorsName);
+        }
+        ys[count++] = label;
+      }
+    }
+    if (count != rows) {
+      throw new DataFormatException(labelsName, "", count + " labels for " + rows + " rows of "
+          + vectorsName);
+    }
+    return new Dataset(xs.toArray(), ys, rows, features, 1);
+  }
+
+  private static BufferedReader reader(InputStream in) {
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+  }
+
+  /** Appends the row's values; returns how many. */
+  private static int parseRow(String line, String file, int lineNo, FloatList out)
+      throws DataFormatException {
+    int n = 0;
+    int start = 0;
+    int len = line.length();
+    while (true) {
+      int comma = line.indexOf(',', start);
+      int end = comma < 0 ? len : comma;
+      String field = line.substring(start, end).trim();
+      n++;
+      if (field.isEmpty()) {
+        throw new DataFormatException(file, "line " + lineNo + ", field " + n, "empty field");
+      }
+      float v;
+      try {
+        v = Float.parseFloat(field);
+      } catch (NumberFormatException e) {
+        throw new DataFormatException(file, "line " + lineNo + ", field " + n, "'" + field
+            + "' is not a number");
+      }
+      if (!Float.isFinite(v)) {
+        throw new DataFormatException(file, "line " + lineNo + ", field " + n, "value is " + field);
+      }
+      out.add(v);
+      if (comma < 0) {
+        return n;
+      }
+      start = comma + 1;
+    }
+  }
+
+  /** A growable float array (no boxing). */
+  private static final class FloatList {
+    private float[] a;
+    private int n;
+
+    FloatList(int cap) {
+      a = new float[cap];
+    }
+
+    void add(float v) {
+      if (n == a.length) {
+        a = java.util.Arrays.copyOf(a, a.length * 2);
+      }
+      a[n++] = v;
+    }
+
+    float[] toArray() {
+      return java.util.Arrays.copyOf(a, n);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package org.sparkprop.trainer.data;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads the IDX format of the MNIST family (LeCun's page): a magic number 0x0000TTDD (TT the
+ * element type, DD the number of dimensions), DD big-endian int dimensions, then the data.
+ * Only unsigned bytes (0x08) are accepted, as in every MNIST-family file. Gzip is detected by
+ * its own magic, so plain and .gz files are both read.
+ */
+public final class IdxReader {
+  private IdxReader() {}
+
+  /** An IDX tensor of unsigned bytes: dims and values as floats (0..255), row-major. */
+  public record Tensor(int[] dims, float[] values) {}
+
+  public static Tensor read(InputStream raw, String name) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    InputStream src = (b0 == 0x1f && b1 == 0x8b)
+        ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    DataInputStream d = new DataInputStream(src);
+    int magic;
+    try {
+      magic = d.readInt();
+    } catch (EOFException e) {
+      throw new DataFormatException(name, "byte 0", "file is empty or shorter than the IDX header");
+    }
+    if ((magic >>> 16) != 0 || ((magic >>> 8) & 0xff) != 0x08) {
+      throw new DataFormatException(name, "byte 0", String.format(
+          "bad IDX magic 0x%08X (expected 0x00000801 labels or 0x00000803 images)", magic));
+    }
+    int nd = magic & 0xff;
+    if (nd < 1 || nd > 4) {
+      throw new DataFormatException(name, "byte 3", "IDX dimension count " + nd + " not in 1..4");
+    }
+    int[] dims = new int[nd];
+    long count = 1;
+    for (int i = 0; i < nd; i++) {
+      try {
+        dims[i] = d.readInt();
+      } catch (EOFException e) {
+        throw new DataFormatException(name, "byte " + (4 + 4 * i), "truncated IDX header");
+      }
+      if (dims[i] < 0) {
+        throw new DataFormatException(name, "byte " + (4 + 4 * i), "negative dimension " + dims[i]);
+      }
+      count *= dims[i];
+    }
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new DataFormatException(name, "header", "tensor of " + count + " values is too large");
+    }
+    byte[] bytes = new byte[(int) count];
+    int got = 0;
+    while (got < bytes.length) {
+      int r = d.read(bytes, got, bytes.length - got);
+      if (r < 0) {
+        throw new DataFormatException(name, "byte " + (4 + 4 * nd + got),
+            "truncated: header promises " + count + " values, file ends after " + got);
+      }
+      got += r;
+    }
+    if (d.read() >= 0) {
+      throw new DataFormatException(name, "byte " + (4 + 4 * nd + count),
+          "trailing data after the " + count + " values the header declares");
+    }
+    float[] v = new float[bytes.length];
+    for (int i = 0; i < bytes.length; i++) {
+      v[i] = bytes[i] & 0xff;
+    }
+    return new Tensor(dims, v);
+  }
+
+  /**
+   * Reads an images file (N, rows, cols) and a labels file (N) into a dataset of class
+   * indices, checking that counts agree and labels lie in [0, classes).
+   */
+  public static Dataset readPair(InputStream images, String imagesName, InputStream labels,
+      String labelsName, int classes) throws IOException {
+    Tensor img = read(images, imagesName);
+    Tensor lab = read(labels, labelsName);
+    if (img.dims().length < 2) {
+      throw new DataFormatException(imagesName, "header", "an images file needs ≥ 2 dimensions");
+    }
+    if (lab.dims().length != 1) {
+      throw new DataFormatException(labelsName, "header", "a labels file has 1 dimension, not "
+          + lab.dims().length);
+    }
+    int n = img.dims()[0];
+    if (lab.dims()[0] != n) {
+      throw new DataFormatException(labelsName, "header", lab.dims()[0] + " labels for " + n
+          + " images in " + imagesName);
+    }
+    int features = n == 0 ? 1 : img.values().length / n;
+    for (int i = 0; i < n; i++) {
+      float l = lab.values()[i];
+      if (l >= classes) {
+        throw new DataFormatException(labelsName, "label " + i + " (byte " + (8 + i) + ")",
+            "label " + (int) l + " is not in [0, " + classes + ")");
+      }
+    }
+    return new Dataset(img.values(), lab.values(), n, features, 1);
+  }
+}

@@ -1,0 +1,41 @@
+package org.sparkprop.trainer.layer;
+
+import java.util.SplittableRandom;
+import org.sparkprop.trainer.activation.Activation;
+
+/** A parameter-free activation stage (used after batch normalisation). x, y: (B, C). */
+public final class ActivationLayer implements Layer {
+  private final int width;
+  private final Activation act;
+
+  public ActivationLayer(int width, Activation act) {
+    this.width = width;
+    this.act = act;
+  }
+
+  @Override
+  public int inSize() {
+    return width;
+  }
+
+  @Override
+  public int outSize() {
+    return width;
+  }
+
+  @Override
+  public void init(float[] p, float[] s, SplittableRandom rng) {}
+
+  @Override
+  public void forward(float[] p, float[] s, float[] x, float[] y, int batch, boolean training) {
+    act.forward(x, y, batch, width);
+  }
+
+  @Override
+  public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
+      int batch) {
+    if (dx != null) {
+      act.backward(y, dy, dx, batch, width);
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package org.sparkprop.trainer.layer;
+
+import java.util.SplittableRandom;
+import org.sparkprop.trainer.activation.Activation;
+import org.sparkprop.trainer.kernel.Gemm;
+import org.sparkprop.trainer.param.ParamLayout;
+import org.sparkprop.trainer.param.Slice;
+
+/**
+ * Fully connected layer with the activation fused into its output pass: y = f(x·W + b).
+ *
+ * <p>B = batch, I = inputs, O = outputs. W is (I, O) row-major, b is (O); x (B,I), y (B,O).
+ * Forward is one A·B product; backward one Aᵀ·B (∂W = xᵀ·dz) and one A·Bᵀ (dx = dz·Wᵀ), with
+ * dz = dy ⊙ f'(y) computed in place.
+ */
+public final class Dense implements Layer {
+  private final int in;
+  private final int out;
+  private final Slice w;
+  private final Slice b;
+  private final Activation act;
+  private final Init init;
+  private final Gemm gemm;
+
+  /**
+   * Adds W (and b, if {@code bias}) to the layout. {@code init} AUTO picks He for ReLU-family
+   * activations and Xavier otherwise.
+   */
+  public Dense(String name, int in, int out, boolean bias, Activation act, Init init,
+      ParamLayout layout, Gemm gemm) {
+    if (in <= 0 || out <= 0) {
+      throw new IllegalArgumentException(name + ": sizes must be positive, got " + in + "x" + out);
+    }
+    this.in = in;
+    this.out = out;
+    this.w = layout.add(name + ".W", in, out, true);
+    this.b = bias ? layout.add(name + ".b", 1, out, false) : null;
+    this.act = act;
+    this.init = init == Init.AUTO ? autoInit(act) : init;
+    this.gemm = gemm;
+  }
+
+  /** He for ReLU-family activations, Xavier uniform otherwise. */
+  public static Init autoInit(Activation act) {
+    switch (act.kind()) {
+      case RELU: case LEAKY_RELU: case ELU: case SOFTPLUS: return Init.HE_NORMAL;
+      default: return Init.XAVIER_UNIFORM;
+    }
+  }
+
+  public Slice weights() {
+    return w;
+  }
+
+  @Override
+  public int inSize() {
+    return in;
+  }
+
+  @Override
+  public int outSize() {
+    return out;
+  }
+
+  @Override
+  public void init(float[] p, float[] s, SplittableRandom rng) {
+    init.fill(p, w.offset(), in, out, rng);
+    if (b != null) {
+      java.util.Arrays.fill(p, b.offset(), b.end(), 0f);
+    }
+  }
+
+  @Override
+  public void forward(float[] p, float[] s, float[] x, float[] y, int batch, boolean training) {
+    gemm.nn(batch, out, in, x, 0, p, w.offset(), y, 0, false);
+    act.forwardBias(y, b == null ? null : p, b == null ? 0 : b.offset(), batch, out);
+  }
+
+  @Override
+  public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
+      int batch) {
+    act.backward(y, dy, dy, batch, out);
+    gemm.tn(in, out, batch, x, 0, dy, 0, g, w.offset(), true);
+    if (b != null) {
+      int bo = b.offset();
+      for (int r = 0; r < batch; r++) {
+        int o = r * out;
+        for (int j = 0; j < out; j++) {
+          g[bo + j] += dy[o + j];
+        }
+      }
+    }
+    if (dx != null) {
+      gemm.nt(batch, in, out, dy, 0, p, w.offset(), dx, 0, false);
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package org.sparkprop.trainer.layer;
+
+import java.util.SplittableRandom;
+import org.sparkprop.trainer.rng.Rng;
+
+/**
+ * Inverted dropout (Srivastava et al. 2014): in training each unit is kept with probability
+ * q = 1 − rate and scaled by 1/q, so evaluation is the identity. The mask is drawn from a
+ * stream re-seeded by {@link #setSeed} before each step, so a step is reproducible (and a
+ * gradient check sees a fixed mask). x, y, mask: (B, C).
+ */
+public final class Dropout implements Layer {
+  private final int width;
+  private final float rate;
+  private final float[] mask;
+  private final Rng rng = new Rng(0);
+  private long seed;
+
+  public Dropout(int width, double rate, int maxBatch) {
+    if (!(rate >= 0 && rate < 1)) {
+      throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+    }
+    this.width = width;
+    this.rate = (float) rate;
+    this.mask = new float[maxBatch * width];
+  }
+
+  /** The seed of the next training-mode forward's mask. */
+  public void setSeed(long seed) {
+    this.seed = seed;
+  }
+
+  @Override
+  public int inSize() {
+    return width;
+  }
+
+  @Override
+  public int outSize() {
+    return width;
+  }
+
+  @Override
+  public void init(float[] p, float[] s, SplittableRandom r) {}
+
+  @Override
+  public void forward(float[] p, float[] s, float[] x, float[] y, int batch, boolean training) {
+    int n = batch * width;
+    if (!training || rate == 0f) {
+      System.arraycopy(x, 0, y, 0, n);
+      return;
+    }
+    rng.reseed(seed);
+    float keep = 1f - rate;
+    float scale = 1f / keep;
+    for (int i = 0; i < n; i++) {
+      float m = rng.nextFloat() < keep ? scale : 0f;
+      mask[i] = m;
+      y[i] = x[i] * m;
+    }
+  }
+
+  @Override
+  public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
+      int batch) {
+    if (dx == null) {
+      return;
+    }
+    int n = batch * width;
+    if (rate == 0f) {
+      System.arraycopy(dy, 0, dx, 0, n);
+      return;
+    }
+    for (int i = 0; i < n; i++) {
+      dx[i] = dy[i] * mask[i];
+    }
+  }
+}

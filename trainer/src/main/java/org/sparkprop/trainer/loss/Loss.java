@@ -1,0 +1,50 @@
+package org.sparkprop.trainer.loss;
+
+import java.util.Locale;
+import org.sparkprop.trainer.activation.Activation;
+
+/**
+ * An output activation fused with its loss, so the gradient with respect to the raw outputs
+ * (logits) is the simple, stable form (ŷ − y for both cross-entropies).
+ *
+ * <p>B = batch rows, K = outputs, T = {@link #targetWidth(int)}: targets are (B, T) floats —
+ * a class index per row for softmax cross-entropy, K values otherwise.
+ */
+public interface Loss {
+  /**
+   * Returns the SUM over rows of the per-row loss of raw outputs out (B,K) against targets
+   * (B,T), and overwrites dOut (B,K) with ∂(sum)/∂out. dOut may not be out.
+   */
+  double lossAndGrad(float[] out, float[] targets, float[] dOut, int batch, int k);
+
+  /** Loss sum only, no gradient. */
+  double loss(float[] out, float[] targets, int batch, int k);
+
+  /** The activation that turns raw outputs into predictions (softmax, sigmoid, identity). */
+  Activation outputActivation();
+
+  /** Target values per row for K outputs. */
+  int targetWidth(int k);
+
+  /** Number of correct predictions in the batch (classes or labels), see {@link #predictionsPerRow}. */
+  long correct(float[] out, float[] targets, int batch, int k);
+
+  /** Predictions per row that {@link #correct} counts: 1 (class), K (labels) or 0 (regression). */
+  int predictionsPerRow(int k);
+
+  /** Checks targets (B,T) for this loss; throws IllegalArgumentException naming the row. */
+  void validateTargets(float[] targets, int rows, int k);
+
+  String name();
+
+  /** softmax_ce (alias cross_entropy), sigmoid_bce (alias bce), mse. */
+  static Loss parse(String s) {
+    switch (s.trim().toLowerCase(Locale.ROOT)) {
+      case "softmax_ce": case "cross_entropy": case "ce": return new SoftmaxCrossEntropy();
+      case "sigmoid_bce": case "bce": case "binary_cross_entropy": return new SigmoidBinaryCrossEntropy();
+      case "mse": case "squared_error": return new MeanSquaredError();
+      default:
+        throw new IllegalArgumentException("unknown loss '" + s + "' (softmax_ce, sigmoid_bce, mse)");
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.sparkprop.trainer.loss;
+
+import org.sparkprop.trainer.activation.Activation;
+
+/**
+ * One sigmoid per output + binary cross-entropy, fused (binary with K = 1, multi-label with
+ * K &gt; 1). Per element L = max(z,0) − z·t + log(1 + e^(−|z|)) (stable), ∂L/∂z = σ(z) − t.
+ * Targets: K values in [0, 1] per row.
+ */
+public final class SigmoidBinaryCrossEntropy implements Loss {
+  @Override
+  public double lossAndGrad(float[] out, float[] targets, float[] dOut, int batch, int k) {
+    int n = batch * k;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      float z = out[i];
+      float t = targets[i];
+      total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+      dOut[i] = Activation.logistic(z) - t;
+    }
+    return total;
+  }
+
+  @Override
+  public double loss(float[] out, float[] targets, int batch, int k) {
+    int n = batch * k;
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+      float z = out[i];
+      total += Math.max(z, 0) - z * targets[i] + Math.log1p(Math.exp(-Math.abs(z)));
+    }
+    return total;
+  }
+
+  @Override
+  public Activation outputActivation() {
+    return Activation.SIGMOID;
+  }
+
+  @Override
+  public int targetWidth(int k) {
+    return k;
+  }
+
+  @Override
+  public long correct(float[] out, float[] targets, int batch, int k) {
+    long c = 0;
+    int n = batch * k;
+    for (int i = 0; i < n; i++) {
+      // σ(z) ≥ 0.5 exactly when z ≥ 0.
+      if ((out[i] >= 0) == (targets[i] >= 0.5f)) {
+        c++;
+      }
+    }
+    return c;
+  }
+
+  @Override
+  public int predictionsPerRow(int k) {
+    return k;
+  }
+
+  @Override
+  public void validateTargets(float[] targets, int rows, int k) {
+    for (int i = 0; i < rows * k; i++) {
+      if (!(targets[i] >= 0 && targets[i] <= 1)) {
+        throw new IllegalArgumentException("row " + (i / k) + ", output " + (i % k)
+            + ": target " + targets[i] + " is not in [0, 1]");
+      }
+    }
+  }
+
+  @Override
+  public String name() {
+    return "sigmoid_bce";
+  }
+}

@@ -1,0 +1,216 @@
+package org.sparkprop.trainer.model;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.sparkprop.trainer.activation.Activation;
+import org.sparkprop.trainer.kernel.Gemm;
+import org.sparkprop.trainer.kernel.Kernels;
+import org.sparkprop.trainer.layer.ActivationLayer;
+import org.sparkprop.trainer.layer.BatchNorm;
+import org.sparkprop.trainer.layer.Dense;
+import org.sparkprop.trainer.layer.Dropout;
+import org.sparkprop.trainer.layer.Init;
+import org.sparkprop.trainer.layer.Layer;
+import org.sparkprop.trainer.loss.Loss;
+import org.sparkprop.trainer.param.ParamLayout;
+import org.sparkprop.trainer.rng.Seeds;
+
+/**
+ * The compute engine of one {@link MlpSpec}: its layers, the layouts of the flat parameter
+ * array p and state array s, and workspace for batches of up to {@code maxBatch} rows. The
+ * arrays themselves belong to the caller, so one engine can evaluate any parameter vector
+ * (a Spark broadcast, a checkpoint). Not thread-safe: one per thread or task.
+ *
+ * <p>B = batch rows, I = inputs, K = outputs. Inputs x are (B, I), targets (B, T), raw outputs
+ * (B, K), all row-major from offset 0. Nothing is allocated per call.
+ */
+public final class Mlp {
+  private final MlpSpec spec;
+  private final Loss loss;
+  private final ParamLayout params = new ParamLayout();
+  private final ParamLayout state = new ParamLayout();
+  private final List<Layer> layers = new ArrayList<>();
+  private final List<Dropout> dropouts = new ArrayList<>();
+  private final List<Dense> denses = new ArrayList<>();
+  private final int maxBatch;
+  /** acts[i]: output of layer i, (maxBatch, out_i). */
+  private final float[][] acts;
+  private final float[] deltaA;
+  private final float[] deltaB;
+
+  public Mlp(MlpSpec spec, int maxBatch) {
+    this(spec, maxBatch, Kernels.newGemm());
+  }
+
+  public Mlp(MlpSpec spec, int maxBatch, Gemm gemm) {
+    if (maxBatch <= 0) {
+      throw new IllegalArgumentException("maxBatch must be positive");
+    }
+    this.spec = spec;
+    this.loss = Loss.parse(spec.loss());
+    this.maxBatch = maxBatch;
+    int[] sizes = spec.sizes();
+    int hiddenCount = sizes.length - 2;
+    for (int l = 0; l <= hiddenCount; l++) {
+      int in = sizes[l];
+      int out = sizes[l + 1];
+      String name = "layer" + (l + 1);
+      boolean last = l == hiddenCount;
+      Activation act = last ? Activation.IDENTITY : spec.hidden().get(l);
+      boolean bn = !last && spec.batchNorm();
+      // With batch norm the bias is redundant (β plays its role) and the activation follows BN.
+      Init init = spec.init() == Init.AUTO ? Dense.autoInit(act) : spec.init();
+      Dense d = new Dense(name, in, out, !bn, bn ? Activation.IDENTITY : act, init, params, gemm);
+      layers.add(d);
+      denses.add(d);
+      if (bn) {
+        layers.add(new BatchNorm(name + ".bn", out, 0.1, 1e-5, maxBatch, params, state));
+        layers.add(new ActivationLayer(out, act));
+      }
+      if (!last && spec.dropout() > 0) {
+        Dropout dr = new Dropout(out, spec.dropout(), maxBatch);
+        layers.add(dr);
+        dropouts.add(dr);
+      }
+    }
+    acts = new float[layers.size()][];
+    int maxWidth = sizes[0];
+    for (int i = 0; i < layers.size(); i++) {
+      acts[i] = new float[maxBatch * layers.get(i).outSize()];
+      maxWidth = Math.max(maxWidth, layers.get(i).outSize());
+    }
+    deltaA = new float[maxBatch * maxWidth];
+    deltaB = new float[maxBatch * maxWidth];
+  }
+
+  public MlpSpec spec() {
+    return spec;
+  }
+
+  public Loss loss() {
+    return loss;
+  }
+
+  public ParamLayout paramLayout() {
+    return params;
+  }
+
+  public ParamLayout stateLayout() {
+    return state;
+  }
+
+  public int maxBatch() {
+    return maxBatch;
+  }
+
+  public List<Layer> layers() {
+    return List.copyOf(layers);
+  }
+
+  public int paramCount() {
+    return params.total();
+  }
+
+  /** Fresh parameters and state drawn from the seed (stream INIT). */
+  public float[][] initialise(long seed) {
+    float[] p = new float[params.total()];
+    float[] s = new float[state.total()];
+    SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.Purpose.INIT, 0, 0));
+    for (Layer l : layers) {
+      l.init(p, s, rng);
+    }
+    return new float[][] {p, s};
+  }
+
+  /** Seeds the dropout masks of the next training-mode pass (one stream per dropout layer). */
+  public void setDropoutSeed(long seed) {
+    for (int i = 0; i < dropouts.size(); i++) {
+      dropouts.get(i).setSeed(Seeds.derive(seed, Seeds.Purpose.DROPOUT, i, 0));
+    }
+  }
+
+  private void checkBatch(float[] x, int batch) {
+    if (batch < 0 || batch > maxBatch) {
+      throw new IllegalArgumentException("batch " + batch + " outside [0, " + maxBatch + "]");
+    }
+    if (x.length < batch * spec.inputs()) {
+      throw new IllegalArgumentException("x holds " + x.length + " floats, batch " + batch
+          + " × " + spec.inputs() + " inputs needs more");
+    }
+  }
+
+  /**
+   * Raw outputs (B, K) for inputs x (B, I), in a workspace buffer valid until the next call.
+   * Training mode applies dropout and batch statistics (and updates running statistics in s).
+   */
+  public float[] forward(float[] p, float[] s, float[] x, int batch, boolean training) {
+    checkBatch(x, batch);
+    float[] in = x;
+    for (int i = 0; i < layers.size(); i++) {
+      layers.get(i).forward(p, s, in, acts[i], batch, training);
+      in = acts[i];
+    }
+    return in;
+  }
+
+  /**
+   * One training-mode forward and backward pass over x (B, I) with targets y (B, T): ADDS the
+   * gradient of the summed loss to g (same layout as p) and returns the summed loss. The caller
+   * divides by the global example count once.
+   */
+  public double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g) {
+    float[] out = forward(p, s, x, batch, true);
+    int k = spec.outputs();
+    float[] dCur = deltaA;
+    float[] dNext = deltaB;
+    double sum = loss.lossAndGrad(out, y, dCur, batch, k);
+    for (int i = layers.size() - 1; i >= 0; i--) {
+      float[] in = i == 0 ? x : acts[i - 1];
+      // The first layer's input gradient is never needed.
+      float[] dx = i == 0 ? null : dNext;
+      layers.get(i).backward(p, in, acts[i], dCur, dx, g, batch);
+      float[] t = dCur;
+      dCur = dNext;
+      dNext = t;
+    }
+    return sum;
+  }
+
+  /** Raw outputs (B, K) of the last forward pass (valid until the next call). */
+  public float[] output() {
+    return acts[acts.length - 1];
+  }
+
+  /** Output probabilities / values (B, K) into probs: the loss's output activation applied. */
+  public void predict(float[] p, float[] s, float[] x, int batch, float[] probs) {
+    float[] out = forward(p, s, x, batch, false);
+    loss.outputActivation().forward(out, probs, batch, spec.outputs());
+  }
+
+  /**
+   * Root-mean-square of each hidden layer's last output, in layer order (monitoring: dead or
+   * saturated units show as collapsing or exploding values). Reads the workspace of the last
+   * forward over {@code batch} rows.
+   */
+  public double[] activationRms(int batch) {
+    double[] r = new double[denses.size()];
+    int di = 0;
+    for (int i = 0; i < layers.size() && di < r.length; i++) {
+      if (layers.get(i) == denses.get(di)) {
+        // the output of the block that starts with this Dense: the last layer before the next Dense
+        int j = i;
+        while (j + 1 < layers.size() && !(layers.get(j + 1) instanceof Dense)) {
+          j++;
+        }
+        int n = batch * layers.get(j).outSize();
+        double ss = 0;
+        for (int t = 0; t < n; t++) {
+          ss += (double) acts[j][t] * acts[j][t];
+        }
+        r[di++] = n == 0 ? 0 : Math.sqrt(ss / n);
+      }
+    }
+    return r;
+  }
+}

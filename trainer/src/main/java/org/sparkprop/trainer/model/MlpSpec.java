@@ -1,0 +1,128 @@
+package org.sparkprop.trainer.model;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.sparkprop.trainer.activation.Activation;
+import org.sparkprop.trainer.layer.Init;
+import org.sparkprop.trainer.loss.Loss;
+
+/**
+ * The architecture of a sequential MLP: layer sizes (input first, outputs last), one activation
+ * per hidden layer, the output loss (which fixes the output activation), dropout after each
+ * hidden layer, optional batch normalisation before each hidden activation, and the weight
+ * initialisation. Immutable and validated here, so a built model is always consistent.
+ */
+public record MlpSpec(int[] sizes, List<Activation> hidden, String loss, double dropout,
+    boolean batchNorm, Init init) {
+
+  public MlpSpec {
+    if (sizes == null || sizes.length < 2) {
+      throw new IllegalArgumentException("an MLP needs at least an input and an output size");
+    }
+    for (int s : sizes) {
+      if (s <= 0) {
+        throw new IllegalArgumentException("layer sizes must be positive: " + Arrays.toString(sizes));
+      }
+    }
+    sizes = sizes.clone();
+    if (hidden.size() == 1 && sizes.length - 2 > 1) {
+      hidden = java.util.Collections.nCopies(sizes.length - 2, hidden.get(0));
+    }
+    if (hidden.size() != sizes.length - 2) {
+      throw new IllegalArgumentException(sizes.length - 2 + " hidden layers but " + hidden.size()
+          + " activations");
+    }
+    for (Activation a : hidden) {
+      if (!a.differentiable() || a.kind() == Activation.Kind.SOFTMAX) {
+        throw new IllegalArgumentException("hidden activation '" + a
+            + "' is not usable in a backprop-trained hidden layer");
+      }
+    }
+    hidden = List.copyOf(hidden);
+    Loss.parse(loss); // validates the name
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+    if (init == null) {
+      init = Init.AUTO;
+    }
+  }
+
+  /** Parses an architecture like {@code 784-256-128-10}. */
+  public static int[] parseSizes(String arch) {
+    String[] parts = arch.trim().split("-");
+    int[] sizes = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      try {
+        sizes[i] = Integer.parseInt(parts[i].trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("architecture '" + arch + "': '" + parts[i]
+            + "' is not a layer size (expected e.g. 784-256-128-10)");
+      }
+    }
+    return sizes;
+  }
+
+  /** A spec with the given sizes and one hidden activation for every hidden layer. */
+  public static MlpSpec of(String arch, String hiddenActivation, String loss) {
+    int[] sizes = parseSizes(arch);
+    List<Activation> acts = new ArrayList<>();
+    for (int i = 0; i < sizes.length - 2; i++) {
+      acts.add(Activation.parse(hiddenActivation));
+    }
+    return new MlpSpec(sizes, acts, loss, 0, false, Init.AUTO);
+  }
+
+  public MlpSpec withDropout(double rate) {
+    return new MlpSpec(sizes, hidden, loss, rate, batchNorm, init);
+  }
+
+  public MlpSpec withBatchNorm(boolean on) {
+    return new MlpSpec(sizes, hidden, loss, dropout, on, init);
+  }
+
+  public MlpSpec withInit(Init i) {
+    return new MlpSpec(sizes, hidden, loss, dropout, batchNorm, i);
+  }
+
+  public int inputs() {
+    return sizes[0];
+  }
+
+  public int outputs() {
+    return sizes[sizes.length - 1];
+  }
+
+  @Override
+  public int[] sizes() {
+    return sizes.clone();
+  }
+
+  /** The architecture as text, e.g. {@code 784-256-128-10}. */
+  public String arch() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < sizes.length; i++) {
+      b.append(i == 0 ? "" : "-").append(sizes[i]);
+    }
+    return b.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MlpSpec s && Arrays.equals(sizes, s.sizes) && hidden.equals(s.hidden)
+        && loss.equals(s.loss) && dropout == s.dropout && batchNorm == s.batchNorm
+        && init == s.init;
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(sizes) * 31 + hidden.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "MlpSpec[" + arch() + ", hidden=" + hidden + ", loss=" + loss + ", dropout=" + dropout
+        + ", batchNorm=" + batchNorm + ", init=" + init + "]";
+  }
+}

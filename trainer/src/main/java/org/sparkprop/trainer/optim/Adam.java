@@ -1,0 +1,66 @@
+package org.sparkprop.trainer.optim;
+
+import java.util.List;
+
+/**
+ * Adam (Kingma and Ba 2015) and, with weightDecay &gt; 0, AdamW (Loshchilov and Hutter 2019),
+ * as torch.optim.AdamW gives it: first p ← p − lr·λ·p on the decayed slices (weights, not
+ * biases), then m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²;
+ * p ← p − lr·(m/(1−β1^t)) / (√(v/(1−β2^t)) + ε).
+ */
+public final class Adam implements Optimizer {
+  private final float beta1;
+  private final float beta2;
+  private final float eps;
+  private final float weightDecay;
+  private final int[] decayRanges;
+  private final float[] m;
+  private final float[] v;
+
+  public Adam(int n, float beta1, float beta2, float eps, float weightDecay, int[] decayRanges) {
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.weightDecay = weightDecay;
+    this.decayRanges = decayRanges.clone();
+    this.m = new float[n];
+    this.v = new float[n];
+  }
+
+  @Override
+  public void step(float[] p, float[] g, long t, float lr) {
+    if (weightDecay > 0) {
+      float f = 1 - lr * weightDecay;
+      for (int r = 0; r < decayRanges.length; r += 2) {
+        for (int i = decayRanges[r]; i < decayRanges[r + 1]; i++) {
+          p[i] *= f;
+        }
+      }
+    }
+    final float b1 = beta1;
+    final float b2 = beta2;
+    // Bias corrections folded into the step size and ε, once per step.
+    double c1 = 1 - Math.pow(b1, t);
+    double c2 = 1 - Math.pow(b2, t);
+    final float stepSize = (float) (lr / c1);
+    final float invSqrtC2 = (float) (1 / Math.sqrt(c2));
+    for (int i = 0; i < p.length; i++) {
+      float gi = g[i];
+      float mi = b1 * m[i] + (1 - b1) * gi;
+      float vi = b2 * v[i] + (1 - b2) * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
+    }
+  }
+
+  @Override
+  public List<float[]> state() {
+    return List.of(m, v);
+  }
+
+  @Override
+  public String name() {
+    return weightDecay > 0 ? "adamw" : "adam";
+  }
+}

@@ -1,0 +1,80 @@
+package org.sparkprop.trainer.train;
+
+import org.sparkprop.trainer.optim.LrSchedule;
+import org.sparkprop.trainer.optim.OptimizerConfig;
+
+/**
+ * How to train: epochs, minibatch size, optimizer, learning rate and schedule, regularisation
+ * (coupled L2 on weights, gradient-norm clipping), early stopping (patience in epochs on
+ * validation loss, 0 = off; restore the best parameters), the required seed and the number of
+ * data-parallel threads (each takes an equal share of every minibatch).
+ */
+public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, float lr,
+    LrSchedule schedule, float l2, float clipNorm, int patience, boolean restoreBest, long seed,
+    int threads) {
+
+  public TrainConfig {
+    if (epochs <= 0) {
+      throw new IllegalArgumentException("epochs must be > 0, got " + epochs);
+    }
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException("batch size must be > 0, got " + batchSize);
+    }
+    if (!(lr > 0) || !Float.isFinite(lr)) {
+      throw new IllegalArgumentException("learning rate must be > 0, got " + lr);
+    }
+    if (!(l2 >= 0)) {
+      throw new IllegalArgumentException("l2 must be ≥ 0, got " + l2);
+    }
+    if (!(clipNorm >= 0)) {
+      throw new IllegalArgumentException("clip norm must be ≥ 0 (0 = off), got " + clipNorm);
+    }
+    if (patience < 0) {
+      throw new IllegalArgumentException("patience must be ≥ 0 (0 = off), got " + patience);
+    }
+    if (threads <= 0 || threads > batchSize) {
+      throw new IllegalArgumentException("threads must be in [1, batch size], got " + threads);
+    }
+  }
+
+  /** Defaults: Adam 1e-3, constant schedule, no regularisation, 1 thread. */
+  public static TrainConfig defaults(long seed) {
+    return new TrainConfig(10, 128, OptimizerConfig.defaults("adam"), 1e-3f,
+        LrSchedule.constant(), 0f, 0f, 0, true, seed, 1);
+  }
+
+  public TrainConfig withEpochs(int e) {
+    return new TrainConfig(e, batchSize, optimizer, lr, schedule, l2, clipNorm, patience,
+        restoreBest, seed, threads);
+  }
+
+  public TrainConfig withBatch(int b) {
+    return new TrainConfig(epochs, b, optimizer, lr, schedule, l2, clipNorm, patience,
+        restoreBest, seed, threads);
+  }
+
+  public TrainConfig withOptimizer(OptimizerConfig o, float rate) {
+    return new TrainConfig(epochs, batchSize, o, rate, schedule, l2, clipNorm, patience,
+        restoreBest, seed, threads);
+  }
+
+  public TrainConfig withSchedule(LrSchedule s) {
+    return new TrainConfig(epochs, batchSize, optimizer, lr, s, l2, clipNorm, patience,
+        restoreBest, seed, threads);
+  }
+
+  public TrainConfig withRegularisation(float l2Weight, float clip) {
+    return new TrainConfig(epochs, batchSize, optimizer, lr, schedule, l2Weight, clip, patience,
+        restoreBest, seed, threads);
+  }
+
+  public TrainConfig withEarlyStopping(int pat, boolean restore) {
+    return new TrainConfig(epochs, batchSize, optimizer, lr, schedule, l2, clipNorm, pat,
+        restore, seed, threads);
+  }
+
+  public TrainConfig withThreads(int t) {
+    return new TrainConfig(epochs, batchSize, optimizer, lr, schedule, l2, clipNorm, patience,
+        restoreBest, seed, t);
+  }
+}

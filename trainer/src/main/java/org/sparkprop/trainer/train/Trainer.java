@@ -1,0 +1,331 @@
+package org.sparkprop.trainer.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.kernel.Vec;
+import org.sparkprop.trainer.loss.Loss;
+import org.sparkprop.trainer.model.Mlp;
+import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.optim.Optimizer;
+import org.sparkprop.trainer.rng.Rng;
+import org.sparkprop.trainer.rng.Seeds;
+
+/**
+ * Minibatch training on one machine: per-epoch shuffling from the seed, synchronous
+ * data-parallel steps over T threads (each computes the gradient SUM of its share of the
+ * minibatch; the sums are added and divided once by the batch size), coupled L2 on weights,
+ * gradient-norm clipping, the optimizer, the schedule, per-epoch metrics and early stopping.
+ *
+ * <p>Deterministic for a given seed and thread count. Batch-norm statistics are per thread's
+ * share ("ghost" batch norm) and the running statistics are averaged after every step. No
+ * allocation per step: buffers are sized when the trainer is built.
+ */
+public final class Trainer implements AutoCloseable {
+  private final MlpSpec spec;
+  private final TrainConfig cfg;
+  private final int threads;
+  private final Mlp[] replicas;
+  private final Loss loss;
+  private final int n;
+  private final float[][] grads;
+  private final float[] meanGrad;
+  private final float[][] xb;
+  private final float[][] yb;
+  private final float[][] states;
+  private final double[] lossPart;
+  private final long[] correctPart;
+  private final WorkerPool pool;
+  private final int[] decayRanges;
+
+  // The current step, read by the worker tasks.
+  private Dataset data;
+  private int[] order;
+  private int batchStart;
+  private int batchRows;
+  private float[] params;
+  private long step;
+  private float gradScale;
+  private final IntConsumer stepTask = this::workerStep;
+  private final IntConsumer reduceTask = this::workerReduce;
+  private final IntConsumer evalTask = this::workerEval;
+
+  public Trainer(MlpSpec spec, TrainConfig cfg) {
+    this.spec = spec;
+    this.cfg = cfg;
+    this.threads = cfg.threads();
+    int share = (cfg.batchSize() + threads - 1) / threads;
+    this.replicas = new Mlp[threads];
+    for (int t = 0; t < threads; t++) {
+      replicas[t] = new Mlp(spec, share);
+    }
+    this.loss = replicas[0].loss();
+    this.n = replicas[0].paramCount();
+    this.grads = new float[threads][n];
+    this.meanGrad = threads == 1 ? grads[0] : new float[n];
+    this.xb = new float[threads][share * spec.inputs()];
+    int tw = loss.targetWidth(spec.outputs());
+    this.yb = new float[threads][share * tw];
+    this.states = new float[threads][];
+    this.lossPart = new double[threads];
+    this.correctPart = new long[threads];
+    this.pool = new WorkerPool(threads);
+    this.decayRanges = replicas[0].paramLayout().decayRanges();
+  }
+
+  /** A fresh model's parameters and state from the config's seed. */
+  public float[][] initialise() {
+    return replicas[0].initialise(cfg.seed());
+  }
+
+  public Mlp engine() {
+    return replicas[0];
+  }
+
+  /** The outcome: final (or best, with early stopping) parameters and state, and the history. */
+  public record Result(float[] params, float[] state, List<EpochMetrics> history, int bestEpoch,
+      boolean stoppedEarly, long steps) {}
+
+  /**
+   * Trains p and s in place on {@code train}, evaluating on {@code validation} (may be null)
+   * after every epoch; {@code log} receives each epoch's metrics.
+   */
+  public Result fit(Dataset train, Dataset validation, float[] p, float[] s,
+      Consumer<EpochMetrics> log) {
+    checkData(train, "training");
+    if (validation != null) {
+      checkData(validation, "validation");
+    }
+    if (p.length != n || s.length != replicas[0].stateLayout().total()) {
+      throw new IllegalArgumentException("parameter/state arrays do not match the model layout");
+    }
+    for (int t = 0; t < threads; t++) {
+      states[t] = threads == 1 ? s : s.clone();
+    }
+    Optimizer opt = Optimizer.create(cfg.optimizer(), n, decayRanges);
+    int rows = train.rows();
+    int b = cfg.batchSize();
+    long stepsPerEpoch = (rows + b - 1) / b;
+    long total = stepsPerEpoch * cfg.epochs();
+    int[] idx = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      idx[i] = i;
+    }
+    Rng shuffler = new Rng(0);
+    List<EpochMetrics> history = new ArrayList<>();
+    double best = Double.POSITIVE_INFINITY;
+    int bestEpoch = 0;
+    int bad = 0;
+    float[] bestP = null;
+    float[] bestS = null;
+    boolean stoppedEarly = false;
+    this.params = p;
+    this.data = train;
+    this.order = idx;
+    step = 0;
+    int predsPerRow = loss.predictionsPerRow(spec.outputs());
+    for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      // Shuffle from the original order so an epoch's permutation depends on (seed, epoch) only.
+      for (int i = 0; i < rows; i++) {
+        idx[i] = i;
+      }
+      shuffler.reseed(Seeds.derive(cfg.seed(), Seeds.Purpose.SHUFFLE, epoch, 0));
+      shuffler.shuffle(idx, rows);
+      double lossSum = 0;
+      long correct = 0;
+      double normSum = 0;
+      float lr = 0;
+      for (int start = 0; start < rows; start += b) {
+        batchStart = start;
+        batchRows = Math.min(b, rows - start);
+        pool.run(stepTask);
+        double stepLoss = 0;
+        for (int t = 0; t < threads; t++) {
+          stepLoss += lossPart[t];
+          correct += correctPart[t];
+        }
+        gradScale = 1f / batchRows;
+        if (threads > 1) {
+          pool.run(reduceTask);
+          averageStates(s);
+        } else {
+          Vec.scale(meanGrad, n, gradScale);
+        }
+        if (cfg.l2() > 0) {
+          // Coupled L2 (the seeds' backprop slide): ∂/∂w of λ/2·‖w‖², weights only.
+          float l2 = cfg.l2();
+          for (int r = 0; r < decayRanges.length; r += 2) {
+            for (int i = decayRanges[r]; i < decayRanges[r + 1]; i++) {
+              meanGrad[i] += l2 * p[i];
+            }
+          }
+        }
+        double norm = Vec.norm(meanGrad, 0, n);
+        if (!Double.isFinite(stepLoss) || !Double.isFinite(norm)) {
+          throw new DivergenceException("training diverged at epoch " + epoch + ", step "
+              + (step + 1) + ": loss " + stepLoss / batchRows + ", gradient norm " + norm
+              + " (lower the learning rate or enable --clip-norm)");
+        }
+        normSum += norm;
+        if (cfg.clipNorm() > 0 && norm > cfg.clipNorm()) {
+          Vec.scale(meanGrad, n, (float) (cfg.clipNorm() / norm));
+        }
+        lr = cfg.schedule().lr(cfg.lr(), step, total);
+        step++;
+        opt.step(p, meanGrad, step, lr);
+        lossSum += stepLoss;
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      Evaluation val = validation == null || validation.rows() == 0
+          ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(validation, p, s);
+      EpochMetrics m = new EpochMetrics(epoch, lossSum / rows,
+          predsPerRow == 0 ? Double.NaN : (double) correct / ((long) rows * predsPerRow),
+          val.loss(), val.accuracy(), lr, secs, rows / secs, normSum / stepsPerEpoch);
+      history.add(m);
+      if (log != null) {
+        log.accept(m);
+      }
+      if (cfg.patience() > 0 && val.rows() > 0) {
+        if (val.loss() < best) {
+          best = val.loss();
+          bestEpoch = epoch;
+          bad = 0;
+          bestP = p.clone();
+          bestS = s.clone();
+        } else if (++bad >= cfg.patience()) {
+          stoppedEarly = true;
+          break;
+        }
+      }
+    }
+    if (cfg.restoreBest() && bestP != null) {
+      System.arraycopy(bestP, 0, p, 0, n);
+      System.arraycopy(bestS, 0, s, 0, s.length);
+    }
+    this.data = null;
+    this.params = null;
+    return new Result(p, s, history, bestEpoch == 0 ? history.size() : bestEpoch, stoppedEarly,
+        step);
+  }
+
+  private void checkData(Dataset d, String what) {
+    if (d.features() != spec.inputs()) {
+      throw new IllegalArgumentException(what + " data has " + d.features()
+          + " features but the network takes " + spec.inputs() + " inputs");
+    }
+    int tw = loss.targetWidth(spec.outputs());
+    if (d.targetWidth() != tw) {
+      throw new IllegalArgumentException(what + " data has " + d.targetWidth()
+          + " targets per row, " + loss.name() + " with " + spec.outputs() + " outputs needs " + tw);
+    }
+    loss.validateTargets(d.y(), d.rows(), spec.outputs());
+  }
+
+  /** Worker t: gradient sum of its share of the current minibatch into grads[t]. */
+  private void workerStep(int t) {
+    int from = batchStart + (int) ((long) batchRows * t / threads);
+    int to = batchStart + (int) ((long) batchRows * (t + 1) / threads);
+    int m = to - from;
+    int f = spec.inputs();
+    int tw = data.targetWidth();
+    float[] x = xb[t];
+    float[] y = yb[t];
+    for (int i = 0; i < m; i++) {
+      int r = order[from + i];
+      System.arraycopy(data.x(), r * f, x, i * f, f);
+      System.arraycopy(data.y(), r * tw, y, i * tw, tw);
+    }
+    float[] g = grads[t];
+    java.util.Arrays.fill(g, 0f);
+    Mlp mlp = replicas[t];
+    mlp.setDropoutSeed(Seeds.derive(cfg.seed(), Seeds.Purpose.DROPOUT, step, t));
+    lossPart[t] = m == 0 ? 0 : mlp.lossAndGrad(params, states[t], x, y, m, g);
+    correctPart[t] = m == 0 ? 0 : loss.correct(mlp.output(), y, m, spec.outputs());
+  }
+
+  /** Worker t: meanGrad = Σ grads · 1/B over its range of the parameters. */
+  private void workerReduce(int t) {
+    int from = (int) ((long) n * t / threads);
+    int to = (int) ((long) n * (t + 1) / threads);
+    float sc = gradScale;
+    for (int i = from; i < to; i++) {
+      float sum = 0;
+      for (int w = 0; w < threads; w++) {
+        sum += grads[w][i];
+      }
+      meanGrad[i] = sum * sc;
+    }
+  }
+
+  private void averageStates(float[] s) {
+    if (s.length == 0) {
+      return;
+    }
+    for (int i = 0; i < s.length; i++) {
+      float sum = 0;
+      for (int t = 0; t < threads; t++) {
+        sum += states[t][i];
+      }
+      s[i] = sum / threads;
+    }
+    for (int t = 0; t < threads; t++) {
+      if (states[t] != s) {
+        System.arraycopy(s, 0, states[t], 0, s.length);
+      }
+    }
+  }
+
+  // Evaluation, split by rows across the workers.
+  private Dataset evalData;
+  private float[] evalParams;
+  private float[] evalState;
+
+  private void workerEval(int t) {
+    Dataset d = evalData;
+    int from = (int) ((long) d.rows() * t / threads);
+    int to = (int) ((long) d.rows() * (t + 1) / threads);
+    Mlp mlp = replicas[t];
+    int chunk = mlp.maxBatch();
+    int f = d.features();
+    int tw = d.targetWidth();
+    double ls = 0;
+    long c = 0;
+    for (int start = from; start < to; start += chunk) {
+      int m = Math.min(chunk, to - start);
+      System.arraycopy(d.x(), start * f, xb[t], 0, m * f);
+      System.arraycopy(d.y(), start * tw, yb[t], 0, m * tw);
+      float[] out = mlp.forward(evalParams, evalState, xb[t], m, false);
+      ls += loss.loss(out, yb[t], m, spec.outputs());
+      c += loss.correct(out, yb[t], m, spec.outputs());
+    }
+    lossPart[t] = ls;
+    correctPart[t] = c;
+  }
+
+  /** Mean loss and accuracy of (p, s) on d, in evaluation mode. */
+  public Evaluation evaluate(Dataset d, float[] p, float[] s) {
+    checkData(d, "evaluation");
+    evalData = d;
+    evalParams = p;
+    evalState = s;
+    pool.run(evalTask);
+    double ls = 0;
+    long c = 0;
+    for (int t = 0; t < threads; t++) {
+      ls += lossPart[t];
+      c += correctPart[t];
+    }
+    evalData = null;
+    int ppr = loss.predictionsPerRow(spec.outputs());
+    return new Evaluation(d.rows() == 0 ? Double.NaN : ls / d.rows(),
+        ppr == 0 || d.rows() == 0 ? Double.NaN : (double) c / ((long) d.rows() * ppr), d.rows());
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}

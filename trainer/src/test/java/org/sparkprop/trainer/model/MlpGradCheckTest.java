@@ -1,0 +1,82 @@
+package org.sparkprop.trainer.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.sparkprop.trainer.GradCheck;
+import org.sparkprop.trainer.kernel.Kernels;
+
+/**
+ * Whole-network gradients (every Dense, fused activation, batch norm in training mode, dropout
+ * with a fixed mask, every loss) against central differences on tiny shapes: B=3, I=4, H=5.
+ */
+class MlpGradCheckTest {
+  private static void check(MlpSpec spec, String kernel) {
+    int b = 3;
+    Mlp mlp = new Mlp(spec, b, Kernels.newGemm(kernel));
+    float[][] ps = mlp.initialise(12);
+    float[] p = ps[0];
+    SplittableRandom r = new SplittableRandom(12);
+    for (int i = 0; i < p.length; i++) {
+      p[i] += (float) (r.nextDouble() * 0.2 - 0.1); // move γ, β, biases off their init values
+    }
+    float[] x = new float[b * spec.inputs()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextDouble() * 2 - 1);
+    }
+    int k = spec.outputs();
+    int tw = mlp.loss().targetWidth(k);
+    float[] y = new float[b * tw];
+    for (int i = 0; i < y.length; i++) {
+      y[i] = tw == 1 ? r.nextInt(k) : r.nextInt(2);
+    }
+    float[] g = new float[p.length];
+    mlp.setDropoutSeed(99);
+    float[] s0 = ps[1].clone();
+    mlp.lossAndGrad(p, ps[1].clone(), x, y, b, g);
+    GradCheck.check(spec + " on " + kernel, p, g, () -> {
+      mlp.setDropoutSeed(99);
+      float[] out = mlp.forward(p, s0.clone(), x, b, true);
+      return mlp.loss().loss(out, y, b, k);
+    });
+  }
+
+  @Test
+  void everyLayerActivationAndLoss() {
+    for (String kernel : Kernels.vectorAvailable() ? List.of("java", "vector") : List.of("java")) {
+      for (String act : List.of("sigmoid:1.5", "tanh", "relu", "leaky_relu:0.1", "elu", "softplus",
+          "identity")) {
+        check(MlpSpec.of("4-5-3", act, "softmax_ce"), kernel);
+      }
+      check(MlpSpec.of("4-5-5-3", "tanh", "sigmoid_bce"), kernel);
+      check(MlpSpec.of("4-5-2", "elu", "mse"), kernel);
+      check(MlpSpec.of("4-5-5-3", "tanh", "softmax_ce").withBatchNorm(true), kernel);
+      check(MlpSpec.of("4-5-5-3", "sigmoid", "mse").withDropout(0.4), kernel);
+      check(MlpSpec.of("4-5-5-3", "tanh", "softmax_ce").withBatchNorm(true).withDropout(0.3),
+          kernel);
+    }
+  }
+
+  @Test
+  void batchNormUsesRunningStatisticsInEvaluation() {
+    MlpSpec spec = MlpSpec.of("2-3-2", "identity", "mse").withBatchNorm(true);
+    Mlp mlp = new Mlp(spec, 4);
+    float[][] ps = mlp.initialise(1);
+    float[] x = {1, 2, 3, 4, 5, 6, 7, 8};
+    float[] before = mlp.forward(ps[0], ps[1], x, 4, false).clone();
+    float[] s = ps[1].clone();
+    mlp.forward(ps[0], s, x, 4, true);
+    // running mean moved 10 % towards the batch mean; running var towards the unbiased var
+    assertEquals(false, Arrays.equals(s, ps[1]));
+    float[] after = mlp.forward(ps[0], s, x, 4, false);
+    assertEquals(false, Arrays.equals(before, after));
+    // evaluation is deterministic and does not touch the state
+    float[] s2 = s.clone();
+    mlp.forward(ps[0], s, x, 4, false);
+    assertArrayEquals(s2, s);
+  }
+}
