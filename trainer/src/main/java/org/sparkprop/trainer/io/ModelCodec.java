@@ -1,0 +1,208 @@
+package org.sparkprop.trainer.io;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+import org.sparkprop.trainer.activation.Activation;
+import org.sparkprop.trainer.data.Normalizer;
+import org.sparkprop.trainer.layer.Init;
+import org.sparkprop.trainer.model.Mlp;
+import org.sparkprop.trainer.model.MlpSpec;
+
+/**
+ * The sparkprop model file, format version 1 (big-endian, never Java serialization):
+ * <pre>
+ *   int    magic 0x53504B4D ("SPKM")
+ *   int    format version (1)
+ *   UTF    architecture ("784-256-128-10"), UTF hidden activations (comma-separated),
+ *   UTF    loss, double dropout, boolean batch norm, UTF init
+ *   UTF    scaling kind, int F, float[F] shift, float[F] scale
+ *   int    P, float[P] parameters;  int S, float[S] state
+ *   int    M, M × (UTF key, UTF value) metadata, sorted by key
+ *   long   CRC-32 of every byte above
+ * </pre>
+ * Loading rejects a wrong magic, an unknown version, a bad checksum, truncation, trailing
+ * bytes, and parameter counts that do not match the architecture.
+ */
+public final class ModelCodec {
+  public static final int MAGIC = 0x53504B4D;
+  public static final int VERSION = 1;
+
+  private ModelCodec() {}
+
+  public static byte[] encode(Model m) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 4 * m.params().length);
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      MlpSpec s = m.spec();
+      out.writeUTF(s.arch());
+      List<String> acts = new ArrayList<>();
+      for (Activation a : s.hidden()) {
+        acts.add(a.toString());
+      }
+      out.writeUTF(String.join(",", acts));
+      out.writeUTF(s.loss());
+      out.writeDouble(s.dropout());
+      out.writeBoolean(s.batchNorm());
+      out.writeUTF(s.init().name());
+      out.writeUTF(m.normalizer().kind());
+      writeFloats(out, m.normalizer().shift());
+      writeFloats(out, m.normalizer().scale());
+      writeFloats(out, m.params());
+      writeFloats(out, m.state());
+      Map<String, String> meta = new TreeMap<>(m.metadata());
+      out.writeInt(meta.size());
+      for (Map.Entry<String, String> e : meta.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(e.getValue());
+      }
+      out.flush();
+      CRC32 crc = new CRC32();
+      crc.update(bytes.toByteArray());
+      out.writeLong(crc.getValue());
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException("in-memory write failed", e);
+    }
+  }
+
+  public static void write(Model m, OutputStream os) throws IOException {
+    os.write(encode(m));
+  }
+
+  /**
+   * Writes the model to a local file atomically: a temporary file beside it, then a rename, so
+   * a reader never sees a half-written model.
+   */
+  public static void save(Model m, Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    try {
+      Files.write(tmp, encode(m));
+      try {
+        // createTempFile makes the file private (0600); a model is an ordinary output file.
+        Files.setPosixFilePermissions(tmp,
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep the default permissions
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public static Model load(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, file.toString());
+    }
+  }
+
+  public static Model read(InputStream in, String name) throws IOException {
+    return decode(in.readAllBytes(), name);
+  }
+
+  public static Model decode(byte[] b, String name) throws IOException {
+    if (b.length < 16) {
+      throw new CorruptModelException(name + ": " + b.length + " bytes is too short for a model");
+    }
+    ByteBuffer head = ByteBuffer.wrap(b);
+    int magic = head.getInt();
+    if (magic != MAGIC) {
+      throw new CorruptModelException(String.format(
+          "%s: not a sparkprop model (magic 0x%08X, expected 0x%08X)", name, magic, MAGIC));
+    }
+    int version = head.getInt();
+    if (version != VERSION) {
+      throw new CorruptModelException(name + ": model format version " + version
+          + " is not supported (this build reads version " + VERSION + ")");
+    }
+    CRC32 crc = new CRC32();
+    crc.update(b, 0, b.length - 8);
+    long stored = ByteBuffer.wrap(b, b.length - 8, 8).getLong();
+    if (stored != crc.getValue()) {
+      throw new CorruptModelException(name + ": checksum mismatch (file corrupt or truncated)");
+    }
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(b, 8, b.length - 16));
+      String arch = in.readUTF();
+      String acts = in.readUTF();
+      String loss = in.readUTF();
+      double dropout = in.readDouble();
+      boolean bn = in.readBoolean();
+      Init init = Init.valueOf(in.readUTF());
+      List<Activation> hidden = new ArrayList<>();
+      if (!acts.isEmpty()) {
+        for (String a : acts.split(",")) {
+          hidden.add(Activation.parse(a));
+        }
+      }
+      MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(arch), hidden, loss, dropout, bn, init);
+      String kind = in.readUTF();
+      Normalizer norm = new Normalizer(kind, readFloats(in), readFloats(in));
+      float[] params = readFloats(in);
+      float[] state = readFloats(in);
+      int nm = in.readInt();
+      Map<String, String> meta = new TreeMap<>();
+      for (int i = 0; i < nm; i++) {
+        meta.put(in.readUTF(), in.readUTF());
+      }
+      if (in.available() != 0) {
+        throw new CorruptModelException(name + ": " + in.available() + " unexpected trailing bytes");
+      }
+      Mlp shape = new Mlp(spec, 1, org.sparkprop.trainer.kernel.Kernels.newGemm("java"));
+      if (params.length != shape.paramCount() || state.length != shape.stateLayout().total()
+          || norm.shift().length != spec.inputs()) {
+        throw new CorruptModelException(name + ": parameter counts do not match architecture "
+            + arch);
+      }
+      return new Model(spec, norm, params, state, meta);
+    } catch (java.io.EOFException | IllegalArgumentException e) {
+      throw new CorruptModelException(name + ": malformed model: " + e.getMessage());
+    }
+  }
+
+  private static void writeFloats(DataOutputStream out, float[] x) throws IOException {
+    out.writeInt(x.length);
+    ByteBuffer buf = ByteBuffer.allocate(4 * x.length);
+    buf.asFloatBuffer().put(x);
+    out.write(buf.array());
+  }
+
+  private static float[] readFloats(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > in.available() / 4) {
+      throw new CorruptModelException("array length " + n + " exceeds the file");
+    }
+    byte[] raw = new byte[4 * n];
+    in.readFully(raw);
+    float[] x = new float[n];
+    ByteBuffer.wrap(raw).asFloatBuffer().get(x);
+    return x;
+  }
+
+  /** A model file that is not a valid sparkprop model of a supported version. */
+  public static final class CorruptModelException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public CorruptModelException(String message) {
+      super(message);
+    }
+  }
+}

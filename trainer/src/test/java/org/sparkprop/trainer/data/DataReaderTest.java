@@ -1,0 +1,125 @@
+package org.sparkprop.trainer.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+class DataReaderTest {
+  /** An IDX file: magic 0x0000 08 nd, dims, bytes. */
+  static byte[] idx(int[] dims, byte[] data) {
+    ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
+    b.putInt(0x0800 | dims.length);
+    for (int d : dims) {
+      b.putInt(d);
+    }
+    b.put(data);
+    return b.array();
+  }
+
+  static byte[] gzip(byte[] raw) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(raw);
+    }
+    return out.toByteArray();
+  }
+
+  static ByteArrayInputStream in(byte[] b) {
+    return new ByteArrayInputStream(b);
+  }
+
+  static ByteArrayInputStream in(String s) {
+    return in(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsIdxPlainAndGzipped() throws IOException {
+    byte[] images = idx(new int[] {2, 2, 2}, new byte[] {0, 1, 2, (byte) 255, 4, 5, 6, 7});
+    byte[] labels = idx(new int[] {2}, new byte[] {3, 9});
+    for (boolean gz : new boolean[] {false, true}) {
+      Dataset d = IdxReader.readPair(in(gz ? gzip(images) : images), "img",
+          in(gz ? gzip(labels) : labels), "lab", 10);
+      assertEquals(2, d.rows());
+      assertEquals(4, d.features());
+      assertArrayEquals(new float[] {0, 1, 2, 255, 4, 5, 6, 7}, d.x());
+      assertArrayEquals(new float[] {3, 9}, d.y());
+    }
+  }
+
+  private static String idxError(byte[] images, byte[] labels) {
+    return assertThrows(DataFormatException.class,
+        () -> IdxReader.readPair(in(images), "img.idx", in(labels), "lab.idx", 10)).getMessage();
+  }
+
+  @Test
+  void rejectsMalformedIdx() {
+    byte[] okImages = idx(new int[] {2, 1, 2}, new byte[] {1, 2, 3, 4});
+    byte[] okLabels = idx(new int[] {2}, new byte[] {1, 2});
+    byte[] badMagic = okImages.clone();
+    badMagic[2] = 0x0D; // float type
+    assertTrue(idxError(badMagic, okLabels).matches("img\\.idx, byte 0: bad IDX magic.*"));
+    byte[] truncated = java.util.Arrays.copyOf(okImages, okImages.length - 1);
+    assertTrue(idxError(truncated, okLabels).contains("truncated"));
+    assertTrue(idxError(new byte[0], okLabels).contains("empty"));
+    assertTrue(idxError(okImages, idx(new int[] {3}, new byte[] {1, 2, 3}))
+        .contains("3 labels for 2 images"));
+    assertTrue(idxError(okImages, idx(new int[] {2}, new byte[] {1, 12}))
+        .startsWith("lab.idx, label 1"));
+    byte[] trailing = java.util.Arrays.copyOf(okImages, okImages.length + 1);
+    assertTrue(idxError(trailing, okLabels).contains("trailing"));
+  }
+
+  @Test
+  void readsTheCourseProjectCsvPair() throws IOException {
+    Dataset d = CsvReader.readPair(in("0,128,255\n1.5,2,3\n"), "v.csv", in("7\n0\n"), "l.csv", 10);
+    assertEquals(2, d.rows());
+    assertEquals(3, d.features());
+    assertArrayEquals(new float[] {0, 128, 255, 1.5f, 2, 3}, d.x());
+    assertArrayEquals(new float[] {7, 0}, d.y());
+  }
+
+  private static String csvError(String vectors, String labels) {
+    return assertThrows(DataFormatException.class,
+        () -> CsvReader.readPair(in(vectors), "v.csv", in(labels), "l.csv", 10)).getMessage();
+  }
+
+  @Test
+  void rejectsMalformedCsvWithFileLineAndField() {
+    assertEquals("v.csv, line 2: row has 2 values, the first row has 3",
+        csvError("1,2,3\n4,5\n", "1\n2\n"));
+    assertEquals("v.csv, line 1, field 2: 'abc' is not a number", csvError("1,abc,3\n", "1\n"));
+    assertEquals("v.csv, line 1, field 3: value is NaN", csvError("1,2,NaN\n", "1\n"));
+    assertEquals("v.csv, line 1, field 2: empty field", csvError("1,,3\n", "1\n"));
+    assertEquals("l.csv, line 2: label 10 is not in [0, 10)", csvError("1\n2\n", "1\n10\n"));
+    assertEquals("l.csv, line 1: 'x' is not an integer label", csvError("1\n", "x\n"));
+    assertEquals("l.csv: 1 labels for 2 rows of v.csv", csvError("1\n2\n", "1\n"));
+    assertEquals("v.csv: no rows", csvError("", ""));
+  }
+
+  @Test
+  void normalisersAndSplits() {
+    float[] x = {0, 10, 255, 30};
+    Normalizer s = Normalizer.fit("scale255", x, 2, 2);
+    float[] y = x.clone();
+    s.apply(y, 2);
+    assertArrayEquals(new float[] {0, 10 / 255f, 1, 30 / 255f}, y, 1e-7f);
+    Normalizer z = Normalizer.fit("standardize", x, 2, 2);
+    y = x.clone();
+    z.apply(y, 2);
+    assertArrayEquals(new float[] {-1, -1, 1, 1}, y, 1e-6f);
+    assertThrows(IllegalArgumentException.class, () -> Normalizer.fit("minmax", x, 2, 2));
+    Dataset d = new Dataset(new float[20], new float[10], 10, 2, 1);
+    Dataset[] parts = d.split(0.3, 1);
+    assertEquals(7, parts[0].rows());
+    assertEquals(3, parts[1].rows());
+  }
+}
