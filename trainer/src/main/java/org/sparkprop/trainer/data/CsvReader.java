@@ -17,33 +17,8 @@ public final class CsvReader {
 
   public static Dataset readPair(InputStream vectors, String vectorsName, InputStream labels,
       String labelsName, int classes) throws IOException {
-    FloatList xs = new FloatList(1 << 20);
-    int features = -1;
-    int rows = 0;
-    try (BufferedReader r = reader(vectors)) {
-      String line;
-      int lineNo = 0;
-      while ((line = r.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          if (lineNo == 1 || r.ready()) {
-            throw new DataFormatException(vectorsName, "line " + lineNo, "empty line");
-          }
-          continue; // a trailing newline
-        }
-        int n = parseRow(line, vectorsName, lineNo, xs);
-        if (features < 0) {
-          features = n;
-        } else if (n != features) {
-          throw new DataFormatException(vectorsName, "line " + lineNo, "row has " + n
-              + " values, the first row has " + features);
-        }
-        rows++;
-      }
-    }
-    if (rows == 0) {
-      throw new DataFormatException(vectorsName, "", "no rows");
-    }
+    Dataset v = readVectors(vectors, vectorsName);
+    int rows = v.rows();
     float[] ys = new float[rows];
     int count = 0;
     try (BufferedReader r = reader(labels)) {
@@ -77,7 +52,39 @@ public final class CsvReader {
       throw new DataFormatException(labelsName, "", count + " labels for " + rows + " rows of "
           + vectorsName);
     }
-    return new Dataset(xs.toArray(), ys, rows, features, 1);
+    return new Dataset(v.x(), ys, rows, v.features(), 1);
+  }
+
+  /** Reads a vectors file alone (for prediction); the targets of the result are all 0. */
+  public static Dataset readVectors(InputStream vectors, String vectorsName) throws IOException {
+    FloatList xs = new FloatList(1 << 20);
+    int features = -1;
+    int rows = 0;
+    try (BufferedReader r = reader(vectors)) {
+      String line;
+      int lineNo = 0;
+      while ((line = r.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank()) {
+          if (lineNo == 1 || r.ready()) {
+            throw new DataFormatException(vectorsName, "line " + lineNo, "empty line");
+          }
+          continue; // a trailing newline
+        }
+        int n = parseRow(line, vectorsName, lineNo, xs);
+        if (features < 0) {
+          features = n;
+        } else if (n != features) {
+          throw new DataFormatException(vectorsName, "line " + lineNo, "row has " + n
+              + " values, the first row has " + features);
+        }
+        rows++;
+      }
+    }
+    if (rows == 0) {
+      throw new DataFormatException(vectorsName, "", "no rows");
+    }
+    return new Dataset(xs.toArray(), new float[rows], rows, features, 1);
   }
 
   private static BufferedReader reader(InputStream in) {

@@ -10,7 +10,8 @@ import java.nio.file.Paths;
  * The official Fashion-MNIST split in IDX files (as the Debian package dataset-fashion-mnist
  * installs them). The folder is, in order: the argument, the system property
  * {@code sparkprop.fashionMnist}, the environment variable {@code FASHION_MNIST_DIR}, or
- * {@code /usr/share/datasets/fashion-mnist}.
+ * {@code /usr/share/datasets/fashion-mnist} (or {@code ~/.cache/sparkprop/fashion-mnist}, where
+ * scripts/setup.sh downloads the files when apt is not available).
  */
 public final class FashionMnist {
   public static final String DEFAULT_DIR = "/usr/share/datasets/fashion-mnist";
@@ -25,7 +26,12 @@ public final class FashionMnist {
     if (p == null || p.isBlank()) {
       p = System.getenv("FASHION_MNIST_DIR");
     }
-    return Paths.get(p == null || p.isBlank() ? DEFAULT_DIR : p);
+    if (p != null && !p.isBlank()) {
+      return Paths.get(p);
+    }
+    // scripts/setup.sh downloads here where apt is not available
+    Path cache = Paths.get(System.getProperty("user.home"), ".cache", "sparkprop", "fashion-mnist");
+    return !available(Paths.get(DEFAULT_DIR)) && available(cache) ? cache : Paths.get(DEFAULT_DIR);
   }
 
   /** Whether the four files are present in dir. */
@@ -45,7 +51,7 @@ public final class FashionMnist {
     for (Path f : new Path[] {img, lab}) {
       if (!Files.isReadable(f)) {
         throw new java.io.FileNotFoundException(f + ": not found or not readable (install the "
-            + "Debian package dataset-fashion-mnist, or run scripts/fetch-fashion-mnist.sh)");
+            + "Debian package dataset-fashion-mnist, or run scripts/setup.sh)");
       }
     }
     try (InputStream i = Files.newInputStream(img); InputStream l = Files.newInputStream(lab)) {
