@@ -1,0 +1,89 @@
+package org.sparkprop.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line on small generated course-project CSV data. */
+class SparkpropCliTest {
+  /** Two Gaussian blobs in 4 dimensions, classes 0 and 1: separable. */
+  static void writeCsv(Path dir, String prefix, int rows, long seed) throws Exception {
+    SplittableRandom r = new SplittableRandom(seed);
+    StringBuilder v = new StringBuilder();
+    StringBuilder l = new StringBuilder();
+    for (int i = 0; i < rows; i++) {
+      int c = i % 2;
+      for (int f = 0; f < 4; f++) {
+        v.append(f == 0 ? "" : ",").append(c * 3 + r.nextGaussian());
+      }
+      v.append('\n');
+      l.append(c).append('\n');
+    }
+    Files.writeString(dir.resolve(prefix + "_vectors.csv"), v);
+    Files.writeString(dir.resolve(prefix + "_labels.csv"), l);
+  }
+
+  private static String[] trainArgs(Path d, Path out, String... extra) {
+    List<String> a = new java.util.ArrayList<>(List.of("train", "--out", out.toString(),
+        "--train-features", d.resolve("train_vectors.csv").toString(),
+        "--train-labels", d.resolve("train_labels.csv").toString(),
+        "--test-features", d.resolve("test_vectors.csv").toString(),
+        "--test-labels", d.resolve("test_labels.csv").toString(),
+        "--classes", "2", "--arch", "4-8-2", "--epochs", "15", "--batch", "16", "--lr", "0.01",
+        "--scaling", "standardize"));
+    a.addAll(List.of(extra));
+    return a.toArray(new String[0]);
+  }
+
+  @Test
+  void trainsWritesOutputsAndPredictsTheSame(@TempDir Path d) throws Exception {
+    writeCsv(d, "train", 200, 1);
+    writeCsv(d, "test", 60, 2);
+    Path out = d.resolve("out");
+    assertEquals(0, SparkpropCli.run(trainArgs(d, out)));
+    for (String f : List.of("model.spkm", "metrics.json", "metrics.csv", "test_predictions.csv",
+        "train_predictions.csv")) {
+      assertTrue(Files.isRegularFile(out.resolve(f)), f);
+    }
+    List<String> preds = Files.readAllLines(out.resolve("test_predictions.csv"));
+    assertEquals(60, preds.size());
+    long correct = 0;
+    for (int i = 0; i < 60; i++) {
+      correct += Integer.parseInt(preds.get(i)) == i % 2 ? 1 : 0;
+    }
+    assertTrue(correct >= 57, "separable blobs: " + correct + "/60");
+    String metrics = Files.readString(out.resolve("metrics.json"));
+    assertTrue(metrics.contains("\"test_accuracy\""), metrics);
+    Path again = d.resolve("again.csv");
+    assertEquals(0, SparkpropCli.run("predict", "--model", out.resolve("model.spkm").toString(),
+        "--features", d.resolve("test_vectors.csv").toString(), "--output", again.toString()));
+    assertEquals(preds, Files.readAllLines(again));
+  }
+
+  @Test
+  void badInputsFailClearlyAndWriteNothing(@TempDir Path d) throws Exception {
+    writeCsv(d, "train", 40, 1);
+    writeCsv(d, "test", 10, 2);
+    Path out = d.resolve("out");
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--optimizer", "lbfgs")));
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--arch", "5-8-2")));
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--activation", "swish")));
+    Files.writeString(d.resolve("test_vectors.csv"), "1,2,3,4\n1,2,x,4\n");
+    assertEquals(1, SparkpropCli.run(trainArgs(d, out)));
+    Files.delete(d.resolve("test_vectors.csv"));
+    assertEquals(1, SparkpropCli.run(trainArgs(d, out)));
+    assertFalse(Files.exists(out.resolve("model.spkm")), "no partial output");
+    assertEquals(2, SparkpropCli.run("train", "--epochs", "3"));  // --out missing
+    Path junk = d.resolve("junk.spkm");
+    Files.writeString(junk, "not a model");
+    assertEquals(1, SparkpropCli.run("predict", "--model", junk.toString(), "--features",
+        d.resolve("train_vectors.csv").toString(), "--output", d.resolve("p.csv").toString()));
+  }
+}
