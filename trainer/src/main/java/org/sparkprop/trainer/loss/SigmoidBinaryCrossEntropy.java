@@ -13,10 +13,8 @@ public final class SigmoidBinaryCrossEntropy implements Loss {
     int n = batch * k;
     double total = 0;
     for (int i = 0; i < n; i++) {
-      float z = out[i];
-      float t = targets[i];
-      total += Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
-      dOut[i] = Activation.logistic(z) - t;
+      total += elementLoss(out[i], targets[i]);
+      dOut[i] = Activation.logistic(out[i]) - targets[i];
     }
     return total;
   }
@@ -26,10 +24,14 @@ public final class SigmoidBinaryCrossEntropy implements Loss {
     int n = batch * k;
     double total = 0;
     for (int i = 0; i < n; i++) {
-      float z = out[i];
-      total += Math.max(z, 0) - z * targets[i] + Math.log1p(Math.exp(-Math.abs(z)));
+      total += elementLoss(out[i], targets[i]);
     }
     return total;
+  }
+
+  /** −t·log σ(z) − (1−t)·log(1−σ(z)), in the form that never overflows. */
+  private static double elementLoss(float z, float t) {
+    return Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
   }
 
   @Override

@@ -38,18 +38,22 @@ public final class SoftmaxCrossEntropy implements Loss {
   public double loss(float[] out, float[] targets, int batch, int k) {
     double total = 0;
     for (int r = 0; r < batch; r++) {
-      int o = r * k;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        max = Math.max(max, out[o + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < k; j++) {
-        sum += Math.exp(out[o + j] - max);
-      }
-      total += Math.log(sum) + max - out[o + (int) targets[r]];
+      total += logSumExp(out, r * k, k) - out[r * k + (int) targets[r]];
     }
     return total;
+  }
+
+  /** log Σ_j e^(x_j) over x[o, o+k), with the max subtracted for stability. */
+  static double logSumExp(float[] x, int o, int k) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int j = 0; j < k; j++) {
+      max = Math.max(max, x[o + j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < k; j++) {
+      sum += Math.exp(x[o + j] - max);
+    }
+    return Math.log(sum) + max;
   }
 
   @Override

@@ -32,7 +32,6 @@ public final class Mlp {
   private final ParamLayout state = new ParamLayout();
   private final List<Layer> layers = new ArrayList<>();
   private final List<Dropout> dropouts = new ArrayList<>();
-  private final List<Dense> denses = new ArrayList<>();
   private final int maxBatch;
   /** acts[i]: output of layer i, (maxBatch, out_i). */
   private final float[][] acts;
@@ -63,7 +62,6 @@ public final class Mlp {
       Init init = spec.init() == Init.AUTO ? Dense.autoInit(act) : spec.init();
       Dense d = new Dense(name, in, out, !bn, bn ? Activation.IDENTITY : act, init, params, gemm);
       layers.add(d);
-      denses.add(d);
       if (bn) {
         layers.add(new BatchNorm(name + ".bn", out, 0.1, 1e-5, maxBatch, params, state));
         layers.add(new ActivationLayer(out, act));
@@ -186,31 +184,5 @@ public final class Mlp {
   public void predict(float[] p, float[] s, float[] x, int batch, float[] probs) {
     float[] out = forward(p, s, x, batch, false);
     loss.outputActivation().forward(out, probs, batch, spec.outputs());
-  }
-
-  /**
-   * Root-mean-square of each hidden layer's last output, in layer order (monitoring: dead or
-   * saturated units show as collapsing or exploding values). Reads the workspace of the last
-   * forward over {@code batch} rows.
-   */
-  public double[] activationRms(int batch) {
-    double[] r = new double[denses.size()];
-    int di = 0;
-    for (int i = 0; i < layers.size() && di < r.length; i++) {
-      if (layers.get(i) == denses.get(di)) {
-        // the output of the block that starts with this Dense: the last layer before the next Dense
-        int j = i;
-        while (j + 1 < layers.size() && !(layers.get(j + 1) instanceof Dense)) {
-          j++;
-        }
-        int n = batch * layers.get(j).outSize();
-        double ss = 0;
-        for (int t = 0; t < n; t++) {
-          ss += (double) acts[j][t] * acts[j][t];
-        }
-        r[di++] = n == 0 ? 0 : Math.sqrt(ss / n);
-      }
-    }
-    return r;
   }
 }
