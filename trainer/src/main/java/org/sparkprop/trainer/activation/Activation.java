@@ -13,7 +13,9 @@ import java.util.Locale;
  * seeds' "tanh" form (1−e^(−ξ))/(1+e^(−ξ)) equals tanh(ξ/2); {@code tanh} here is the standard
  * tanh(ξ). The binary step has no useful derivative: it serves the perceptron only.
  */
-public final class Activation {
+public final class Activation implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
   /** The function family. */
   public enum Kind { IDENTITY, STEP, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, SOFTMAX }
 

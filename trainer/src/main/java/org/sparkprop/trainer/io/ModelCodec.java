@@ -1,13 +1,11 @@
 package org.sparkprop.trainer.io;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.CRC32;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.layer.Init;
@@ -46,9 +43,7 @@ public final class ModelCodec {
   public static byte[] encode(Model m) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + 4 * m.params().length);
-      DataOutputStream out = new DataOutputStream(bytes);
-      out.writeInt(MAGIC);
-      out.writeInt(VERSION);
+      DataOutputStream out = Framing.begin(bytes, MAGIC, VERSION);
       MlpSpec s = m.spec();
       out.writeUTF(s.arch());
       List<String> acts = new ArrayList<>();
@@ -61,21 +56,17 @@ public final class ModelCodec {
       out.writeBoolean(s.batchNorm());
       out.writeUTF(s.init().name());
       out.writeUTF(m.normalizer().kind());
-      writeFloats(out, m.normalizer().shift());
-      writeFloats(out, m.normalizer().scale());
-      writeFloats(out, m.params());
-      writeFloats(out, m.state());
+      Framing.writeFloats(out, m.normalizer().shift());
+      Framing.writeFloats(out, m.normalizer().scale());
+      Framing.writeFloats(out, m.params());
+      Framing.writeFloats(out, m.state());
       Map<String, String> meta = new TreeMap<>(m.metadata());
       out.writeInt(meta.size());
       for (Map.Entry<String, String> e : meta.entrySet()) {
         out.writeUTF(e.getKey());
         out.writeUTF(e.getValue());
       }
-      out.flush();
-      CRC32 crc = new CRC32();
-      crc.update(bytes.toByteArray());
-      out.writeLong(crc.getValue());
-      return bytes.toByteArray();
+      return Framing.seal(bytes, out);
     } catch (IOException e) {
       throw new IllegalStateException("in-memory write failed", e);
     }
@@ -119,28 +110,8 @@ public final class ModelCodec {
   }
 
   public static Model decode(byte[] b, String name) throws IOException {
-    if (b.length < 16) {
-      throw new CorruptModelException(name + ": " + b.length + " bytes is too short for a model");
-    }
-    ByteBuffer head = ByteBuffer.wrap(b);
-    int magic = head.getInt();
-    if (magic != MAGIC) {
-      throw new CorruptModelException(String.format(
-          "%s: not a sparkprop model (magic 0x%08X, expected 0x%08X)", name, magic, MAGIC));
-    }
-    int version = head.getInt();
-    if (version != VERSION) {
-      throw new CorruptModelException(name + ": model format version " + version
-          + " is not supported (this build reads version " + VERSION + ")");
-    }
-    CRC32 crc = new CRC32();
-    crc.update(b, 0, b.length - 8);
-    long stored = ByteBuffer.wrap(b, b.length - 8, 8).getLong();
-    if (stored != crc.getValue()) {
-      throw new CorruptModelException(name + ": checksum mismatch (file corrupt or truncated)");
-    }
+    DataInputStream in = Framing.open(b, name, MAGIC, VERSION, "model");
     try {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(b, 8, b.length - 16));
       String arch = in.readUTF();
       String acts = in.readUTF();
       String loss = in.readUTF();
@@ -155,9 +126,9 @@ public final class ModelCodec {
       }
       MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(arch), hidden, loss, dropout, bn, init);
       String kind = in.readUTF();
-      Normalizer norm = new Normalizer(kind, readFloats(in), readFloats(in));
-      float[] params = readFloats(in);
-      float[] state = readFloats(in);
+      Normalizer norm = new Normalizer(kind, Framing.readFloats(in), Framing.readFloats(in));
+      float[] params = Framing.readFloats(in);
+      float[] state = Framing.readFloats(in);
       int nm = in.readInt();
       Map<String, String> meta = new TreeMap<>();
       for (int i = 0; i < nm; i++) {
@@ -176,25 +147,6 @@ public final class ModelCodec {
     } catch (java.io.EOFException | IllegalArgumentException e) {
       throw new CorruptModelException(name + ": malformed model: " + e.getMessage());
     }
-  }
-
-  private static void writeFloats(DataOutputStream out, float[] x) throws IOException {
-    out.writeInt(x.length);
-    ByteBuffer buf = ByteBuffer.allocate(4 * x.length);
-    buf.asFloatBuffer().put(x);
-    out.write(buf.array());
-  }
-
-  private static float[] readFloats(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > in.available() / 4) {
-      throw new CorruptModelException("array length " + n + " exceeds the file");
-    }
-    byte[] raw = new byte[4 * n];
-    in.readFully(raw);
-    float[] x = new float[n];
-    ByteBuffer.wrap(raw).asFloatBuffer().get(x);
-    return x;
   }
 
   /** A model file that is not a valid sparkprop model of a supported version. */

@@ -14,7 +14,7 @@ import org.sparkprop.trainer.loss.Loss;
  * initialisation. Immutable and validated here, so a built model is always consistent.
  */
 public record MlpSpec(int[] sizes, List<Activation> hidden, String loss, double dropout,
-    boolean batchNorm, Init init) {
+    boolean batchNorm, Init init) implements java.io.Serializable {
 
   public MlpSpec {
     if (sizes == null || sizes.length < 2) {

@@ -15,7 +15,7 @@ import java.util.Locale;
  * t counts steps after the warm-up, from 0.
  */
 public record LrSchedule(String kind, long warmupSteps, long stepEvery, double gamma,
-    double minLrFactor) {
+    double minLrFactor) implements java.io.Serializable {
 
   public LrSchedule {
     kind = kind.trim().toLowerCase(Locale.ROOT);

@@ -8,7 +8,7 @@ import java.util.Set;
  * {@code weightDecay} is AdamW's decoupled decay; coupled L2 is the trainer's {@code l2}.
  */
 public record OptimizerConfig(String name, float momentum, float beta1, float beta2, float eps,
-    float rho, float weightDecay) {
+    float rho, float weightDecay) implements java.io.Serializable {
   public static final Set<String> NAMES =
       Set.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw");
 

@@ -11,7 +11,7 @@ import org.sparkprop.trainer.optim.OptimizerConfig;
  */
 public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, float lr,
     LrSchedule schedule, float l2, float clipNorm, int patience, boolean restoreBest, long seed,
-    int threads) {
+    int threads) implements java.io.Serializable {
 
   public TrainConfig {
     if (epochs <= 0) {

@@ -104,7 +104,8 @@ public final class Trainer implements AutoCloseable {
     for (int t = 0; t < threads; t++) {
       states[t] = threads == 1 ? s : s.clone();
     }
-    Optimizer opt = Optimizer.create(cfg.optimizer(), n, decayRanges);
+    StepUpdate update = new StepUpdate(cfg, Optimizer.create(cfg.optimizer(), n, decayRanges),
+        decayRanges, n);
     int rows = train.rows();
     int b = cfg.batchSize();
     long stepsPerEpoch = (rows + b - 1) / b;
@@ -154,28 +155,9 @@ public final class Trainer implements AutoCloseable {
         } else {
           Vec.scale(meanGrad, n, gradScale);
         }
-        if (cfg.l2() > 0) {
-          // Coupled L2 (the seeds' backprop slide): ∂/∂w of λ/2·‖w‖², weights only.
-          float l2 = cfg.l2();
-          for (int r = 0; r < decayRanges.length; r += 2) {
-            for (int i = decayRanges[r]; i < decayRanges[r + 1]; i++) {
-              meanGrad[i] += l2 * p[i];
-            }
-          }
-        }
-        double norm = Vec.norm(meanGrad, 0, n);
-        if (!Double.isFinite(stepLoss) || !Double.isFinite(norm)) {
-          throw new DivergenceException("training diverged at epoch " + epoch + ", step "
-              + (step + 1) + ": loss " + stepLoss / batchRows + ", gradient norm " + norm
-              + " (lower the learning rate or enable --clip-norm)");
-        }
-        normSum += norm;
-        if (cfg.clipNorm() > 0 && norm > cfg.clipNorm()) {
-          Vec.scale(meanGrad, n, (float) (cfg.clipNorm() / norm));
-        }
-        lr = cfg.schedule().lr(cfg.lr(), step, total);
         step++;
-        opt.step(p, meanGrad, step, lr);
+        normSum += update.apply(p, meanGrad, stepLoss / batchRows, step, total, epoch);
+        lr = update.lastLr();
         lossSum += stepLoss;
       }
       double secs = (System.nanoTime() - t0) / 1e9;

@@ -1,0 +1,67 @@
+package org.sparkprop.driver.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.rng.Rng;
+import org.sparkprop.trainer.rng.Seeds;
+
+/**
+ * Spreads a dataset over P partitions, one {@link Block} each, cached in memory.
+ *
+ * <p>Training shards: the rows are permuted once from the seed (stream DATA), so a file sorted
+ * by class still gives every partition a mix, then cut into P contiguous parts whose sizes
+ * differ by at most one. Every epoch each partition uses the same number of rows (the smallest
+ * shard): the at most one surplus row of a larger shard is dropped for that epoch, and which
+ * row that is changes with the epoch's shuffle, so no row is dropped for good.
+ *
+ * <p>Evaluation and prediction shards keep the input order (partition i holds the i-th
+ * contiguous range), so predictions come back in input order.
+ */
+public final class Shards {
+  private Shards() {}
+
+  /** Shuffled, near-equal training shards. */
+  public static JavaRDD<Block> forTraining(JavaSparkContext sc, Dataset d, int partitions,
+      long seed, String name) {
+    int[] idx = new int[d.rows()];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = i;
+    }
+    new Rng(Seeds.derive(seed, Seeds.Purpose.DATA, 0, 0)).shuffle(idx, idx.length);
+    List<Block> blocks = new ArrayList<>(partitions);
+    for (int p = 0; p < partitions; p++) {
+      int from = (int) ((long) d.rows() * p / partitions);
+      int to = (int) ((long) d.rows() * (p + 1) / partitions);
+      blocks.add(Block.of(d.select(idx, from, to)));
+    }
+    return cache(sc, blocks, name);
+  }
+
+  /** Shards in input order. */
+  public static JavaRDD<Block> inOrder(JavaSparkContext sc, Dataset d, int partitions,
+      String name) {
+    int parts = Math.max(1, Math.min(partitions, d.rows()));
+    List<Block> blocks = new ArrayList<>(parts);
+    for (int p = 0; p < parts; p++) {
+      int from = (int) ((long) d.rows() * p / parts);
+      int to = (int) ((long) d.rows() * (p + 1) / parts);
+      blocks.add(Block.of(d.range(from, to)));
+    }
+    return cache(sc, blocks, name);
+  }
+
+  private static JavaRDD<Block> cache(JavaSparkContext sc, List<Block> blocks, String name) {
+    JavaRDD<Block> rdd = sc.parallelize(blocks, blocks.size()).setName(name);
+    rdd.persist(StorageLevel.MEMORY_ONLY());
+    return rdd;
+  }
+
+  /** Rows each partition may use per epoch: the smallest shard. */
+  public static int rowsPerEpoch(int totalRows, int partitions) {
+    return totalRows / partitions;
+  }
+}

@@ -1,0 +1,137 @@
+package org.sparkprop.driver.io;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Reads and atomic writes through Hadoop FileSystem URIs (file://, hdfs://, s3a://; a bare
+ * path is a local file). A write never leaves a half-written file under its final name: on
+ * file systems with atomic rename (local, HDFS) the bytes go to a hidden temporary file that is
+ * renamed over the target; on object stores (s3a, gs, abfs, …), whose rename is a copy, the
+ * object is published by its single PUT when the stream closes.
+ */
+public final class Fs {
+  private static final Set<String> OBJECT_STORES = Set.of("s3a", "s3", "s3n", "gs", "abfs",
+      "abfss", "wasb", "wasbs", "oss", "cos");
+
+  private final Configuration conf;
+
+  public Fs(Configuration conf) {
+    this.conf = conf;
+  }
+
+  /** A local Hadoop configuration (for library use without Spark). */
+  public static Fs local() {
+    return new Fs(new Configuration());
+  }
+
+  public Configuration conf() {
+    return conf;
+  }
+
+  public static Path path(String uri) {
+    if (uri == null || uri.isBlank()) {
+      throw new IllegalArgumentException("empty path");
+    }
+    return new Path(uri);
+  }
+
+  public FileSystem fileSystem(Path p) throws IOException {
+    return p.getFileSystem(conf);
+  }
+
+  public boolean exists(String uri) throws IOException {
+    Path p = path(uri);
+    return fileSystem(p).exists(p);
+  }
+
+  /** Opens a file for reading, or fails naming it. */
+  public InputStream open(String uri) throws IOException {
+    Path p = path(uri);
+    FileSystem fs = fileSystem(p);
+    if (!fs.exists(p)) {
+      throw new FileNotFoundException(uri + ": no such file");
+    }
+    if (fs.getFileStatus(p).isDirectory()) {
+      throw new FileNotFoundException(uri + ": is a directory, expected a file");
+    }
+    return fs.open(p);
+  }
+
+  public byte[] readAll(String uri) throws IOException {
+    try (InputStream in = open(uri)) {
+      return in.readAllBytes();
+    }
+  }
+
+  public static boolean isObjectStore(Path p) {
+    String scheme = p.toUri().getScheme();
+    return scheme != null && OBJECT_STORES.contains(scheme.toLowerCase(Locale.ROOT));
+  }
+
+  /** Writes bytes to uri atomically (see the class comment); creates parent folders. */
+  public void write(String uri, byte[] bytes) throws IOException {
+    Path target = path(uri);
+    FileSystem fs = fileSystem(target);
+    if (isObjectStore(target)) {
+      try (OutputStream out = fs.create(target, true)) {
+        out.write(bytes);
+      }
+      return;
+    }
+    Path parent = target.getParent();
+    if (parent != null) {
+      fs.mkdirs(parent);
+    }
+    Path tmp = new Path(parent, "." + target.getName() + ".tmp");
+    try {
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(bytes);
+      }
+      FileContext fc = FileContext.getFileContext(target.toUri(), conf);
+      fc.rename(tmp, target, Options.Rename.OVERWRITE);
+    } finally {
+      if (fs.exists(tmp)) {
+        fs.delete(tmp, false);
+      }
+    }
+  }
+
+  public void writeString(String uri, String text) throws IOException {
+    write(uri, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  public void delete(String uri) throws IOException {
+    Path p = path(uri);
+    fileSystem(p).delete(p, false);
+  }
+
+  /** uri + "/" + name, without doubling the slash. */
+  public static String child(String dir, String name) {
+    return dir.endsWith("/") ? dir + name : dir + "/" + name;
+  }
+
+  /** The URI with any user-info (credentials) removed, for logs and reports. */
+  public static String redact(String uri) {
+    try {
+      URI u = new URI(uri);
+      if (u.getUserInfo() == null) {
+        return uri;
+      }
+      return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(),
+          u.getFragment()).toString();
+    } catch (java.net.URISyntaxException e) {
+      return uri.replaceAll("//[^/@]*@", "//");
+    }
+  }
+}

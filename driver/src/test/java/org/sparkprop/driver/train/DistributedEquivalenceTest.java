@@ -1,0 +1,207 @@
+package org.sparkprop.driver.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.sparkprop.driver.TestSpark;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.data.Shards;
+import org.sparkprop.driver.io.CheckpointStore;
+import org.sparkprop.driver.io.Fs;
+import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.model.Mlp;
+import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.optim.LrSchedule;
+import org.sparkprop.trainer.optim.Optimizer;
+import org.sparkprop.trainer.optim.OptimizerConfig;
+import org.sparkprop.trainer.rng.Rng;
+import org.sparkprop.trainer.rng.Seeds;
+import org.sparkprop.trainer.train.StepUpdate;
+import org.sparkprop.trainer.train.TrainConfig;
+
+/**
+ * The key invariant of gradient sync: distributed training on 1, 2 and 4 partitions ends with
+ * the parameters that single-machine training reaches on the same global batches (the
+ * concatenation of every partition's local batch, in the documented sample order). Also:
+ * parameter averaging with plain SGD and k = 1 equals gradient averaging, and a resumed run
+ * equals a straight one.
+ */
+class DistributedEquivalenceTest {
+  private static JavaSparkContext sc;
+  private static final MlpSpec SPEC = MlpSpec.of("6-8-5-3", "tanh", "softmax_ce");
+  private static final int ROWS = 96;
+  private static final int BATCH = 5;
+
+  @BeforeAll
+  static void start() {
+    sc = TestSpark.start("local[4]");
+  }
+
+  @AfterAll
+  static void stop() {
+    sc.stop();
+  }
+
+  static Dataset data(long seed) {
+    Rng r = new Rng(seed);
+    float[] x = new float[ROWS * 6];
+    float[] y = new float[ROWS];
+    for (int i = 0; i < ROWS; i++) {
+      double s = 0;
+      for (int f = 0; f < 6; f++) {
+        float v = r.nextFloat() * 2 - 1;
+        x[i * 6 + f] = v;
+        s += v * (f + 1);
+      }
+      y[i] = s > 1 ? 2 : s > -1 ? 1 : 0;
+    }
+    return new Dataset(x, y, ROWS, 6, 1);
+  }
+
+  static TrainConfig config(String optimizer, float lr, int epochs) {
+    return TrainConfig.defaults(7).withEpochs(epochs).withBatch(BATCH)
+        .withOptimizer(OptimizerConfig.defaults(optimizer), lr)
+        .withSchedule(LrSchedule.constant());
+  }
+
+  /** Single-machine reference: the same global batches through one Mlp and one optimizer. */
+  static float[] reference(List<Block> shards, TrainConfig cfg, float[] p0, float[] s0) {
+    int parts = shards.size();
+    int rowsPerEpoch = ROWS / parts;
+    int steps = (rowsPerEpoch + BATCH - 1) / BATCH;
+    Mlp mlp = new Mlp(SPEC, BATCH * parts);
+    float[] p = p0.clone();
+    float[] s = s0.clone();
+    int n = p.length;
+    int[] decay = mlp.paramLayout().decayRanges();
+    StepUpdate up = new StepUpdate(cfg, Optimizer.create(cfg.optimizer(), n, decay), decay, n);
+    float[] g = new float[n];
+    float[] xb = new float[BATCH * parts * 6];
+    float[] yb = new float[BATCH * parts];
+    long step = 0;
+    for (int e = 1; e <= cfg.epochs(); e++) {
+      int[][] order = new int[parts][];
+      for (int q = 0; q < parts; q++) {
+        order[q] = new int[shards.get(q).rows()];
+        for (int i = 0; i < order[q].length; i++) {
+          order[q][i] = i;
+        }
+        new Rng(Seeds.derive(cfg.seed(), Seeds.Purpose.SHUFFLE, e, q)).shuffle(order[q],
+            order[q].length);
+      }
+      for (int j = 0; j < steps; j++) {
+        int m = 0;
+        for (int q = 0; q < parts; q++) {
+          Block b = shards.get(q);
+          for (int i = j * BATCH; i < Math.min((j + 1) * BATCH, rowsPerEpoch); i++) {
+            System.arraycopy(b.x(), order[q][i] * 6, xb, m * 6, 6);
+            yb[m++] = b.y()[order[q][i]];
+          }
+        }
+        java.util.Arrays.fill(g, 0f);
+        double loss = mlp.lossAndGrad(p, s, xb, yb, m, g);
+        for (int i = 0; i < n; i++) {
+          g[i] /= m;
+        }
+        step++;
+        up.apply(p, g, loss / m, step, (long) steps * cfg.epochs(), e);
+      }
+    }
+    return p;
+  }
+
+  static void assertClose(float[] expected, float[] actual, double tol, String what) {
+    assertEquals(expected.length, actual.length);
+    double worst = 0;
+    for (int i = 0; i < expected.length; i++) {
+      worst = Math.max(worst, Math.abs(expected[i] - actual[i]) / (1e-3 + Math.abs(expected[i])));
+    }
+    assertTrue(worst < tol, what + ": max relative difference " + worst + " ≥ " + tol);
+  }
+
+  @ParameterizedTest(name = "{0} on {1} partitions, {2} exchange")
+  @CsvSource({"sgd,1,DIRECT", "sgd,2,DIRECT", "sgd,4,DIRECT", "momentum,2,DIRECT",
+      "momentum,4,DIRECT", "adam,1,DIRECT", "adam,2,DIRECT", "adam,4,DIRECT", "sgd,4,SPARK",
+      "adam,2,SPARK"})
+  void gradientSyncMatchesSingleMachine(String optimizer, int partitions, String exchange)
+      throws Exception {
+    TrainConfig cfg = config(optimizer, optimizer.equals("adam") ? 0.01f : 0.1f, 2);
+    JavaRDD<Block> train = Shards.forTraining(sc, data(3), partitions, cfg.seed(), "train");
+    float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
+    float[] expected = reference(train.collect(), cfg, ps[0], ps[1]);
+    SparkTrainer t = new SparkTrainer(sc, SPEC, cfg, SparkTrainer.Options.defaults()
+        .with(SparkTrainer.Sync.GRADIENT, 1, SparkTrainer.Exchange.valueOf(exchange)), null,
+        Map.of(), null);
+    float[] p = ps[0].clone();
+    SparkTrainer.Result r = t.fit(train, ROWS, null, null, p, ps[1].clone(), null);
+    assertEquals(2L * SparkTrainer.stepsPerEpoch(ROWS, partitions, BATCH), r.steps());
+    assertClose(expected, p, 1e-4, optimizer + " × " + partitions);
+    train.unpersist();
+  }
+
+  @Test
+  void parameterAveragingWithSgdAndKOneEqualsGradientAveraging() throws Exception {
+    TrainConfig cfg = config("sgd", 0.1f, 2);
+    JavaRDD<Block> train = Shards.forTraining(sc, data(4), 4, cfg.seed(), "train");
+    float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
+    float[] grad = ps[0].clone();
+    new SparkTrainer(sc, SPEC, cfg, SparkTrainer.Options.defaults(), null, Map.of(), null)
+        .fit(train, ROWS, null, null, grad, ps[1].clone(), null);
+    float[] avg = ps[0].clone();
+    new SparkTrainer(sc, SPEC, cfg, SparkTrainer.Options.defaults()
+        .with(SparkTrainer.Sync.PARAMS, 1, SparkTrainer.Exchange.DIRECT), null, Map.of(), null)
+        .fit(train, ROWS, null, null, avg, ps[1].clone(), null);
+    assertClose(grad, avg, 1e-4, "params k=1 vs gradient");
+    // With k > 1 it is a different algorithm: the parameters must differ.
+    float[] k4 = ps[0].clone();
+    new SparkTrainer(sc, SPEC, cfg, SparkTrainer.Options.defaults()
+        .with(SparkTrainer.Sync.PARAMS, 4, SparkTrainer.Exchange.DIRECT), null, Map.of(), null)
+        .fit(train, ROWS, null, null, k4, ps[1].clone(), null);
+    double diff = 0;
+    for (int i = 0; i < k4.length; i++) {
+      diff = Math.max(diff, Math.abs(k4[i] - grad[i]));
+    }
+    assertTrue(diff > 1e-4, "k = 4 should differ from gradient sync, max diff " + diff);
+    train.unpersist();
+  }
+
+  @ParameterizedTest(name = "{0} sync")
+  @CsvSource({"GRADIENT,1", "PARAMS,2"})
+  void resumeEqualsStraightRun(String sync, int k, @TempDir Path dir) throws Exception {
+    TrainConfig cfg = config("adam", 0.01f, 2);
+    JavaRDD<Block> train = Shards.forTraining(sc, data(5), 2, cfg.seed(), "train");
+    float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
+    SparkTrainer.Options o = SparkTrainer.Options.defaults()
+        .with(SparkTrainer.Sync.valueOf(sync), k, SparkTrainer.Exchange.DIRECT);
+    float[] straight = ps[0].clone();
+    new SparkTrainer(sc, SPEC, cfg, o, null, Map.of(), null)
+        .fit(train, ROWS, null, null, straight, ps[1].clone(), null);
+
+    CheckpointStore store = new CheckpointStore(Fs.local(), dir.toUri().toString());
+    float[] first = ps[0].clone();
+    SparkTrainer.Result part = new SparkTrainer(sc, SPEC, cfg, o.withMaxSteps(6), store,
+        Map.of(), null).fit(train, ROWS, null, null, first, ps[1].clone(), null);
+    assertEquals(6, part.steps());
+    var ckpt = store.loadLatest();
+    assertEquals(6, ckpt.step());
+    float[] resumed = new float[first.length];
+    float[] rs = new float[ps[1].length];
+    SparkTrainer.Result rest = new SparkTrainer(sc, SPEC, cfg, o, store, Map.of(), null)
+        .fit(train, ROWS, null, null, resumed, rs, ckpt);
+    assertEquals(2L * SparkTrainer.stepsPerEpoch(ROWS, 2, BATCH), rest.steps());
+    assertArrayEquals(straight, resumed, "resumed run must equal the straight run exactly");
+    train.unpersist();
+  }
+}
