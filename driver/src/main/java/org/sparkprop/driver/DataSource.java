@@ -2,38 +2,85 @@ package org.sparkprop.driver;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Locale;
+import org.sparkprop.driver.io.Fs;
 import org.sparkprop.trainer.data.CsvReader;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.FashionMnist;
 import org.sparkprop.trainer.data.IdxReader;
+import org.sparkprop.trainer.data.LibSvmReader;
 
-/** Reads a (features, labels) pair, choosing the format by file name: IDX or the course CSV. */
+/**
+ * Reads examples through Hadoop FileSystem URIs, choosing the format by file name: LibSVM
+ * (.libsvm, .svm; labels in the same file), the course CSV (.csv), else IDX (gzip or plain).
+ */
 final class DataSource {
   private DataSource() {}
 
-  static Dataset read(Path features, Path labels, int classes) throws IOException {
-    for (Path p : new Path[] {features, labels}) {
-      if (!Files.isRegularFile(p)) {
-        throw new java.io.FileNotFoundException(p + ": no such file");
-      }
-      if (!Files.isReadable(p)) {
-        throw new java.nio.file.AccessDeniedException(p + ": not readable");
+  static boolean isLibSvm(String uri) {
+    String n = uri.toLowerCase(Locale.ROOT);
+    return n.endsWith(".libsvm") || n.endsWith(".svm") || n.endsWith(".libsvm.txt");
+  }
+
+  /** A labelled dataset; labels may be null for LibSVM. features: LibSVM width (0 = infer). */
+  static Dataset read(Fs fs, String features, String labels, int classes, int width)
+      throws IOException {
+    String redF = Fs.redact(features);
+    if (isLibSvm(features)) {
+      try (InputStream f = fs.open(features)) {
+        return LibSvmReader.read(f, redF, width, classes);
       }
     }
-    try (InputStream f = Files.newInputStream(features);
-        InputStream l = Files.newInputStream(labels)) {
-      String name = features.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-      if (name.endsWith(".csv")) {
-        return CsvReader.readPair(f, features.toString(), l, labels.toString(), classes);
+    if (labels == null) {
+      throw new IllegalArgumentException(redF + ": a labels file is needed (only LibSVM "
+          + "carries its labels)");
+    }
+    try (InputStream f = fs.open(features); InputStream l = fs.open(labels)) {
+      if (features.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+        return CsvReader.readPair(f, redF, l, Fs.redact(labels), classes);
       }
-      return IdxReader.readPair(f, features.toString(), l, labels.toString(), classes);
+      return IdxReader.readPair(f, redF, l, Fs.redact(labels), classes);
     }
   }
 
-  /** [train, test] of Fashion-MNIST from dir (or the default location). */
-  static Dataset[] fashionMnist(Path dir) throws IOException {
-    return FashionMnist.load(dir == null ? FashionMnist.defaultDir() : dir);
+  /** Features only (for prediction). */
+  static Dataset readFeatures(Fs fs, String features, int width) throws IOException {
+    String red = Fs.redact(features);
+    try (InputStream in = fs.open(features)) {
+      if (isLibSvm(features)) {
+        return LibSvmReader.read(in, red, width, 0);
+      }
+      if (features.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+        return CsvReader.readVectors(in, red);
+      }
+      IdxReader.Tensor t = IdxReader.read(in, red);
+      int n = t.dims()[0];
+      return new Dataset(t.values(), new float[n], n, n == 0 ? 1 : t.values().length / n, 1);
+    }
+  }
+
+  /** [train, test] of Fashion-MNIST from dir (a local folder or any URI; default location). */
+  static Dataset[] fashionMnist(Fs fs, String dir) throws IOException {
+    if (dir == null) {
+      return FashionMnist.load(FashionMnist.defaultDir());
+    }
+    String scheme = Fs.path(dir).toUri().getScheme();
+    if (scheme == null || scheme.equals("file")) {
+      return FashionMnist.load(java.nio.file.Path.of(Fs.path(dir).toUri().getPath()));
+    }
+    String[] names = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+        "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+    Dataset[] out = new Dataset[2];
+    for (int s = 0; s < 2; s++) {
+      String img = pick(fs, dir, names[2 * s]);
+      String lab = pick(fs, dir, names[2 * s + 1]);
+      out[s] = read(fs, img, lab, 10, 0);
+    }
+    return out;
+  }
+
+  private static String pick(Fs fs, String dir, String base) throws IOException {
+    String gz = Fs.child(dir, base + ".gz");
+    return fs.exists(gz) ? gz : Fs.child(dir, base);
   }
 }

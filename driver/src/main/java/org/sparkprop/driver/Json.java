@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /** A minimal JSON writer for our own outputs (maps, lists, strings, numbers, booleans). */
-final class Json {
+public final class Json {
   private Json() {}
 
-  static String write(Object v) {
+  public static String write(Object v) {
     StringBuilder b = new StringBuilder();
     write(b, v, 0);
     return b.append('\n').toString();

@@ -23,6 +23,7 @@ public final class KryoSetup implements KryoRegistrator {
     kryo.register(int[].class);
     kryo.register(Object[].class);
     kryo.register(Long[].class);
+    kryo.register(Integer[].class);
     kryo.register(Block[].class);
     kryo.register(org.sparkprop.driver.train.StepSums[].class);
     kryo.register(org.sparkprop.driver.train.EvalSums[].class);

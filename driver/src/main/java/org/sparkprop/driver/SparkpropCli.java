@@ -27,16 +27,25 @@ import org.sparkprop.trainer.optim.OptimizerConfig;
 import org.sparkprop.trainer.train.EpochMetrics;
 import org.sparkprop.trainer.train.Evaluation;
 import org.sparkprop.trainer.train.TrainConfig;
-import org.sparkprop.trainer.train.Trainer;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.data.Shards;
+import org.sparkprop.driver.io.CheckpointStore;
+import org.sparkprop.driver.io.Fs;
+import org.sparkprop.driver.train.EvalSums;
+import org.sparkprop.driver.train.Evaluator;
+import org.sparkprop.driver.train.SparkTrainer;
+import org.sparkprop.trainer.io.Checkpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code sparkprop} command line: train, evaluate, predict. This build trains on one
- * machine with the trainer's data-parallel threads; the Spark path arrives with the driver
- * issue behind the same flags. Exit codes: 0 ok, 1 runtime failure (bad data, divergence),
- * 2 bad usage.
+ * The {@code sparkprop} command line: train, evaluate, predict, all on Spark (embedded
+ * local[*] by default, or the master spark-submit gives). Also a library entry point:
+ * {@link #run(String...)} returns the exit code. Exit codes: 0 ok, 1 runtime failure (bad
+ * data, divergence, a failed Spark job), 2 bad usage.
  */
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
     description = "Train, evaluate and apply feed-forward neural networks.",
@@ -66,48 +75,76 @@ public final class SparkpropCli implements Runnable {
     return cl.execute(args);
   }
 
-  /** Data flags shared by the subcommands. */
+  /** Data flags shared by the subcommands. Paths are Hadoop URIs (file://, hdfs://, s3a://). */
   static final class DataOptions {
     @Option(names = "--fashion-mnist", paramLabel = "DIR",
         description = "Fashion-MNIST IDX folder (default: /usr/share/datasets/fashion-mnist). "
             + "Used when no --train-* files are given.")
-    Path fashionMnist;
+    String fashionMnist;
 
-    @Option(names = "--train-features", paramLabel = "FILE",
-        description = "training features: IDX images (.gz or plain) or the course *_vectors.csv")
-    Path trainFeatures;
+    @Option(names = "--train-features", paramLabel = "URI", description = "training features: "
+        + "IDX images (.gz or plain), the course *_vectors.csv, or LibSVM (.libsvm/.svm: then "
+        + "labels come from the same file)")
+    String trainFeatures;
 
-    @Option(names = "--train-labels", paramLabel = "FILE") Path trainLabels;
+    @Option(names = "--train-labels", paramLabel = "URI") String trainLabels;
 
-    @Option(names = "--test-features", paramLabel = "FILE") Path testFeatures;
+    @Option(names = "--test-features", paramLabel = "URI") String testFeatures;
 
-    @Option(names = "--test-labels", paramLabel = "FILE") Path testLabels;
+    @Option(names = "--test-labels", paramLabel = "URI") String testLabels;
 
     @Option(names = "--classes", defaultValue = "10", description = "number of classes (${DEFAULT-VALUE})")
     int classes;
 
-    Dataset[] load() throws IOException {
+    @Option(names = "--features", paramLabel = "N", defaultValue = "0",
+        description = "feature count for LibSVM input (0 = the largest index seen)")
+    int libsvmFeatures;
+
+    Dataset[] load(Fs fs) throws IOException {
       if (trainFeatures == null && testFeatures == null) {
-        return DataSource.fashionMnist(fashionMnist);
+        return DataSource.fashionMnist(fs, fashionMnist);
       }
-      if (trainFeatures == null || trainLabels == null || testFeatures == null
-          || testLabels == null) {
-        throw new IllegalArgumentException("give all four of --train-features, --train-labels, "
-            + "--test-features, --test-labels (or none, for Fashion-MNIST)");
+      if (trainFeatures == null || testFeatures == null) {
+        throw new IllegalArgumentException("give --train-features and --test-features (with "
+            + "--train-labels/--test-labels unless LibSVM), or none for Fashion-MNIST");
       }
-      return new Dataset[] {DataSource.read(trainFeatures, trainLabels, classes),
-          DataSource.read(testFeatures, testLabels, classes)};
+      Dataset train = DataSource.read(fs, trainFeatures, trainLabels, classes, libsvmFeatures);
+      Dataset test = DataSource.read(fs, testFeatures, testLabels, classes,
+          libsvmFeatures > 0 ? libsvmFeatures : train.features());
+      return new Dataset[] {train, test};
+    }
+  }
+
+  /** Where Spark runs. */
+  static final class SparkOptions {
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: "
+        + "spark.master when launched by spark-submit, else local[*]: embedded)")
+    String master;
+
+    @Option(names = "--partitions", defaultValue = "0", description = "training partitions = "
+        + "data-parallel workers (0 = Spark's default parallelism: the executors' total cores)")
+    int partitions;
+
+    @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "extra Spark setting "
+        + "(repeatable)")
+    List<String> conf = new ArrayList<>();
+
+    JavaSparkContext start(String app) {
+      return SparkSession.start(master, app, conf);
     }
   }
 
   @Command(name = "train", mixinStandardHelpOptions = true,
-      description = "Train a model; write model.spkm, metrics.json, metrics.csv and predictions to --out.")
+      description = {"Train a model on Spark; write model.spkm, metrics.json, metrics.csv, "
+          + "report.html with plots, and predictions to --out.",
+          "Flags may also come from a file: sparkprop train @my-run.conf (one flag per line)."})
   static final class Train implements Callable<Integer> {
     @CommandLine.ArgGroup(exclusive = false) DataOptions data = new DataOptions();
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output folder")
-    Path out;
+    @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
+    @Option(names = "--out", required = true, paramLabel = "URI", description = "output folder")
+    String out;
     @Option(names = "--arch", defaultValue = "784-512-256-10",
         description = "layer sizes, input first (${DEFAULT-VALUE})")
     String arch;
@@ -173,7 +210,9 @@ public final class SparkpropCli implements Runnable {
 
     @Option(names = "--epochs", defaultValue = "20") int epochs;
 
-    @Option(names = "--batch", defaultValue = "128") int batch;
+    @Option(names = "--batch", defaultValue = "64", description = "rows per worker per step; "
+        + "the global batch is --batch × --partitions (${DEFAULT-VALUE})")
+    int batch;
 
     @Option(names = "--patience", defaultValue = "0", description = "early stopping patience in epochs; 0 = off")
     int patience;
@@ -188,84 +227,177 @@ public final class SparkpropCli implements Runnable {
 
     @Option(names = "--seed", defaultValue = "42") long seed;
 
-    @Option(names = "--threads", defaultValue = "2",
-        description = "data-parallel threads (${DEFAULT-VALUE}); results are deterministic per seed and thread count")
-    int threads;
+    @Option(names = "--sync", defaultValue = "gradient", description = "gradient: average "
+        + "gradients every step, optimizer on the driver; params: parameter averaging every "
+        + "--average-every local steps (${DEFAULT-VALUE})")
+    String sync;
+
+    @Option(names = "--average-every", defaultValue = "16", description = "local steps between "
+        + "parameter averages with --sync params (${DEFAULT-VALUE})")
+    int averageEvery;
+
+    @Option(names = "--average-optimizer-state", negatable = true, defaultValue = "true",
+        fallbackValue = "true", description = "with --sync params, average the optimizer state "
+            + "too (on; --no-average-optimizer-state keeps one per worker)")
+    boolean averageOptimizerState;
+
+    @Option(names = "--exchange", defaultValue = "direct", description = "direct: one barrier "
+        + "stage per epoch, sums and parameters over a driver connection; spark: one Spark job "
+        + "per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
+    String exchange;
+
+    @Option(names = "--lr-scaling", defaultValue = "none", description = "scale --lr with the "
+        + "number of workers (global batch / --batch): linear, sqrt, none (${DEFAULT-VALUE})")
+    String lrScaling;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "write checkpoints "
+        + "here (at every epoch end and every --checkpoint-every steps)")
+    String checkpointDir;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", description = "steps between "
+        + "checkpoints inside an epoch; 0 = epoch ends only")
+    int checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "URI", description = "continue from the latest "
+        + "checkpoint in this folder (same data, batch and partitions)")
+    String resume;
+
+    @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many "
+        + "steps, with a checkpoint (0 = no limit)")
+    long maxSteps;
 
     @Override
     public Integer call() throws Exception {
       long t0 = System.nanoTime();
       MlpSpec spec = buildSpec();
-      Dataset[] raw = data.load();
-      if (raw[0].features() != spec.inputs()) {
-        throw new IllegalArgumentException("the data has " + raw[0].features()
-            + " features per row but --arch " + arch + " takes " + spec.inputs());
+      SparkTrainer.Sync syncMode = parseEnum(SparkTrainer.Sync.class, sync, "--sync");
+      SparkTrainer.Exchange exchangeMode =
+          parseEnum(SparkTrainer.Exchange.class, exchange, "--exchange");
+      SparkTrainer.Options opts = new SparkTrainer.Options(syncMode, averageEvery,
+          averageOptimizerState, exchangeMode, checkpointEvery, 600, maxSteps);
+      if (resume != null && checkpointDir != null && !resume.equals(checkpointDir)) {
+        throw new IllegalArgumentException("--resume and --checkpoint-dir name different "
+            + "folders; give one (resuming keeps checkpointing into the same folder)");
       }
-      Normalizer norm = Normalizer.fit(scaling, raw[0].x(), raw[0].rows(), raw[0].features());
-      Dataset[] split = norm.apply(raw[0]).split(valFraction, seed);
-      Dataset test = norm.apply(raw[1]);
-      double loadSeconds = (System.nanoTime() - t0) / 1e9;
-      int nThreads = threads;
-      long stepsPerEpoch = (split[0].rows() + batch - 1) / batch;
-      TrainConfig cfg = new TrainConfig(epochs, batch,
-          new OptimizerConfig(optimizer, momentum, beta1, beta2, eps, rho,
-              optimizer.equalsIgnoreCase("adamw") ? weightDecay : 0f),
-          lr, new LrSchedule(schedule, Math.round(warmupEpochs * stepsPerEpoch),
-              Math.max(1, Math.round(decayEvery * stepsPerEpoch)), gamma, 0),
-          l2, clipNorm, patience, true, seed, Math.min(nThreads, batch));
-      Map<String, Object> resolved = resolvedConfig(spec, cfg);
-      System.out.println("sparkprop train: " + Json.write(resolved).trim());
-      System.out.println("kernel: " + Kernels.newGemm().name() + " (" + Kernels.selectionReason()
-          + "), threads: " + cfg.threads() + ", train/validation/test rows: " + split[0].rows()
-          + "/" + split[1].rows() + "/" + test.rows());
-      List<EpochMetrics> epochsSeen = new ArrayList<>();
-      Trainer.Result result;
-      Evaluation testEval;
-      Map<String, Double> milestones = new LinkedHashMap<>();
-      long tTrain = System.nanoTime();
-      int[] testPred;
-      int[] trainPred;
-      try (Trainer t = new Trainer(spec, cfg)) {
-        float[][] ps = t.initialise();
-        result = t.fit(split[0], split[1], ps[0], ps[1], m -> {
-          epochsSeen.add(m);
-          System.out.println(m.line());
-        });
-        testEval = t.evaluate(test, ps[0], ps[1]);
+      try (JavaSparkContext sc = spark.start("sparkprop train")) {
+        Fs fs = new Fs(sc.hadoopConfiguration());
+        Dataset[] raw = data.load(fs);
+        if (raw[0].features() != spec.inputs()) {
+          throw new IllegalArgumentException("the data has " + raw[0].features()
+              + " features per row but --arch " + arch + " takes " + spec.inputs());
+        }
+        Normalizer norm = Normalizer.fit(scaling, raw[0].x(), raw[0].rows(), raw[0].features());
+        Dataset[] split = norm.apply(raw[0]).split(valFraction, seed);
+        Dataset test = norm.apply(raw[1]);
+        int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();
+        if (parts > split[0].rows()) {
+          throw new IllegalArgumentException("--partitions " + parts + " exceeds the "
+              + split[0].rows() + " training rows");
+        }
+        double lrFactor = switch (lrScaling.toLowerCase(Locale.ROOT)) {
+          case "linear" -> parts;
+          case "sqrt" -> Math.sqrt(parts);
+          case "none" -> 1;
+          default -> throw new IllegalArgumentException("--lr-scaling must be linear, sqrt or "
+              + "none, got '" + lrScaling + "'");
+        };
+        float effectiveLr = (float) (lr * lrFactor);
+        long stepsPerEpoch = SparkTrainer.stepsPerEpoch(split[0].rows(), parts, batch);
+        TrainConfig cfg = new TrainConfig(epochs, batch,
+            new OptimizerConfig(optimizer, momentum, beta1, beta2, eps, rho,
+                optimizer.equalsIgnoreCase("adamw") ? weightDecay : 0f),
+            effectiveLr, new LrSchedule(schedule, Math.round(warmupEpochs * stepsPerEpoch),
+                Math.max(1, Math.round(decayEvery * stepsPerEpoch)), gamma, 0),
+            l2, clipNorm, patience, true, seed, 1);
+        Map<String, Object> resolved = resolvedConfig(spec, cfg);
+        resolved.put("master", sc.master());
+        resolved.put("partitions", parts);
+        resolved.put("global_batch", batch * parts);
+        resolved.put("lr_scaling", lrScaling);
+        resolved.put("base_lr", (double) lr);
+        resolved.put("sync", syncMode.name().toLowerCase(Locale.ROOT));
+        if (syncMode == SparkTrainer.Sync.PARAMS) {
+          resolved.put("average_every", averageEvery);
+          resolved.put("average_optimizer_state", averageOptimizerState);
+        }
+        resolved.put("exchange", exchangeMode.name().toLowerCase(Locale.ROOT));
+        resolved.put("kernel", Kernels.newGemm().name());
+        String configJson = Json.write(resolved).trim();
+        System.out.println("sparkprop train: " + configJson);
+        System.out.printf(Locale.ROOT, "%d partitions × batch %d = global batch %d, learning "
+            + "rate %.3g (%s scaling of %.3g); %s sync, %s exchange; kernel %s (%s); "
+            + "train/validation/test rows %d/%d/%d%n", parts, batch, batch * parts, effectiveLr,
+            lrScaling, lr, resolved.get("sync"), resolved.get("exchange"),
+            Kernels.newGemm().name(), Kernels.selectionReason(), split[0].rows(),
+            split[1].rows(), test.rows());
+        JavaRDD<Block> trainRdd = Shards.forTraining(sc, split[0], parts, seed, "train");
+        JavaRDD<Block> valRdd = split[1].rows() == 0 ? null
+            : Shards.inOrder(sc, split[1], parts, "validation");
+        JavaRDD<Block> testRdd = Shards.inOrder(sc, test, parts, "test");
+        trainRdd.count();
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+        String ckptDir = resume != null ? resume : checkpointDir;
+        CheckpointStore store = ckptDir == null ? null : new CheckpointStore(fs, ckptDir);
+        Checkpoint from = resume == null ? null : store.loadLatest();
+        Mlp local = new Mlp(spec, Math.min(256, Math.max(1, split[1].rows())));
+        float[][] ps = local.initialise(seed);
+        LayerStats stats = new LayerStats(local, split[1].range(0,
+            Math.min(256, split[1].rows())));
+        SparkTrainer trainer = new SparkTrainer(sc, spec, cfg, opts, store,
+            Map.of("config", configJson), System.out::println).onEpoch(stats::record);
+        long tTrain = System.nanoTime();
+        SparkTrainer.Result result = trainer.fit(trainRdd, split[0].rows(), valRdd, null, ps[0],
+            ps[1], from);
         double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
-        milestones.put("train_seconds", trainSeconds);
-        Mlp mlp = t.engine();
-        testPred = predict(mlp, ps[0], ps[1], test);
-        trainPred = predict(mlp, ps[0], ps[1], norm.apply(raw[0]));
+        if (maxSteps > 0 && result.steps() < stepsPerEpoch * epochs) {
+          System.out.printf(Locale.ROOT, "stopped after %d steps (--max-steps); resume with "
+              + "--resume %s%n", result.steps(), Fs.redact(String.valueOf(ckptDir)));
+          return 0;
+        }
+        EvalSums testSums = Evaluator.sums(sc, testRdd, spec, ps[0], ps[1]);
+        Evaluation testEval = Evaluator.evaluate(sc, testRdd, spec, ps[0], ps[1]);
+        float[] testPred = Evaluator.predict(sc, testRdd, spec, ps[0], ps[1], false);
+        JavaRDD<Block> trainInOrder = Shards.inOrder(sc, norm.apply(raw[0]), parts, "train");
+        float[] trainPred = Evaluator.predict(sc, trainInOrder, spec, ps[0], ps[1], false);
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("config", Json.write(resolved).trim());
+        meta.put("config", configJson);
         meta.put("test_accuracy", Double.toString(testEval.accuracy()));
         meta.put("format", "sparkprop model v" + ModelCodec.VERSION);
         Model model = new Model(spec, norm, ps[0], ps[1], meta);
+        Map<String, Object> seconds = new LinkedHashMap<>();
+        seconds.put("data_loading", loadSeconds);
+        seconds.put("training", trainSeconds);
+        seconds.putAll(result.timing().toMap());
+        seconds.put("total", (System.nanoTime() - t0) / 1e9);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("config", resolved);
-        metrics.put("kernel", Kernels.newGemm().name());
-        metrics.put("epochs", epochRows(epochsSeen));
+        metrics.put("epochs", epochRows(result.history()));
         metrics.put("best_epoch", result.bestEpoch());
         metrics.put("stopped_early", result.stoppedEarly());
+        metrics.put("steps", result.steps());
         metrics.put("test_loss", testEval.loss());
         metrics.put("test_accuracy", testEval.accuracy());
-        metrics.put("seconds", Map.of("data_loading", loadSeconds, "training", trainSeconds,
-            "total", (System.nanoTime() - t0) / 1e9));
-        metrics.put("confusion_matrix", confusion(testPred, test, spec.outputs()));
+        metrics.put("seconds", seconds);
+        metrics.put("samples_per_second", samplesPerSecond(result.history()));
+        metrics.put("validation_accuracy_milestones", milestones(result.history()));
+        metrics.put("confusion_matrix", confusion(testSums.confusion(), spec.outputs()));
+        metrics.put("layer_activation_rms", stats.activations);
+        metrics.put("layer_gradient_rms", stats.gradients);
+        Map<String, byte[]> report = Report.build("sparkprop · " + spec.arch(),
+            result.history(), stats, testSums.confusion(), spec.outputs(), testEval.accuracy(),
+            seconds);
         // Everything is computed before anything is written: a failure leaves no partial output.
-        Files.createDirectories(out);
-        ModelCodec.save(model, out.resolve("model.spkm"));
-        Outputs.writeString(out.resolve("metrics.json"), Json.write(metrics));
-        Outputs.writeString(out.resolve("metrics.csv"), metricsCsv(epochsSeen));
-        Outputs.writeString(out.resolve("test_predictions.csv"), lines(testPred));
-        Outputs.writeString(out.resolve("train_predictions.csv"), lines(trainPred));
+        fs.write(Fs.child(out, "model.spkm"), ModelCodec.encode(model));
+        fs.writeString(Fs.child(out, "metrics.json"), Json.write(metrics));
+        fs.writeString(Fs.child(out, "metrics.csv"), metricsCsv(result.history()));
+        fs.writeString(Fs.child(out, "test_predictions.csv"), lines(testPred));
+        fs.writeString(Fs.child(out, "train_predictions.csv"), lines(trainPred));
+        Report.writeAll(fs, out, report);
+        System.out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f; wrote %s%n",
+            testEval.accuracy(), testEval.loss(), Fs.redact(out));
       }
-      System.out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f; wrote %s%n",
-          testEval.accuracy(), testEval.loss(), out);
       return 0;
     }
-
     MlpSpec buildSpec() {
       int[] sizes = MlpSpec.parseSizes(arch);
       List<org.sparkprop.trainer.activation.Activation> acts = new ArrayList<>();
@@ -305,7 +437,6 @@ public final class SparkpropCli implements Runnable {
       c.put("val_fraction", valFraction);
       c.put("scaling", scaling);
       c.put("seed", cfg.seed());
-      c.put("threads", cfg.threads());
       return c;
     }
   }
@@ -339,20 +470,55 @@ public final class SparkpropCli implements Runnable {
     return b.toString();
   }
 
-  static List<Object> confusion(int[] pred, Dataset d, int k) {
-    long[][] c = new long[k][k];
-    for (int i = 0; i < pred.length; i++) {
-      c[d.label(i)][pred[i]]++;
-    }
+  static List<Object> confusion(long[] c, int k) {
     List<Object> rows = new ArrayList<>();
-    for (long[] row : c) {
+    for (int i = 0; i < k && c.length == k * k; i++) {
       List<Object> r = new ArrayList<>();
-      for (long v : row) {
-        r.add(v);
+      for (int j = 0; j < k; j++) {
+        r.add(c[i * k + j]);
       }
       rows.add(r);
     }
     return rows;
+  }
+
+  static double samplesPerSecond(List<EpochMetrics> h) {
+    double samples = 0;
+    double secs = 0;
+    for (EpochMetrics m : h) {
+      samples += m.samplesPerSecond() * m.seconds();
+      secs += m.seconds();
+    }
+    return secs == 0 ? 0 : samples / secs;
+  }
+
+  /** Training seconds until validation accuracy first reached each milestone. */
+  static Map<String, Object> milestones(List<EpochMetrics> h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (double goal : new double[] {0.8, 0.85, 0.88, 0.9}) {
+      double secs = 0;
+      Double reached = null;
+      for (EpochMetrics e : h) {
+        secs += e.seconds();
+        if (e.validationAccuracy() >= goal) {
+          reached = secs;
+          break;
+        }
+      }
+      m.put(String.format(Locale.ROOT, "%.2f", goal), reached);
+    }
+    return m;
+  }
+
+  static <E extends Enum<E>> E parseEnum(Class<E> type, String v, String flag) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(v)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(flag + " must be one of "
+        + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT)
+        + ", got '" + v + "'");
   }
 
   /** Argmax class per row of d (already scaled), in input order. */
@@ -373,10 +539,10 @@ public final class SparkpropCli implements Runnable {
     return out;
   }
 
-  static String lines(int[] v) {
+  static String lines(float[] v) {
     StringBuilder b = new StringBuilder(v.length * 2);
-    for (int x : v) {
-      b.append(x).append('\n');
+    for (float x : v) {
+      b.append((int) x).append('\n');
     }
     return b.toString();
   }
@@ -384,21 +550,26 @@ public final class SparkpropCli implements Runnable {
   @Command(name = "evaluate", mixinStandardHelpOptions = true,
       description = "Accuracy and loss of a saved model on labelled data, as JSON.")
   static final class Evaluate implements Callable<Integer> {
-    @Option(names = "--model", required = true) Path model;
+    @Option(names = "--model", required = true, paramLabel = "URI") String model;
 
-    @Option(names = "--features", required = true) Path features;
+    @Option(names = "--features", required = true, paramLabel = "URI") String features;
 
-    @Option(names = "--labels", required = true) Path labels;
+    @Option(names = "--labels", paramLabel = "URI", description = "labels (not for LibSVM)")
+    String labels;
+
+    @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
     @Override
     public Integer call() throws Exception {
-      Model m = ModelCodec.load(model);
-      Dataset d = DataSource.read(features, labels, m.spec().outputs());
-      checkFeatures(m, d, features);
-      Dataset scaled = m.normalizer().apply(d);
-      try (Trainer t = new Trainer(m.spec(), org.sparkprop.trainer.train.TrainConfig.defaults(0)
-          .withBatch(512))) {
-        Evaluation e = t.evaluate(scaled, m.params(), m.state());
+      try (JavaSparkContext sc = spark.start("sparkprop evaluate")) {
+        Fs fs = new Fs(sc.hadoopConfiguration());
+        Model m = ModelCodec.decode(fs.readAll(model), Fs.redact(model));
+        Dataset d = DataSource.read(fs, features, labels, m.spec().outputs(),
+            m.spec().inputs());
+        checkFeatures(m, d, features);
+        int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();
+        JavaRDD<Block> rdd = Shards.inOrder(sc, m.normalizer().apply(d), parts, "evaluate");
+        Evaluation e = Evaluator.evaluate(sc, rdd, m.spec(), m.params(), m.state());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("rows", e.rows());
         r.put("loss", e.loss());
@@ -409,45 +580,53 @@ public final class SparkpropCli implements Runnable {
     }
   }
 
-  static void checkFeatures(Model m, Dataset d, Path file) {
+  static void checkFeatures(Model m, Dataset d, String file) {
     if (d.features() != m.spec().inputs()) {
-      throw new IllegalArgumentException(file + ": rows have " + d.features()
+      throw new IllegalArgumentException(Fs.redact(file) + ": rows have " + d.features()
           + " features, the model takes " + m.spec().inputs());
     }
   }
 
   @Command(name = "predict", mixinStandardHelpOptions = true,
-      description = "One predicted class per line, in input order.")
+      description = "Batch prediction on Spark: one predicted class per line in input order "
+          + "(the course format), or Parquet with the probabilities.")
   static final class Predict implements Callable<Integer> {
-    @Option(names = "--model", required = true) Path model;
+    @Option(names = "--model", required = true, paramLabel = "URI") String model;
 
-    @Option(names = "--features", required = true,
-        description = "IDX images or a *_vectors.csv file") Path features;
+    @Option(names = "--features", required = true, paramLabel = "URI",
+        description = "IDX images, a *_vectors.csv file, or LibSVM") String features;
 
-    @Option(names = "--output", required = true) Path output;
+    @Option(names = "--output", required = true, paramLabel = "URI") String output;
+
+    @Option(names = "--format", defaultValue = "lines", description = "lines: one class per "
+        + "line; parquet: a Parquet folder with row, prediction, probabilities (${DEFAULT-VALUE})")
+    String format;
+
+    @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
     @Override
     public Integer call() throws Exception {
-      Model m = ModelCodec.load(model);
-      if (!Files.isRegularFile(features)) {
-        throw new java.io.FileNotFoundException(features + ": no such file");
+      if (!format.equals("lines") && !format.equals("parquet")) {
+        throw new IllegalArgumentException("--format must be lines or parquet, got '" + format
+            + "'");
       }
-      Dataset d;
-      try (InputStream in = Files.newInputStream(features)) {
-        if (features.toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
-          d = CsvReader.readVectors(in, features.toString());
+      try (JavaSparkContext sc = spark.start("sparkprop predict")) {
+        Fs fs = new Fs(sc.hadoopConfiguration());
+        Model m = ModelCodec.decode(fs.readAll(model), Fs.redact(model));
+        Dataset d = DataSource.readFeatures(fs, features, m.spec().inputs());
+        checkFeatures(m, d, features);
+        int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();
+        JavaRDD<Block> rdd = Shards.inOrder(sc, m.normalizer().apply(d), parts, "predict");
+        if (format.equals("lines")) {
+          float[] pred = Evaluator.predict(sc, rdd, m.spec(), m.params(), m.state(), false);
+          fs.writeString(output, lines(pred));
+          System.out.printf(Locale.ROOT, "wrote %d predictions to %s%n", pred.length,
+              Fs.redact(output));
         } else {
-          IdxReader.Tensor tensor = IdxReader.read(in, features.toString());
-          int n = tensor.dims()[0];
-          d = new Dataset(tensor.values(), new float[n], n, n == 0 ? 1 : tensor.values().length / n, 1);
+          float[] probs = Evaluator.predict(sc, rdd, m.spec(), m.params(), m.state(), true);
+          long n = PredictionsParquet.write(sc, probs, m.spec().outputs(), output);
+          System.out.printf(Locale.ROOT, "wrote %d predictions to %s%n", n, Fs.redact(output));
         }
-      }
-      checkFeatures(m, d, features);
-      Mlp mlp = new Mlp(m.spec(), 512);
-      int[] pred = predict(mlp, m.params(), m.state(), m.normalizer().apply(d));
-      Outputs.writeString(output, lines(pred));
-      try (PrintWriter w = new PrintWriter(System.out)) {
-        w.printf("wrote %d predictions to %s%n", pred.length, output);
       }
       return 0;
     }

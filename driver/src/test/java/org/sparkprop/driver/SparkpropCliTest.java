@@ -37,7 +37,7 @@ class SparkpropCliTest {
         "--test-features", d.resolve("test_vectors.csv").toString(),
         "--test-labels", d.resolve("test_labels.csv").toString(),
         "--classes", "2", "--arch", "4-8-2", "--epochs", "15", "--batch", "16", "--lr", "0.01",
-        "--scaling", "standardize"));
+        "--scaling", "standardize", "--master", "local[2]"));
     a.addAll(List.of(extra));
     return a.toArray(new String[0]);
   }
@@ -49,7 +49,8 @@ class SparkpropCliTest {
     Path out = d.resolve("out");
     assertEquals(0, SparkpropCli.run(trainArgs(d, out)));
     for (String f : List.of("model.spkm", "metrics.json", "metrics.csv", "test_predictions.csv",
-        "train_predictions.csv")) {
+        "train_predictions.csv", "report.html", "loss.png", "accuracy.png", "activations.png",
+        "gradients.png")) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f);
     }
     List<String> preds = Files.readAllLines(out.resolve("test_predictions.csv"));
@@ -65,6 +66,56 @@ class SparkpropCliTest {
     assertEquals(0, SparkpropCli.run("predict", "--model", out.resolve("model.spkm").toString(),
         "--features", d.resolve("test_vectors.csv").toString(), "--output", again.toString()));
     assertEquals(preds, Files.readAllLines(again));
+    // Parquet with probabilities: same argmax, rows in input order, probabilities sum to 1.
+    Path pq = d.resolve("pq");
+    assertEquals(0, SparkpropCli.run("predict", "--model", out.resolve("model.spkm").toString(),
+        "--features", d.resolve("test_vectors.csv").toString(), "--output", pq.toString(),
+        "--format", "parquet", "--master", "local[2]"));
+    // Read back with Spark's defaults (Spark SQL's reader ships its own classes through Kryo).
+    try (var sc = new org.apache.spark.api.java.JavaSparkContext(new org.apache.spark.SparkConf()
+        .setMaster("local[1]").setAppName("read").set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"))) {
+      var rows = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate()
+          .read().parquet(pq.toString()).orderBy("row").collectAsList();
+      assertEquals(60, rows.size());
+      for (int i = 0; i < 60; i++) {
+        assertEquals(Integer.parseInt(preds.get(i)), rows.get(i).getInt(1), "row " + i);
+        List<Float> p = rows.get(i).getList(2);
+        assertEquals(1.0, p.get(0) + p.get(1), 1e-5);
+      }
+    }
+  }
+
+  @Test
+  void trainsOnLibSvm(@TempDir Path d) throws Exception {
+    SplittableRandom r = new SplittableRandom(3);
+    for (String name : List.of("train", "test")) {
+      StringBuilder b = new StringBuilder("# two blobs, sparse\n");
+      for (int i = 0; i < (name.equals("train") ? 200 : 40); i++) {
+        int c = i % 2;
+        b.append(c);
+        for (int f = 1; f <= 4; f++) {
+          b.append(' ').append(f).append(':').append(c * 3 + r.nextGaussian());
+        }
+        b.append('\n');
+      }
+      Files.writeString(d.resolve(name + ".libsvm"), b);
+    }
+    Path out = d.resolve("out");
+    assertEquals(0, SparkpropCli.run("train", "--out", out.toString(), "--train-features",
+        d.resolve("train.libsvm").toString(), "--test-features",
+        d.resolve("test.libsvm").toString(), "--classes", "2", "--arch", "4-8-2", "--epochs", "10",
+        "--batch", "16", "--lr", "0.01", "--master", "local[2]", "--sync", "params",
+        "--average-every", "2"));
+    String metrics = Files.readString(out.resolve("metrics.json"));
+    double acc = Double.parseDouble(metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1"));
+    assertTrue(acc >= 0.95, "LibSVM blobs accuracy " + acc);
+    Files.writeString(d.resolve("bad.libsvm"), "1 1:0.5 2:0.1\n0 3:1 2:4\n");
+    assertEquals(1, SparkpropCli.run("train", "--out", d.resolve("o2").toString(),
+        "--train-features", d.resolve("bad.libsvm").toString(), "--test-features",
+        d.resolve("test.libsvm").toString(), "--classes", "2", "--arch", "4-8-2",
+        "--master", "local[1]"));
+    assertFalse(Files.exists(d.resolve("o2")), "no partial output");
   }
 
   @Test
@@ -75,6 +126,10 @@ class SparkpropCliTest {
     assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--optimizer", "lbfgs")));
     assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--arch", "5-8-2")));
     assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--activation", "swish")));
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--sync", "sometimes")));
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--sync", "params", "--exchange",
+        "spark")));
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--partitions", "1000")));
     Files.writeString(d.resolve("test_vectors.csv"), "1,2,3,4\n1,2,x,4\n");
     assertEquals(1, SparkpropCli.run(trainArgs(d, out)));
     Files.delete(d.resolve("test_vectors.csv"));

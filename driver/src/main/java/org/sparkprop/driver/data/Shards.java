@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.rng.Rng;
@@ -54,8 +55,21 @@ public final class Shards {
     return cache(sc, blocks, name);
   }
 
+  /**
+   * Ships each block once as its own broadcast and caches an RDD that reads block i in
+   * partition i. Not {@code parallelize(blocks)}: its partitions carry the data, so every task
+   * of every epoch would serialise the whole shard again; here a task carries a broadcast
+   * handle, and a lost executor's partitions are rebuilt from the broadcast.
+   */
   private static JavaRDD<Block> cache(JavaSparkContext sc, List<Block> blocks, String name) {
-    JavaRDD<Block> rdd = sc.parallelize(blocks, blocks.size()).setName(name);
+    List<Broadcast<Block>> shipped = new ArrayList<>(blocks.size());
+    List<Integer> ids = new ArrayList<>(blocks.size());
+    for (int i = 0; i < blocks.size(); i++) {
+      shipped.add(sc.broadcast(blocks.get(i)));
+      ids.add(i);
+    }
+    JavaRDD<Block> rdd = sc.parallelize(ids, ids.size()).map(i -> shipped.get(i).value())
+        .setName(name);
     rdd.persist(StorageLevel.MEMORY_ONLY());
     return rdd;
   }

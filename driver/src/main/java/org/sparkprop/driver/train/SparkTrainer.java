@@ -169,6 +169,13 @@ public final class SparkTrainer {
   private long lastCheckpointStep;
   private long epochStartNs;
   private List<EpochMetrics> history;
+  private java.util.function.BiConsumer<float[], float[]> epochHook = (a, b) -> { };
+
+  /** Called with (parameters, state) after every epoch, e.g. for per-layer monitoring. */
+  public SparkTrainer onEpoch(java.util.function.BiConsumer<float[], float[]> hook) {
+    this.epochHook = hook;
+    return this;
+  }
 
   public SparkTrainer(JavaSparkContext sc, MlpSpec spec, TrainConfig cfg, Options opts,
       CheckpointStore checkpoints, Map<String, String> checkpointMeta, Consumer<String> log) {
@@ -291,6 +298,7 @@ public final class SparkTrainer {
             epochSyncs == 0 || opts.sync() == Sync.PARAMS ? Double.NaN : epochNorm / epochSyncs);
         history.add(m);
         log.accept(m.line());
+        epochHook.accept(p, s);
         secondsAt.add(trainingSeconds);
         if (monitor != null) {
           long tm = System.nanoTime();

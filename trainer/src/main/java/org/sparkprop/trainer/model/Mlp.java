@@ -175,6 +175,11 @@ public final class Mlp {
     return sum;
   }
 
+  /** Output (B, out_i) of layer i in the last forward pass (valid until the next call). */
+  public float[] activations(int i) {
+    return acts[i];
+  }
+
   /** Raw outputs (B, K) of the last forward pass (valid until the next call). */
   public float[] output() {
     return acts[acts.length - 1];

@@ -1,0 +1,103 @@
+package org.sparkprop.driver.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.Json;
+import org.sparkprop.driver.KryoSetup;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.data.Shards;
+import org.sparkprop.driver.train.SparkTrainer;
+import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.data.FashionMnist;
+import org.sparkprop.trainer.data.Normalizer;
+import org.sparkprop.trainer.model.Mlp;
+import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.optim.LrSchedule;
+import org.sparkprop.trainer.optim.OptimizerConfig;
+import org.sparkprop.trainer.train.EpochMetrics;
+import org.sparkprop.trainer.train.TrainConfig;
+
+/**
+ * Time to accuracy on Spark: Fashion-MNIST 784-256-128-10 (ReLU) in local[N], the official
+ * test set evaluated after every epoch outside the timed training. Each argument is one run,
+ * {@code exchange:sync:k:batchPerWorker:optimizer:lr:epochs[:schedule]}, e.g.
+ * {@code direct:gradient:1:64:adam:0.002:8}. Prints one JSON object: per run the training
+ * seconds at which test accuracy first reached 0.88, the best accuracy, samples/s, and the
+ * per-step split into compute, communication and driver update.
+ */
+public final class SparkTrainBench {
+  public static void main(String[] args) throws Exception {
+    String master = System.getProperty("bench.master", "local[2]");
+    int partitions = Integer.getInteger("bench.partitions", 2);
+    SparkConf conf = KryoSetup.configure(new SparkConf()).setMaster(master)
+        .setAppName("sparkprop-bench").set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1").set("spark.ui.enabled", "false");
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("master", master);
+    out.put("partitions", partitions);
+    out.put("model", "784-256-128-10 relu, softmax cross-entropy, no dropout/batch norm");
+    List<Object> runs = new ArrayList<>();
+    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+      sc.setLogLevel("WARN");
+      long t0 = System.nanoTime();
+      Dataset[] raw = FashionMnist.load(FashionMnist.defaultDir());
+      Normalizer norm = Normalizer.fit("scale255", raw[0].x(), raw[0].rows(), 784);
+      Dataset train = norm.apply(raw[0]);
+      Dataset test = norm.apply(raw[1]);
+      JavaRDD<Block> trainRdd = Shards.forTraining(sc, train, partitions, 42, "train");
+      JavaRDD<Block> testRdd = Shards.inOrder(sc, test, partitions, "test");
+      trainRdd.count();
+      testRdd.count();
+      out.put("data_seconds", (System.nanoTime() - t0) / 1e9);
+      MlpSpec spec = MlpSpec.of("784-256-128-10", "relu", "softmax_ce");
+      for (String a : args) {
+        String[] f = a.split(":");
+        int batch = Integer.parseInt(f[3]);
+        int epochs = Integer.parseInt(f[6]);
+        String schedule = f.length > 7 ? f[7] : "constant";
+        TrainConfig cfg = TrainConfig.defaults(42).withEpochs(epochs).withBatch(batch)
+            .withOptimizer(OptimizerConfig.defaults(f[4]), Float.parseFloat(f[5]))
+            .withSchedule(new LrSchedule(schedule, 0, 1, 0.5, 0));
+        SparkTrainer.Options o = SparkTrainer.Options.defaults().with(
+            SparkTrainer.Sync.valueOf(f[1].toUpperCase()), Integer.parseInt(f[2]),
+            SparkTrainer.Exchange.valueOf(f[0].toUpperCase()));
+        float[][] ps = new Mlp(spec, 1).initialise(42);
+        SparkTrainer t = new SparkTrainer(sc, spec, cfg, o, null, Map.of(), System.err::println);
+        SparkTrainer.Result r = t.fit(trainRdd, train.rows(), null, testRdd, ps[0], ps[1], null);
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("run", a);
+        run.put("global_batch", batch * partitions);
+        Double reached = null;
+        double best = 0;
+        List<Object> curve = new ArrayList<>();
+        for (int i = 0; i < r.monitorAccuracy().size(); i++) {
+          double acc = r.monitorAccuracy().get(i);
+          curve.add(List.of(r.trainingSecondsAtEpoch().get(i), acc));
+          best = Math.max(best, acc);
+          if (reached == null && acc >= 0.88) {
+            reached = r.trainingSecondsAtEpoch().get(i);
+          }
+        }
+        run.put("seconds_to_88", reached);
+        run.put("best_test_accuracy", best);
+        run.put("training_seconds", r.trainingSecondsAtEpoch().get(r.trainingSecondsAtEpoch()
+            .size() - 1));
+        double samples = 0;
+        for (EpochMetrics m : r.history()) {
+          samples += m.samplesPerSecond() * m.seconds();
+        }
+        run.put("samples_per_second", samples / (double) run.get("training_seconds"));
+        run.put("timing", r.timing().toMap());
+        run.put("seconds_and_test_accuracy_per_epoch", curve);
+        runs.add(run);
+      }
+    }
+    out.put("runs", runs);
+    System.out.print(Json.write(out));
+  }
+}
