@@ -11,11 +11,59 @@ import org.sparkprop.trainer.data.IdxReader;
 import org.sparkprop.trainer.data.LibSvmReader;
 
 /**
- * Reads examples through Hadoop FileSystem URIs, choosing the format by file name: LibSVM
- * (.libsvm, .svm; labels in the same file), the course CSV (.csv), else IDX (gzip or plain).
+ * Reads examples through Hadoop FileSystem URIs. Formats: idx (gzip or plain), course-csv (the
+ * seeds' *_vectors.csv + *_labels.csv pair), libsvm (labels in the file), parquet (a features
+ * array/vector column and a label column) and csv (a table with a header: a label column, every
+ * other column a feature). "auto" picks by name: .libsvm/.svm, .parquet, .csv (course-csv with
+ * a labels file, else csv), else idx.
  */
 final class DataSource {
   private DataSource() {}
+
+  /** Input options for the tables read by Spark SQL. */
+  record Table(String format, String featuresCol, String labelCol) {
+    static Table auto() {
+      return new Table("auto", "features", "label");
+    }
+  }
+
+  static String resolveFormat(String format, String features, String labels) {
+    String f = format.toLowerCase(Locale.ROOT);
+    if (!f.equals("auto")) {
+      if (!java.util.Set.of("idx", "course-csv", "libsvm", "parquet", "csv").contains(f)) {
+        throw new IllegalArgumentException("--input-format must be auto, idx, course-csv, "
+            + "libsvm, parquet or csv, got '" + format + "'");
+      }
+      return f;
+    }
+    String n = features.toLowerCase(Locale.ROOT).replaceAll("/+$", "");
+    if (isLibSvm(n)) {
+      return "libsvm";
+    }
+    if (n.endsWith(".parquet")) {
+      return "parquet";
+    }
+    if (n.endsWith(".csv")) {
+      return labels != null ? "course-csv" : "csv";
+    }
+    return "idx";
+  }
+
+  /** Any format; sc may be null for the formats read on the driver. */
+  static Dataset read(org.apache.spark.api.java.JavaSparkContext sc, Fs fs, String features,
+      String labels, int classes, int width, Table table) throws IOException {
+    String fmt = resolveFormat(table.format(), features, labels);
+    if (fmt.equals("parquet") || fmt.equals("csv")) {
+      return org.sparkprop.driver.data.TableSource.read(sc, features, fmt, table.featuresCol(),
+          table.labelCol(), classes);
+    }
+    if (fmt.equals("libsvm")) {
+      try (InputStream f = fs.open(features)) {
+        return LibSvmReader.read(f, Fs.redact(features), width, classes);
+      }
+    }
+    return read(fs, features, labels, classes, width);
+  }
 
   static boolean isLibSvm(String uri) {
     String n = uri.toLowerCase(Locale.ROOT);

@@ -28,7 +28,24 @@ public final class KryoSetup implements KryoRegistrator {
     kryo.register(org.sparkprop.driver.train.StepSums[].class);
     kryo.register(org.sparkprop.driver.train.EvalSums[].class);
     kryo.register(java.util.ArrayList.class);
+    // Spark SQL, for reading Parquet/CSV tables (schema inference and scans ship these).
+    for (String c : SQL_CLASSES) {
+      try {
+        kryo.register(c.endsWith("[]")
+            ? java.lang.reflect.Array.newInstance(Class.forName(c.substring(0, c.length() - 2)),
+                0).getClass()
+            : Class.forName(c));
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("Kryo registration: " + c + " not on the class path", e);
+      }
+    }
   }
+
+  private static final String[] SQL_CLASSES = {
+    "org.apache.spark.sql.types.NullType$",
+    "org.apache.spark.sql.types.DataType[]",
+    "org.apache.spark.sql.types.ArrayType",
+  };
 
   /** Sets the serializer, this registrator and required registration on conf. */
   public static SparkConf configure(SparkConf conf) {

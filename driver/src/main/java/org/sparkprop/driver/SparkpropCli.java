@@ -100,7 +100,16 @@ public final class SparkpropCli implements Runnable {
         description = "feature count for LibSVM input (0 = the largest index seen)")
     int libsvmFeatures;
 
-    Dataset[] load(Fs fs) throws IOException {
+    @Option(names = "--input-format", defaultValue = "auto", description = "auto, idx, "
+        + "course-csv, libsvm, parquet (features array/vector column + label column), csv (a "
+        + "table with a header: label column + numeric feature columns) (${DEFAULT-VALUE})")
+    String inputFormat;
+
+    @Option(names = "--features-col", defaultValue = "features") String featuresCol;
+
+    @Option(names = "--label-col", defaultValue = "label") String labelCol;
+
+    Dataset[] load(JavaSparkContext sc, Fs fs) throws IOException {
       if (trainFeatures == null && testFeatures == null) {
         return DataSource.fashionMnist(fs, fashionMnist);
       }
@@ -108,9 +117,11 @@ public final class SparkpropCli implements Runnable {
         throw new IllegalArgumentException("give --train-features and --test-features (with "
             + "--train-labels/--test-labels unless LibSVM), or none for Fashion-MNIST");
       }
-      Dataset train = DataSource.read(fs, trainFeatures, trainLabels, classes, libsvmFeatures);
-      Dataset test = DataSource.read(fs, testFeatures, testLabels, classes,
-          libsvmFeatures > 0 ? libsvmFeatures : train.features());
+      DataSource.Table table = new DataSource.Table(inputFormat, featuresCol, labelCol);
+      Dataset train = DataSource.read(sc, fs, trainFeatures, trainLabels, classes,
+          libsvmFeatures, table);
+      Dataset test = DataSource.read(sc, fs, testFeatures, testLabels, classes,
+          libsvmFeatures > 0 ? libsvmFeatures : train.features(), table);
       return new Dataset[] {train, test};
     }
   }
@@ -281,7 +292,7 @@ public final class SparkpropCli implements Runnable {
       }
       try (JavaSparkContext sc = spark.start("sparkprop train")) {
         Fs fs = new Fs(sc.hadoopConfiguration());
-        Dataset[] raw = data.load(fs);
+        Dataset[] raw = data.load(sc, fs);
         if (raw[0].features() != spec.inputs()) {
           throw new IllegalArgumentException("the data has " + raw[0].features()
               + " features per row but --arch " + arch + " takes " + spec.inputs());
@@ -564,8 +575,8 @@ public final class SparkpropCli implements Runnable {
       try (JavaSparkContext sc = spark.start("sparkprop evaluate")) {
         Fs fs = new Fs(sc.hadoopConfiguration());
         Model m = ModelCodec.decode(fs.readAll(model), Fs.redact(model));
-        Dataset d = DataSource.read(fs, features, labels, m.spec().outputs(),
-            m.spec().inputs());
+        Dataset d = DataSource.read(sc, fs, features, labels, m.spec().outputs(),
+            m.spec().inputs(), DataSource.Table.auto());
         checkFeatures(m, d, features);
         int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();
         JavaRDD<Block> rdd = Shards.inOrder(sc, m.normalizer().apply(d), parts, "evaluate");

@@ -141,4 +141,56 @@ class SparkpropCliTest {
     assertEquals(1, SparkpropCli.run("predict", "--model", junk.toString(), "--features",
         d.resolve("train_vectors.csv").toString(), "--output", d.resolve("p.csv").toString()));
   }
+
+  @Test
+  void trainsOnParquetAndCsvTables(@TempDir Path d) throws Exception {
+    // Write the tables with Spark's defaults, then train through the command line.
+    try (var sc = new org.apache.spark.api.java.JavaSparkContext(new org.apache.spark.SparkConf()
+        .setMaster("local[1]").setAppName("write").set("spark.ui.enabled", "false")
+        .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"))) {
+      var spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+      SplittableRandom r = new SplittableRandom(9);
+      var arraySchema = new org.apache.spark.sql.types.StructType()
+          .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(
+              org.apache.spark.sql.types.DataTypes.DoubleType))
+          .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
+      var csvSchema = new org.apache.spark.sql.types.StructType()
+          .add("a", org.apache.spark.sql.types.DataTypes.DoubleType)
+          .add("label", org.apache.spark.sql.types.DataTypes.IntegerType)
+          .add("b", org.apache.spark.sql.types.DataTypes.DoubleType);
+      for (String name : List.of("train", "test")) {
+        List<org.apache.spark.sql.Row> arr = new java.util.ArrayList<>();
+        List<org.apache.spark.sql.Row> tab = new java.util.ArrayList<>();
+        for (int i = 0; i < (name.equals("train") ? 200 : 40); i++) {
+          int c = i % 2;
+          double a = c * 3 + r.nextGaussian();
+          double b = c * 3 + r.nextGaussian();
+          arr.add(org.apache.spark.sql.RowFactory.create(List.of(a, b).toArray(new Double[0]), c));
+          tab.add(org.apache.spark.sql.RowFactory.create(a, c, b));
+        }
+        spark.createDataFrame(arr, arraySchema).repartition(3)
+            .write().parquet(d.resolve(name + ".parquet").toString());
+        spark.createDataFrame(tab, csvSchema).coalesce(1).write().option("header", "true")
+            .csv(d.resolve(name + "-table.csv").toString());
+      }
+    }
+    for (String fmt : List.of("parquet", "csv")) {
+      Path out = d.resolve("out-" + fmt);
+      String tr = fmt.equals("parquet") ? "train.parquet" : "train-table.csv";
+      String te = fmt.equals("parquet") ? "test.parquet" : "test-table.csv";
+      assertEquals(0, SparkpropCli.run("train", "--out", out.toString(), "--train-features",
+          d.resolve(tr).toString(), "--test-features", d.resolve(te).toString(),
+          "--input-format", fmt, "--classes", "2", "--arch", "2-8-2", "--epochs", "10",
+          "--batch", "16", "--lr", "0.01", "--master", "local[2]"), fmt);
+      String metrics = Files.readString(out.resolve("metrics.json"));
+      double acc = Double.parseDouble(
+          metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1"));
+      assertTrue(acc >= 0.9, fmt + " accuracy " + acc);
+    }
+    assertEquals(2, SparkpropCli.run("train", "--out", d.resolve("o3").toString(),
+        "--train-features", d.resolve("train.parquet").toString(), "--test-features",
+        d.resolve("test.parquet").toString(), "--input-format", "parquet", "--label-col", "y",
+        "--classes", "2", "--arch", "2-8-2", "--master", "local[1]"));
+    assertFalse(Files.exists(d.resolve("o3")));
+  }
 }

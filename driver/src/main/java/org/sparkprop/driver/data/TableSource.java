@@ -1,0 +1,208 @@
+package org.sparkprop.driver.data;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Tables read by Spark SQL from any Hadoop URI: Parquet with a features column (array of
+ * numbers, or a Spark ML vector as Spark writes it: struct of type, size, indices, values) and
+ * a numeric label column; or CSV with a header, a label column and every other column a
+ * numeric feature. Executors read and pack their partitions into {@link Block}s (contiguous
+ * arrays, no object per sample); the blocks come to the driver in input order.
+ */
+public final class TableSource {
+  private TableSource() {}
+
+  /**
+   * Reads uri as "parquet" or "csv" into one dataset (rows in input order). With
+   * {@code classes} = 0 the label column is optional and ignored (prediction input).
+   */
+  public static org.sparkprop.trainer.data.Dataset read(JavaSparkContext sc, String uri,
+      String format, String featuresCol, String labelCol, int classes) {
+    SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    Dataset<Row> df;
+    String name = org.sparkprop.driver.io.Fs.redact(uri);
+    try {
+      df = switch (format.toLowerCase(Locale.ROOT)) {
+        case "parquet" -> spark.read().parquet(uri);
+        case "csv" -> spark.read().option("header", "true").option("inferSchema", "true")
+            .csv(uri);
+        default -> throw new IllegalArgumentException("unknown table format '" + format + "'");
+      };
+    } catch (Exception e) {
+      // Scala throws the checked AnalysisException (path does not exist, bad schema) undeclared.
+      if (e instanceof org.apache.spark.sql.AnalysisException a) {
+        throw new IllegalArgumentException(name + ": " + a.getSimpleMessage());
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+    }
+    StructType schema = df.schema();
+    boolean needLabel = classes > 0;
+    if (needLabel && !List.of(schema.fieldNames()).contains(labelCol)) {
+      throw new IllegalArgumentException(name + ": no label column '" + labelCol + "' (columns: "
+          + String.join(", ", schema.fieldNames()) + ")");
+    }
+    List<String> featureCols = new ArrayList<>();
+    boolean vectorColumn = format.equalsIgnoreCase("parquet");
+    if (vectorColumn) {
+      if (!List.of(schema.fieldNames()).contains(featuresCol)) {
+        throw new IllegalArgumentException(name + ": no features column '" + featuresCol
+            + "' (columns: " + String.join(", ", schema.fieldNames()) + ")");
+      }
+      DataType t = schema.apply(featuresCol).dataType();
+      if (!(t instanceof ArrayType a && a.elementType() instanceof NumericType)
+          && !(t instanceof StructType s && List.of(s.fieldNames()).contains("values"))) {
+        throw new IllegalArgumentException(name + ": features column '" + featuresCol
+            + "' is " + t.simpleString() + ", expected an array of numbers or a vector");
+      }
+      featureCols.add(featuresCol);
+    } else {
+      for (StructField f : schema.fields()) {
+        if (f.name().equals(labelCol)) {
+          continue;
+        }
+        if (!(f.dataType() instanceof NumericType)) {
+          throw new IllegalArgumentException(name + ": column '" + f.name() + "' is "
+              + f.dataType().simpleString() + ", expected a number (every column but the "
+              + "label is a feature)");
+        }
+        featureCols.add(f.name());
+      }
+    }
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    for (String c : featureCols) {
+      cols.add(df.col(c));
+    }
+    cols.add(needLabel ? df.col(labelCol) : org.apache.spark.sql.functions.lit(0));
+    Dataset<Row> sel = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+    int nFeat = featureCols.size();
+    boolean vec = vectorColumn;
+    List<Block> blocks = sel.javaRDD().mapPartitionsWithIndex((part, it) -> {
+      List<Block> out = new ArrayList<>();
+      out.add(pack(it, vec, nFeat, classes, name, part));
+      return out.iterator();
+    }, true).collect();
+    int rows = 0;
+    int width = -1;
+    for (Block b : blocks) {
+      if (b.rows() == 0) {
+        continue;
+      }
+      if (width >= 0 && b.features() != width) {
+        throw new IllegalArgumentException(name + ": rows have " + width + " and "
+            + b.features() + " features");
+      }
+      width = b.features();
+      rows += b.rows();
+    }
+    if (rows == 0) {
+      throw new IllegalArgumentException(name + ": no rows");
+    }
+    float[] x = new float[rows * width];
+    float[] y = new float[rows];
+    int off = 0;
+    for (Block b : blocks) {
+      if (b.rows() == 0) {
+        continue;
+      }
+      System.arraycopy(b.x(), 0, x, off * width, b.x().length);
+      System.arraycopy(b.y(), 0, y, off, b.rows());
+      off += b.rows();
+    }
+    return new org.sparkprop.trainer.data.Dataset(x, y, rows, width, 1);
+  }
+
+  private static Block pack(Iterator<Row> it, boolean vector, int nFeat, int classes,
+      String name, int part) {
+    float[] x = new float[1 << 12];
+    float[] y = new float[64];
+    int rows = 0;
+    int width = vector ? -1 : nFeat;
+    while (it.hasNext()) {
+      Row r = it.next();
+      float[] v = vector ? vectorValues(r.get(0), name, part, rows) : null;
+      if (vector) {
+        if (width < 0) {
+          width = v.length;
+        } else if (v.length != width) {
+          throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
+              + ": " + v.length + " features, earlier rows have " + width);
+        }
+      }
+      while ((rows + 1) * (long) width > x.length) {
+        x = java.util.Arrays.copyOf(x, x.length * 2);
+      }
+      for (int f = 0; f < width; f++) {
+        float val = vector ? v[f] : number(r, f, name, part, rows);
+        if (!Float.isFinite(val)) {
+          throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
+              + ", feature " + f + ": " + val + " is not finite");
+        }
+        x[rows * width + f] = val;
+      }
+      if (rows == y.length) {
+        y = java.util.Arrays.copyOf(y, rows * 2);
+      }
+      float label = number(r, vector ? 1 : nFeat, name, part, rows);
+      if (classes > 0 && (label != (int) label || label < 0 || label >= classes)) {
+        throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
+            + ": label " + label + " is not a class in [0, " + classes + ")");
+      }
+      y[rows++] = label;
+    }
+    int w = Math.max(width, 1);
+    return new Block(java.util.Arrays.copyOf(x, rows * w), java.util.Arrays.copyOf(y, rows),
+        rows, w, 1);
+  }
+
+  private static float number(Row r, int i, String name, int part, int row) {
+    Object o = r.get(i);
+    if (!(o instanceof Number n)) {
+      throw new IllegalArgumentException(name + ": partition " + part + ", row " + row
+          + ", column " + (i + 1) + ": " + (o == null ? "missing value" : "'" + o + "'")
+          + " is not a number");
+    }
+    return n.floatValue();
+  }
+
+  /** An array of numbers, or a Spark ML vector struct (type 0 sparse, 1 dense). */
+  private static float[] vectorValues(Object o, String name, int part, int row) {
+    if (o instanceof scala.collection.Seq<?> seq) {
+      float[] v = new float[seq.size()];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = ((Number) seq.apply(i)).floatValue();
+      }
+      return v;
+    }
+    if (o instanceof Row s) {
+      int type = ((Number) s.getAs("type")).intValue();
+      List<Object> values = s.getList(s.fieldIndex("values"));
+      if (type == 1) {
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = ((Number) values.get(i)).floatValue();
+        }
+        return v;
+      }
+      float[] v = new float[((Number) s.getAs("size")).intValue()];
+      List<Object> idx = s.getList(s.fieldIndex("indices"));
+      for (int i = 0; i < idx.size(); i++) {
+        v[((Number) idx.get(i)).intValue()] = ((Number) values.get(i)).floatValue();
+      }
+      return v;
+    }
+    throw new IllegalArgumentException(name + ": partition " + part + ", row " + row
+        + ": features value is " + (o == null ? "missing" : o.getClass().getSimpleName()));
+  }
+}
