@@ -64,6 +64,8 @@ public final class SparkpropCli implements Runnable {
   /** Runs the command line and returns the exit code (for tests and library callers). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new SparkpropCli());
+    // A later flag overrides an earlier one, so flags after @run.conf override the file.
+    cl.setOverwrittenOptionsAllowed(true);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       if (ex instanceof IllegalArgumentException) {
         cmd.getErr().println("sparkprop: error: " + ex.getMessage());

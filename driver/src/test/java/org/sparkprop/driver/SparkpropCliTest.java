@@ -193,4 +193,33 @@ class SparkpropCliTest {
         "--classes", "2", "--arch", "2-8-2", "--master", "local[1]"));
     assertFalse(Files.exists(d.resolve("o3")));
   }
+
+  @Test
+  void divergenceStopsWithAClearErrorAndKeepsTheLastGoodCheckpoint(@TempDir Path d)
+      throws Exception {
+    writeCsv(d, "train", 200, 1);
+    writeCsv(d, "test", 20, 2);
+    Path out = d.resolve("out");
+    Path ckpt = d.resolve("ckpt");
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    int code;
+    try {
+      System.setErr(new java.io.PrintStream(err, true));
+      code = SparkpropCli.run(trainArgs(d, out, "--optimizer", "sgd", "--lr", "1e12",
+          "--schedule", "constant", "--no-batch-norm", "--dropout", "0", "--scaling", "none",
+          "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1"));
+    } finally {
+      System.setErr(old);
+    }
+    assertEquals(1, code);
+    assertTrue(err.toString().contains("diverged"), err.toString());
+    assertFalse(Files.exists(out.resolve("model.spkm")), "no model from a diverged run");
+    var store = new org.sparkprop.driver.io.CheckpointStore(
+        org.sparkprop.driver.io.Fs.local(), ckpt.toUri().toString());
+    var last = store.loadLatest();
+    for (float v : last.params()) {
+      assertTrue(Float.isFinite(v), "the last checkpoint holds finite parameters");
+    }
+  }
 }
