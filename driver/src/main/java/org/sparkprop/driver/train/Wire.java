@@ -23,6 +23,7 @@ final class Wire implements AutoCloseable {
   private final byte[] buf = new byte[CHUNK];
   private final FloatBuffer floats =
       ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+  private final float[] scratch = new float[CHUNK / 4];
 
   Wire(Socket socket, int timeoutMillis) throws IOException {
     this.socket = socket;
@@ -62,8 +63,17 @@ final class Wire implements AutoCloseable {
       int m = Math.min(len, CHUNK / 4);
       in.readFully(buf, 0, 4 * m);
       floats.clear();
-      for (int i = 0; i < m; i++) {
-        a[off + i] += w * floats.get(i);
+      // Bulk copy out of the byte view, then a plain loop over arrays (which C2 vectorises).
+      floats.get(scratch, 0, m);
+      float[] t = scratch;
+      if (w == 1f) {
+        for (int i = 0; i < m; i++) {
+          a[off + i] += t[i];
+        }
+      } else {
+        for (int i = 0; i < m; i++) {
+          a[off + i] += w * t[i];
+        }
       }
       off += m;
       len -= m;
