@@ -368,7 +368,7 @@ public final class SparkpropCli implements Runnable {
           return 0;
         }
         EvalSums testSums = Evaluator.sums(sc, testRdd, spec, ps[0], ps[1]);
-        Evaluation testEval = Evaluator.evaluate(sc, testRdd, spec, ps[0], ps[1]);
+        Evaluation testEval = Evaluator.evaluation(testSums, spec);
         float[] testPred = Evaluator.predict(sc, testRdd, spec, ps[0], ps[1], false);
         JavaRDD<Block> trainInOrder = Shards.inOrder(sc, norm.apply(raw[0]), parts, "train");
         float[] trainPred = Evaluator.predict(sc, trainInOrder, spec, ps[0], ps[1], false);

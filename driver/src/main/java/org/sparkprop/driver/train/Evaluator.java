@@ -72,7 +72,11 @@ public final class Evaluator {
   /** Mean loss and accuracy, as the single-machine trainer reports them. */
   public static Evaluation evaluate(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
       float[] p, float[] s) {
-    EvalSums e = sums(sc, data, spec, p, s);
+    return evaluation(sums(sc, data, spec, p, s), spec);
+  }
+
+  /** Mean loss and accuracy from evaluation sums. */
+  public static Evaluation evaluation(EvalSums e, MlpSpec spec) {
     int ppr = Loss.parse(spec.loss()).predictionsPerRow(spec.outputs());
     return new Evaluation(e.rows == 0 ? Double.NaN : e.lossSum / e.rows,
         ppr == 0 || e.rows == 0 ? Double.NaN : (double) e.correct / (e.rows * ppr), e.rows);

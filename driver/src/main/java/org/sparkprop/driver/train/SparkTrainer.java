@@ -218,8 +218,9 @@ public final class SparkTrainer {
     s = state;
     update = new StepUpdate(cfg, Optimizer.create(cfg.optimizer(), n, decayRanges), decayRanges,
         n);
-    List<float[]> driverOpt = update.optimizer().state();
-    optAvg = driverOpt.toArray(new float[0][]);
+    // The driver optimizer's own arrays: its state with gradient sync, and the averaged
+    // worker state with parameter averaging (the driver optimizer does not step then).
+    optAvg = update.optimizer().state().toArray(new float[0][]);
     optPerWorker = null;
     if (opts.sync() == Sync.PARAMS && !opts.averageOptimizerState()) {
       optPerWorker = new float[partitions][optAvg.length][n];
@@ -679,7 +680,6 @@ public final class SparkTrainer {
     private final long sStep = step;
     private final float[][] sOpt = deepCopy(optAvg);
     private final float[][][] sPer = optPerWorker == null ? null : deep3(optPerWorker);
-    private final float[] driverOpt = flatten(update.optimizer().state());
     private final double l = epochLoss;
     private final long c = epochCorrect;
     private final long r = epochRows;
@@ -699,11 +699,6 @@ public final class SparkTrainer {
             System.arraycopy(sPer[q][i], 0, optPerWorker[q][i], 0, n);
           }
         }
-      }
-      int off = 0;
-      for (float[] a : update.optimizer().state()) {
-        System.arraycopy(driverOpt, off, a, 0, a.length);
-        off += a.length;
       }
       epochLoss = l;
       epochCorrect = c;
@@ -727,20 +722,6 @@ public final class SparkTrainer {
       c[i] = deepCopy(a[i]);
     }
     return c;
-  }
-
-  private static float[] flatten(List<float[]> arrays) {
-    int total = 0;
-    for (float[] a : arrays) {
-      total += a.length;
-    }
-    float[] f = new float[total];
-    int off = 0;
-    for (float[] a : arrays) {
-      System.arraycopy(a, 0, f, off, a.length);
-      off += a.length;
-    }
-    return f;
   }
 
   /** The innermost message of a Spark failure, for a one-line error. */
