@@ -25,6 +25,10 @@ final class SparkSession {
       conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       conf.setIfMissing("spark.ui.showConsoleProgress", "false");
     }
+    // A barrier stage needing more slots than the cluster has fails after this check instead
+    // of waiting 40 × 15 s (Spark's defaults) before saying so.
+    conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "2s");
+    conf.setIfMissing("spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "10");
     for (String kv : extra) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
@@ -35,5 +39,19 @@ final class SparkSession {
     JavaSparkContext sc = new JavaSparkContext(conf);
     sc.setLogLevel(System.getProperty("sparkprop.sparkLogLevel", "WARN"));
     return sc;
+  }
+
+  /** Task slots of a local master (local, local[N], local[*], local[N,F]); -1 otherwise. */
+  static int localSlots(String master) {
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?").matcher(master);
+    if (!m.matches()) {
+      return -1;
+    }
+    if (m.group(1) == null) {
+      return 1;
+    }
+    return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
+        : Integer.parseInt(m.group(1));
   }
 }

@@ -307,6 +307,12 @@ public final class SparkpropCli implements Runnable {
           throw new IllegalArgumentException("--partitions " + parts + " exceeds the "
               + split[0].rows() + " training rows");
         }
+        int slots = SparkSession.localSlots(sc.master());
+        if (exchangeMode == SparkTrainer.Exchange.DIRECT && slots > 0 && parts > slots) {
+          throw new IllegalArgumentException("--partitions " + parts + " exceeds the " + slots
+              + " task slots of " + sc.master() + ": the direct exchange runs every partition "
+              + "at once (a barrier stage); use --partitions ≤ " + slots + " or --exchange spark");
+        }
         double lrFactor = switch (lrScaling.toLowerCase(Locale.ROOT)) {
           case "linear" -> parts;
           case "sqrt" -> Math.sqrt(parts);

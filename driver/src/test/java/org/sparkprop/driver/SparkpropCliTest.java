@@ -130,6 +130,11 @@ class SparkpropCliTest {
     assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--sync", "params", "--exchange",
         "spark")));
     assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--partitions", "1000")));
+    // More partitions than local[2] has slots: a barrier stage could never start.
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--partitions", "3")));
+    assertEquals(4, SparkSession.localSlots("local[4,2]"));
+    assertEquals(1, SparkSession.localSlots("local"));
+    assertEquals(-1, SparkSession.localSlots("spark://127.0.0.1:7077"));
     Files.writeString(d.resolve("test_vectors.csv"), "1,2,3,4\n1,2,x,4\n");
     assertEquals(1, SparkpropCli.run(trainArgs(d, out)));
     Files.delete(d.resolve("test_vectors.csv"));
