@@ -23,6 +23,7 @@ import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.optim.Optimizer;
 import org.sparkprop.trainer.train.DivergenceException;
+import org.sparkprop.trainer.train.EarlyStopping;
 import org.sparkprop.trainer.train.EpochMetrics;
 import org.sparkprop.trainer.train.Evaluation;
 import org.sparkprop.trainer.train.StepUpdate;
@@ -241,11 +242,7 @@ public final class SparkTrainer {
     List<Double> secondsAt = new ArrayList<>();
     double trainingSeconds = 0;
     int predsPerRow = Loss.parse(spec.loss()).predictionsPerRow(spec.outputs());
-    double best = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
-    int bad = 0;
-    float[] bestP = null;
-    float[] bestS = null;
+    EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
     boolean stoppedEarly = false;
     StepServer server = opts.exchange() == Exchange.DIRECT ? openServer() : null;
     try {
@@ -306,18 +303,7 @@ public final class SparkTrainer {
           monitorAcc.add(Evaluator.evaluate(sc, monitor, spec, p, s).accuracy());
           evalNs += System.nanoTime() - tm;
         }
-        boolean stop = false;
-        if (cfg.patience() > 0 && val.rows() > 0) {
-          if (val.loss() < best) {
-            best = val.loss();
-            bestEpoch = epoch;
-            bad = 0;
-            bestP = p.clone();
-            bestS = s.clone();
-          } else if (++bad >= cfg.patience()) {
-            stop = true;
-          }
-        }
+        boolean stop = stopping.update(epoch, val, p, s);
         if (checkpoints != null) {
           saveCheckpoint(epoch + 1, 0);
         }
@@ -331,14 +317,11 @@ public final class SparkTrainer {
         server.close();
       }
     }
-    if (cfg.restoreBest() && bestP != null) {
-      System.arraycopy(bestP, 0, p, 0, n);
-      System.arraycopy(bestS, 0, s, 0, s.length);
-    }
+    stopping.restore(p, s);
     Timing timing = new Timing(computeNs / 1e9, commNs / 1e9, updateNs / 1e9, evalNs / 1e9,
         checkpointNs / 1e9, syncs);
-    return new Result(p, s, history, bestEpoch == 0 ? history.size() : bestEpoch, stoppedEarly,
-        step, timing, monitorAcc, secondsAt);
+    return new Result(p, s, history, stopping.bestEpoch(history.size()), stoppedEarly, step,
+        timing, monitorAcc, secondsAt);
   }
 
   private StepServer openServer() throws IOException {

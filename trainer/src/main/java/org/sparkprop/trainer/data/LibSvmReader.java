@@ -21,10 +21,8 @@ public final class LibSvmReader {
   public static Dataset read(InputStream in, String name, int features, int classes)
       throws IOException {
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    FloatList vals = new FloatList();
-    IntList idx = new IntList();
-    IntList rowStart = new IntList();
-    FloatList labels = new FloatList();
+    Pairs entries = new Pairs();  // (column, value) of every stored entry
+    Pairs rows = new Pairs();     // (first entry, label) of every row
     int maxIndex = 0;
     String line;
     int ln = 0;
@@ -37,8 +35,8 @@ public final class LibSvmReader {
       }
       String[] f = t.split("\\s+");
       String where = "line " + ln;
+      int label = 0;
       if (classes > 0) {
-        int label;
         try {
           double v = Double.parseDouble(f[0]);
           label = (int) v;
@@ -53,9 +51,8 @@ public final class LibSvmReader {
           throw new DataFormatException(name, where + ", field 1", "label " + label
               + " outside [0, " + classes + ")");
         }
-        labels.add(label);
       }
-      rowStart.add(idx.size);
+      rows.add(entries.size, label);
       int last = 0;
       for (int i = 1; i < f.length; i++) {
         int colon = f[i].indexOf(':');
@@ -84,12 +81,11 @@ public final class LibSvmReader {
               + " exceeds the " + features + " features");
         }
         last = k;
-        idx.add(k - 1);
-        vals.add(v);
+        entries.add(k - 1, v);
       }
       maxIndex = Math.max(maxIndex, last);
     }
-    int n = rowStart.size;
+    int n = rows.size;
     int width = features > 0 ? features : Math.max(1, maxIndex);
     if ((long) n * width > Integer.MAX_VALUE - 8) {
       throw new DataFormatException(name, "", n + " rows × " + width
@@ -97,44 +93,28 @@ public final class LibSvmReader {
     }
     float[] x = new float[n * width];
     for (int row = 0; row < n; row++) {
-      int end = row + 1 < n ? rowStart.get(row + 1) : idx.size;
-      for (int e = rowStart.get(row); e < end; e++) {
-        x[row * width + idx.get(e)] = vals.get(e);
+      int end = row + 1 < n ? rows.ints[row + 1] : entries.size;
+      for (int e = rows.ints[row]; e < end; e++) {
+        x[row * width + entries.ints[e]] = entries.floats[e];
       }
     }
-    float[] y = classes > 0 ? java.util.Arrays.copyOf(labels.data, n) : new float[n];
+    float[] y = java.util.Arrays.copyOf(rows.floats, n);
     return new Dataset(x, y, n, width, 1);
   }
 
-  private static final class FloatList {
-    float[] data = new float[1024];
+  /** A growable list of (int, float) pairs. */
+  private static final class Pairs {
+    int[] ints = new int[1024];
+    float[] floats = new float[1024];
     int size;
 
-    void add(float v) {
-      if (size == data.length) {
-        data = java.util.Arrays.copyOf(data, size * 2);
+    void add(int i, float f) {
+      if (size == ints.length) {
+        ints = java.util.Arrays.copyOf(ints, size * 2);
+        floats = java.util.Arrays.copyOf(floats, size * 2);
       }
-      data[size++] = v;
-    }
-
-    float get(int i) {
-      return data[i];
-    }
-  }
-
-  private static final class IntList {
-    int[] data = new int[1024];
-    int size;
-
-    void add(int v) {
-      if (size == data.length) {
-        data = java.util.Arrays.copyOf(data, size * 2);
-      }
-      data[size++] = v;
-    }
-
-    int get(int i) {
-      return data[i];
+      ints[size] = i;
+      floats[size++] = f;
     }
   }
 }

@@ -116,11 +116,7 @@ public final class Trainer implements AutoCloseable {
     }
     Rng shuffler = new Rng(0);
     List<EpochMetrics> history = new ArrayList<>();
-    double best = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
-    int bad = 0;
-    float[] bestP = null;
-    float[] bestS = null;
+    EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
     boolean stoppedEarly = false;
     this.params = p;
     this.data = train;
@@ -170,27 +166,15 @@ public final class Trainer implements AutoCloseable {
       if (log != null) {
         log.accept(m);
       }
-      if (cfg.patience() > 0 && val.rows() > 0) {
-        if (val.loss() < best) {
-          best = val.loss();
-          bestEpoch = epoch;
-          bad = 0;
-          bestP = p.clone();
-          bestS = s.clone();
-        } else if (++bad >= cfg.patience()) {
-          stoppedEarly = true;
-          break;
-        }
+      if (stopping.update(epoch, val, p, s)) {
+        stoppedEarly = true;
+        break;
       }
     }
-    if (cfg.restoreBest() && bestP != null) {
-      System.arraycopy(bestP, 0, p, 0, n);
-      System.arraycopy(bestS, 0, s, 0, s.length);
-    }
+    stopping.restore(p, s);
     this.data = null;
     this.params = null;
-    return new Result(p, s, history, bestEpoch == 0 ? history.size() : bestEpoch, stoppedEarly,
-        step);
+    return new Result(p, s, history, stopping.bestEpoch(history.size()), stoppedEarly, step);
   }
 
   private void checkData(Dataset d, String what) {

@@ -122,4 +122,27 @@ class DataReaderTest {
     assertEquals(7, parts[0].rows());
     assertEquals(3, parts[1].rows());
   }
+
+  private static Dataset libsvm(String text, int features, int classes) throws IOException {
+    return LibSvmReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+        "t.libsvm", features, classes);
+  }
+
+  @Test
+  void libSvmPlacesSparseValuesAndNamesBadFields() throws IOException {
+    Dataset d = libsvm("# comment\n1 2:0.5 4:-1\n\n0 1:3 # tail\n", 0, 2);
+    assertEquals(2, d.rows());
+    assertEquals(4, d.features());
+    assertArrayEquals(new float[] {0, 0.5f, 0, -1, 3, 0, 0, 0}, d.x());
+    assertArrayEquals(new float[] {1, 0}, d.y());
+    assertEquals(6, libsvm("1 2:1\n", 6, 2).features());
+    assertTrue(assertThrows(DataFormatException.class, () -> libsvm("1 1:1\n2 1:1\n", 0, 2))
+        .getMessage().contains("line 2, field 1"));
+    assertTrue(assertThrows(DataFormatException.class, () -> libsvm("1 3:1 2:1\n", 0, 2))
+        .getMessage().contains("line 1, field 3"));
+    assertTrue(assertThrows(DataFormatException.class, () -> libsvm("1 1:x\n", 0, 2))
+        .getMessage().contains("index:value"));
+    assertTrue(assertThrows(DataFormatException.class, () -> libsvm("1 7:1\n", 6, 2))
+        .getMessage().contains("exceeds the 6 features"));
+  }
 }
