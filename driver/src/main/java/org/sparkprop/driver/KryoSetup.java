@@ -45,6 +45,15 @@ public final class KryoSetup implements KryoRegistrator {
     "org.apache.spark.sql.types.NullType$",
     "org.apache.spark.sql.types.DataType[]",
     "org.apache.spark.sql.types.ArrayType",
+    // Element types of feature and probability columns (array<float>, array<double>, ...).
+    "org.apache.spark.sql.types.FloatType$",
+    "org.apache.spark.sql.types.DoubleType$",
+    "org.apache.spark.sql.types.IntegerType$",
+    "org.apache.spark.sql.types.LongType$",
+    "org.apache.spark.sql.types.ShortType$",
+    "org.apache.spark.sql.types.ByteType$",
+    "org.apache.spark.sql.types.StringType$",
+    "org.apache.spark.sql.types.BooleanType$",
   };
 
   /** Sets the serializer, this registrator and required registration on conf. */

@@ -10,7 +10,6 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
-import org.sparkprop.driver.io.Fs;
 import org.sparkprop.trainer.train.EpochMetrics;
 
 /**
@@ -95,12 +94,6 @@ final class Report {
     h.append("</body></html>\n");
     files.put("report.html", h.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     return files;
-  }
-
-  static void writeAll(Fs fs, String dir, Map<String, byte[]> files) throws IOException {
-    for (Map.Entry<String, byte[]> e : files.entrySet()) {
-      fs.write(Fs.child(dir, e.getKey()), e.getValue());
-    }
   }
 
   private static Map<String, double[]> series(List<Map<String, Double>> perEpoch) {

@@ -10,6 +10,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * --conf KEY=VALUE settings last, so they win.
  */
 final class SparkSession {
+  static final String EXECUTOR_OPTS = "spark.executor.extraJavaOptions";
+  static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+
   private SparkSession() {}
 
   static JavaSparkContext start(String master, String app, List<String> extra) {
@@ -35,6 +38,12 @@ final class SparkSession {
         throw new IllegalArgumentException("--conf expects KEY=VALUE, got '" + kv + "'");
       }
       conf.set(kv.substring(0, eq), kv.substring(eq + 1));
+    }
+    // Executors run the Vector API kernel: make sure their JVMs load the incubator module
+    // whatever the cluster's defaults say (without it they fall back to plain Java loops).
+    String opts = conf.get(EXECUTOR_OPTS, "");
+    if (!opts.contains("jdk.incubator.vector")) {
+      conf.set(EXECUTOR_OPTS, (opts + " " + VECTOR_MODULE).trim());
     }
     JavaSparkContext sc = new JavaSparkContext(conf);
     sc.setLogLevel(System.getProperty("sparkprop.sparkLogLevel", "WARN"));

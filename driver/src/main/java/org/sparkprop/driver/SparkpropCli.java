@@ -156,8 +156,13 @@ public final class SparkpropCli implements Runnable {
 
     @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
-    @Option(names = "--out", required = true, paramLabel = "URI", description = "output folder")
+    @Option(names = "--out", required = true, paramLabel = "URI", description = "output "
+        + "folder; published by a _SUCCESS file written after everything else")
     String out;
+
+    @Option(names = "--export", paramLabel = "URI", description = "also publish the outputs "
+        + "here, e.g. hdfs:// or s3a:// (repeatable); checked writable before training")
+    List<String> exports = new ArrayList<>();
     @Option(names = "--arch", defaultValue = "784-512-256-10",
         description = "layer sizes, input first (${DEFAULT-VALUE})")
     String arch;
@@ -349,6 +354,16 @@ public final class SparkpropCli implements Runnable {
             lrScaling, lr, resolved.get("sync"), resolved.get("exchange"),
             Kernels.newGemm().name(), Kernels.selectionReason(), split[0].rows(),
             split[1].rows(), test.rows());
+        // Fail before training, not after it, when an output cannot be written.
+        List<String> destinations = new ArrayList<>();
+        destinations.add(out);
+        destinations.addAll(exports);
+        for (String d : destinations) {
+          fs.checkWritable(d);
+        }
+        if (checkpointDir != null && resume == null) {
+          fs.checkWritable(checkpointDir);
+        }
         JavaRDD<Block> trainRdd = Shards.forTraining(sc, split[0], parts, seed, "train");
         JavaRDD<Block> valRdd = split[1].rows() == 0 ? null
             : Shards.inOrder(sc, split[1], parts, "validation");
@@ -406,14 +421,19 @@ public final class SparkpropCli implements Runnable {
             result.history(), stats, testSums.confusion(), spec.outputs(), testEval.accuracy(),
             seconds);
         // Everything is computed before anything is written: a failure leaves no partial output.
-        fs.write(Fs.child(out, "model.spkm"), ModelCodec.encode(model));
-        fs.writeString(Fs.child(out, "metrics.json"), Json.write(metrics));
-        fs.writeString(Fs.child(out, "metrics.csv"), metricsCsv(result.history()));
-        fs.writeString(Fs.child(out, "test_predictions.csv"), lines(testPred));
-        fs.writeString(Fs.child(out, "train_predictions.csv"), lines(trainPred));
-        Report.writeAll(fs, out, report);
-        System.out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f; wrote %s%n",
-            testEval.accuracy(), testEval.loss(), Fs.redact(out));
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put("model.spkm", ModelCodec.encode(model));
+        files.put("metrics.json", utf8(Json.write(metrics)));
+        files.put("metrics.csv", utf8(metricsCsv(result.history())));
+        files.put("test_predictions.csv", utf8(lines(testPred)));
+        files.put("train_predictions.csv", utf8(lines(trainPred)));
+        files.putAll(report);
+        System.out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f%n", testEval.accuracy(),
+            testEval.loss());
+        for (String d : destinations) {
+          fs.publish(d, files);
+          System.out.println("wrote " + Fs.redact(d));
+        }
       }
       return 0;
     }
@@ -558,6 +578,10 @@ public final class SparkpropCli implements Runnable {
     return out;
   }
 
+  static byte[] utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static String lines(float[] v) {
     StringBuilder b = new StringBuilder(v.length * 2);
     for (float x : v) {
@@ -569,7 +593,8 @@ public final class SparkpropCli implements Runnable {
   @Command(name = "evaluate", mixinStandardHelpOptions = true,
       description = "Accuracy and loss of a saved model on labelled data, as JSON.")
   static final class Evaluate implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "URI") String model;
+    @Option(names = "--model", required = true, paramLabel = "URI", description = "a model "
+        + "file, or a published train output folder") String model;
 
     @Option(names = "--features", required = true, paramLabel = "URI") String features;
 
@@ -582,7 +607,8 @@ public final class SparkpropCli implements Runnable {
     public Integer call() throws Exception {
       try (JavaSparkContext sc = spark.start("sparkprop evaluate")) {
         Fs fs = new Fs(sc.hadoopConfiguration());
-        Model m = ModelCodec.decode(fs.readAll(model), Fs.redact(model));
+        String file = fs.modelFile(model);
+        Model m = ModelCodec.decode(fs.readAll(file), Fs.redact(file));
         Dataset d = DataSource.read(sc, fs, features, labels, m.spec().outputs(),
             m.spec().inputs(), DataSource.Table.auto());
         checkFeatures(m, d, features);
@@ -610,7 +636,8 @@ public final class SparkpropCli implements Runnable {
       description = "Batch prediction on Spark: one predicted class per line in input order "
           + "(the course format), or Parquet with the probabilities.")
   static final class Predict implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "URI") String model;
+    @Option(names = "--model", required = true, paramLabel = "URI", description = "a model "
+        + "file, or a published train output folder") String model;
 
     @Option(names = "--features", required = true, paramLabel = "URI",
         description = "IDX images, a *_vectors.csv file, or LibSVM") String features;
@@ -631,7 +658,8 @@ public final class SparkpropCli implements Runnable {
       }
       try (JavaSparkContext sc = spark.start("sparkprop predict")) {
         Fs fs = new Fs(sc.hadoopConfiguration());
-        Model m = ModelCodec.decode(fs.readAll(model), Fs.redact(model));
+        String file = fs.modelFile(model);
+        Model m = ModelCodec.decode(fs.readAll(file), Fs.redact(file));
         Dataset d = DataSource.readFeatures(fs, features, m.spec().inputs());
         checkFeatures(m, d, features);
         int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -74,6 +75,10 @@ public final class Fs {
     }
   }
 
+  public String readString(String uri) throws IOException {
+    return new String(readAll(uri), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   public static boolean isObjectStore(Path p) {
     String scheme = p.toUri().getScheme();
     return scheme != null && OBJECT_STORES.contains(scheme.toLowerCase(Locale.ROOT));
@@ -105,6 +110,88 @@ public final class Fs {
         fs.delete(tmp, false);
       }
     }
+  }
+
+  /** Name of the marker that publishes an output folder (the Hadoop/Spark convention). */
+  public static final String SUCCESS = "_SUCCESS";
+
+  /**
+   * Fails now, naming the folder, when dir cannot be written (store unreachable, no bucket, no
+   * permission, a file in the way): a small probe file is written and deleted. A folder the
+   * probe had to create is removed again, so a later failure leaves nothing behind.
+   */
+  public void checkWritable(String dir) throws IOException {
+    Path d = path(dir);
+    try {
+      FileSystem f = fileSystem(d);
+      boolean existed = f.exists(d);
+      if (existed && !f.getFileStatus(d).isDirectory()) {
+        throw new IOException("exists and is a file, expected a folder");
+      }
+      Path probe = new Path(d, ".sparkprop-probe");
+      try (OutputStream out = f.create(probe, true)) {
+        out.write('\n');
+      }
+      f.delete(probe, false);
+      if (!existed && !isObjectStore(d)) {
+        f.delete(d, false);
+      }
+    } catch (IOException e) {
+      throw new IOException(redact(dir) + ": cannot write there: " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * Publishes an output folder: a stale _SUCCESS goes first, then every file is written (each
+   * atomically, see {@link #write}), then _SUCCESS listing them with their sizes. A reader that
+   * finds _SUCCESS finds every file complete; a failure part-way leaves no _SUCCESS.
+   */
+  public void publish(String dir, Map<String, byte[]> files) throws IOException {
+    try {
+      String marker = child(dir, SUCCESS);
+      if (exists(marker)) {
+        delete(marker);
+      }
+      StringBuilder index = new StringBuilder();
+      for (Map.Entry<String, byte[]> e : files.entrySet()) {
+        write(child(dir, e.getKey()), e.getValue());
+        index.append(e.getKey()).append(' ').append(e.getValue().length).append('\n');
+      }
+      writeString(marker, index.toString());
+    } catch (IOException e) {
+      throw new IOException(redact(dir) + ": export failed, the folder is not published (no "
+          + SUCCESS + "): " + rootMessage(e), e);
+    }
+  }
+
+  /**
+   * The model file a --model URI names: a .spkm file itself, or an output folder, which must be
+   * published (have _SUCCESS) and holds model.spkm.
+   */
+  public String modelFile(String uri) throws IOException {
+    Path p = path(uri);
+    FileSystem f = fileSystem(p);
+    if (!f.exists(p)) {
+      throw new FileNotFoundException(redact(uri) + ": no such model file or folder");
+    }
+    if (!f.getFileStatus(p).isDirectory()) {
+      return uri;
+    }
+    if (!f.exists(new Path(p, SUCCESS))) {
+      throw new FileNotFoundException(redact(uri) + ": the folder has no " + SUCCESS
+          + " marker: its export did not finish");
+    }
+    return child(uri, "model.spkm");
+  }
+
+  /** The innermost cause's message: what went wrong, without the wrapping layers. */
+  public static String rootMessage(Throwable t) {
+    Throwable r = t;
+    while (r.getCause() != null && r.getCause() != r) {
+      r = r.getCause();
+    }
+    String m = r.getMessage();
+    return m == null ? r.getClass().getSimpleName() : m;
   }
 
   public void writeString(String uri, String text) throws IOException {

@@ -56,6 +56,7 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
       try (Wire wire = new Wire(socket, plan.timeoutMillis())) {
         wire.out.writeLong(plan.token());
         wire.out.writeInt(plan.epoch());
+        wire.out.writeInt(plan.attempt());
         wire.out.writeInt(ctx.stageAttemptNumber());
         wire.out.writeInt(partition);
         wire.out.flush();

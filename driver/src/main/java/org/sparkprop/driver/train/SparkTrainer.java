@@ -241,6 +241,15 @@ public final class SparkTrainer {
     List<Double> monitorAcc = new ArrayList<>();
     List<Double> secondsAt = new ArrayList<>();
     double trainingSeconds = 0;
+    if (resume != null) {
+      // The restored epochs keep their place in the time line (time-to-accuracy milestones).
+      for (EpochMetrics m : history) {
+        trainingSeconds += m.seconds();
+        secondsAt.add(trainingSeconds);
+      }
+      log.accept("resuming at epoch " + startEpoch + ", step " + step + " ("
+          + history.size() + " finished epochs restored)");
+    }
     int predsPerRow = Loss.parse(spec.loss()).predictionsPerRow(spec.outputs());
     EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
     boolean stoppedEarly = false;
@@ -270,7 +279,7 @@ public final class SparkTrainer {
         Plan plan = new Plan(epoch, first, end, steps, rowsPerEpoch,
             opts.sync() == Sync.PARAMS ? opts.averageEvery() : 1, opts.sync() == Sync.PARAMS,
             total, server == null ? "" : server.host(), server == null ? 0 : server.port(),
-            server == null ? 0 : server.token(), opts.syncTimeoutSeconds() * 1000);
+            server == null ? 0 : server.token(), opts.syncTimeoutSeconds() * 1000, 0);
         if (server != null) {
           runEpochDirect(train, plan, server);
         } else {
@@ -332,51 +341,56 @@ public final class SparkTrainer {
 
   // ---------------------------------------------------------------- direct exchange
 
-  private void runEpochDirect(JavaRDD<Block> train, Plan plan, StepServer server)
+  private void runEpochDirect(JavaRDD<Block> train, Plan first, StepServer server)
       throws IOException, InterruptedException {
     Snapshot snap = new Snapshot();
     ClassTag<Long> tag = ClassTag$.MODULE$.apply(Long.class);
-    RDD<Long> tasks = train.rdd().barrier().mapPartitions(
-        new DirectTask(spec, cfg, plan), false, tag);
-    sc.setJobDescription(String.format(Locale.ROOT, "epoch %d · steps %d–%d (%s sync, direct)",
-        plan.epoch(), plan.firstStep() + 1, plan.stepsPerEpoch(),
-        opts.sync().name().toLowerCase(Locale.ROOT)));
-    JavaFutureAction<List<Long>> job = new JavaRDD<>(tasks, tag).collectAsync();
-    server.newEpoch();
-    try {
-      while (true) {
-        try {
-          server.acceptAll(plan.epoch(), partitions, job);
-        } catch (ExecutionException e) {
-          throw new SparkJobException("epoch " + plan.epoch() + " failed: " + rootMessage(e), e);
-        }
-        try {
-          sendAll(server);
-          for (int j = plan.firstStep(); j < plan.endStep(); ) {
-            int count = plan.stepsInSync(j);
-            directSync(server, plan, j, count);
-            j += count;
-          }
-          break;
-        } catch (IOException e) {
-          // A worker died mid-epoch. Spark retries the whole barrier stage; start the epoch
-          // again from its first state so the retry computes exactly what the first try would.
-          log.accept("epoch " + plan.epoch() + ": lost a worker (" + e.getMessage()
-              + "); waiting for Spark to retry the stage from the epoch's start");
-          snap.restore();
-        }
-      }
+    // Spark never retries a failed barrier result stage ("Could not recover from a failed
+    // barrier ResultStage"), so the driver does: when a worker dies, the epoch restarts from
+    // its first state as a new job (its lost cached shards are rebuilt from their broadcasts),
+    // computing exactly what the first try would have. As many tries as Spark gives a task.
+    int tries = Math.max(1, sc.getConf().getInt("spark.task.maxFailures", 4));
+    if (sc.isLocal()) {
+      tries = 1;
+    }
+    for (int attempt = 0; ; attempt++) {
+      server.newEpoch();
+      Plan plan = first.withAttempt(attempt);
+      RDD<Long> tasks = train.rdd().barrier().mapPartitions(
+          new DirectTask(spec, cfg, plan), false, tag);
+      sc.setJobDescription(String.format(Locale.ROOT,
+          "epoch %d · steps %d–%d (%s sync, direct)%s", plan.epoch(), plan.firstStep() + 1,
+          plan.stepsPerEpoch(), opts.sync().name().toLowerCase(Locale.ROOT),
+          attempt == 0 ? "" : " · retry " + attempt));
+      JavaFutureAction<List<Long>> job = new JavaRDD<>(tasks, tag).collectAsync();
       try {
+        server.acceptAll(plan.epoch(), attempt, partitions, job);
+        sendAll(server);
+        for (int j = plan.firstStep(); j < plan.endStep(); ) {
+          int count = plan.stepsInSync(j);
+          directSync(server, plan, j, count);
+          j += count;
+        }
         job.get();
-      } catch (ExecutionException e) {
-        throw new SparkJobException("epoch " + plan.epoch() + " failed: " + rootMessage(e), e);
+        return;
+      } catch (IOException | ExecutionException e) {
+        job.cancel(true);
+        server.closeAll();
+        if (attempt + 1 >= tries) {
+          throw new SparkJobException("epoch " + plan.epoch() + " failed"
+              + (tries > 1 ? " " + tries + " times" : "") + ": " + rootMessage(e), e);
+        }
+        log.accept("epoch " + plan.epoch() + ": lost a worker (" + rootMessage(e)
+            + "); restarting the epoch from its start (retry " + (attempt + 1) + " of "
+            + (tries - 1) + ")");
+        snap.restore();
+      } catch (RuntimeException | InterruptedException e) {
+        job.cancel(true);
+        throw e;
+      } finally {
+        server.closeAll();
+        sc.setJobDescription(null);
       }
-    } catch (RuntimeException | IOException | InterruptedException e) {
-      job.cancel(true);
-      throw e;
-    } finally {
-      server.closeAll();
-      sc.setJobDescription(null);
     }
   }
 

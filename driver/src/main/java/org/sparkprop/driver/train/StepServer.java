@@ -49,10 +49,11 @@ final class StepServer implements AutoCloseable {
   }
 
   /**
-   * Waits until every partition of the newest stage attempt of this epoch has connected and
-   * said hello. Fails when the Spark job ends first (its exception is rethrown).
+   * Waits until every partition of the newest stage attempt of this epoch's driverAttempt-th
+   * job has connected and said hello (tasks of older tries are turned away). Fails when the
+   * Spark job ends first (its exception is rethrown).
    */
-  void acceptAll(int epoch, int partitions, Future<?> job) throws IOException,
+  void acceptAll(int epoch, int driverAttempt, int partitions, Future<?> job) throws IOException,
       InterruptedException, ExecutionException {
     closeAll();
     wires = new Wire[partitions];
@@ -73,9 +74,11 @@ final class StepServer implements AutoCloseable {
       try {
         long tok = w.in.readLong();
         int ep = w.in.readInt();
+        int tryOfDriver = w.in.readInt();
         int att = w.in.readInt();
         int part = w.in.readInt();
-        if (tok != token || ep != epoch || part < 0 || part >= partitions || att < attempt) {
+        if (tok != token || ep != epoch || tryOfDriver != driverAttempt || part < 0
+            || part >= partitions || att < attempt) {
           w.close();
           continue;
         }
@@ -98,7 +101,7 @@ final class StepServer implements AutoCloseable {
     }
   }
 
-  /** A new epoch: the stage attempt counter starts again. */
+  /** A new epoch or a new try of one: the stage attempt counter starts again. */
   void newEpoch() {
     attempt = -1;
   }
