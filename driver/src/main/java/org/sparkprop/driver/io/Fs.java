@@ -11,6 +11,7 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
@@ -48,7 +49,10 @@ public final class Fs {
   }
 
   public FileSystem fileSystem(Path p) throws IOException {
-    return p.getFileSystem(conf);
+    FileSystem f = p.getFileSystem(conf);
+    // Local files without Hadoop's hidden .NAME.crc sidecar beside each one: our formats carry
+    // their own checksums, and an output folder should hold only its outputs.
+    return f instanceof LocalFileSystem local ? local.getRaw() : f;
   }
 
   public boolean exists(String uri) throws IOException {
