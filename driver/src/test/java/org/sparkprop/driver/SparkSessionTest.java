@@ -1,0 +1,33 @@
+package org.sparkprop.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+
+class SparkSessionTest {
+  @Test
+  void executorsAlwaysGetTheVectorModuleAndUserSettingsWin() {
+    try (JavaSparkContext sc = SparkSession.start("local[1]", "t", List.of(
+        "spark.executor.extraJavaOptions=-Dx=1", "spark.ui.enabled=false"))) {
+      // Spark puts its own --add-opens list first; the user's option and ours follow.
+      String opts = sc.getConf().get("spark.executor.extraJavaOptions");
+      assertTrue(opts.endsWith(" -Dx=1 --add-modules=jdk.incubator.vector"), opts);
+      assertEquals("127.0.0.1", sc.getConf().get("spark.driver.host"));
+      assertEquals("true", sc.getConf().get("spark.kryo.registrationRequired"));
+    }
+  }
+
+  @Test
+  void badConfAndLocalSlots() {
+    assertThrows(IllegalArgumentException.class,
+        () -> SparkSession.start("local[1]", "t", List.of("novalue")));
+    assertEquals(1, SparkSession.localSlots("local"));
+    assertEquals(3, SparkSession.localSlots("local[3]"));
+    assertEquals(2, SparkSession.localSlots("local[2,4]"));
+    assertEquals(-1, SparkSession.localSlots("spark://127.0.0.1:7077"));
+  }
+}
