@@ -81,11 +81,7 @@ class ClusterIT {
 
     Configuration c = new Configuration();
     c.set("fs.defaultFS", "file:///");
-    for (String kv : s3aConf(true)) {
-      int eq = kv.indexOf('=');
-      c.set(kv.substring("spark.hadoop.".length(), eq), kv.substring(eq + 1));
-    }
-    fs = new Fs(c);
+    fs = new Fs(withS3a(c));
 
     // The workers (and so their executors) get the S3 credentials from their environment.
     Proc start = Proc.start(WORK.resolve("logs/cluster-start.log"), env(), List.of(
@@ -172,11 +168,7 @@ class ClusterIT {
     assertEquals(0, run.await(240), run.tail());
 
     try (JavaSparkContext sc = TestSpark.start("local[1]")) {
-      for (String kv : s3aConf(true)) {
-        int eq = kv.indexOf('=');
-        sc.hadoopConfiguration().set(kv.substring("spark.hadoop.".length(), eq),
-            kv.substring(eq + 1));
-      }
+      withS3a(sc.hadoopConfiguration());
       List<Row> rows = SparkSession.builder().sparkContext(sc.sc()).getOrCreate().read()
           .parquet(output).orderBy("row").select("prediction").collectAsList();
       StringBuilder b = new StringBuilder();
@@ -301,6 +293,15 @@ class ClusterIT {
     if (withKeys) {
       c.add("spark.hadoop.fs.s3a.access.key=" + s3.accessKey);
       c.add("spark.hadoop.fs.s3a.secret.key=" + s3.secretKey);
+    }
+    return c;
+  }
+
+  /** c with the loopback S3A settings (and keys) of s3aConf. */
+  private static Configuration withS3a(Configuration c) {
+    for (String kv : s3aConf(true)) {
+      int eq = kv.indexOf('=');
+      c.set(kv.substring("spark.hadoop.".length(), eq), kv.substring(eq + 1));
     }
     return c;
   }
