@@ -14,6 +14,7 @@ public final class KryoSetup implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(Block.class);
+    kryo.register(org.sparkprop.driver.data.TableShards.ShardPiece.class);
     kryo.register(org.sparkprop.driver.train.StepSums.class);
     kryo.register(org.sparkprop.driver.train.EvalSums.class);
     kryo.register(float[].class);

@@ -31,6 +31,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Shards;
+import org.sparkprop.driver.data.TableShards;
+import org.sparkprop.driver.data.TableSource;
 import org.sparkprop.driver.io.CheckpointStore;
 import org.sparkprop.driver.io.Fs;
 import org.sparkprop.driver.train.EvalSums;
@@ -110,6 +112,15 @@ public final class SparkpropCli implements Runnable {
     @Option(names = "--features-col", defaultValue = "features") String featuresCol;
 
     @Option(names = "--label-col", defaultValue = "label") String labelCol;
+
+    /** Whether the training data is a table read on the executors (Parquet or CSV). */
+    boolean isTable() {
+      if (trainFeatures == null || testFeatures == null) {
+        return false;
+      }
+      String fmt = DataSource.resolveFormat(inputFormat, trainFeatures, trainLabels);
+      return fmt.equals("parquet") || fmt.equals("csv");
+    }
 
     Dataset[] load(JavaSparkContext sc, Fs fs) throws IOException {
       if (trainFeatures == null && testFeatures == null) {
@@ -299,19 +310,10 @@ public final class SparkpropCli implements Runnable {
       }
       try (JavaSparkContext sc = spark.start("sparkprop train")) {
         Fs fs = new Fs(sc.hadoopConfiguration());
-        Dataset[] raw = data.load(sc, fs);
-        if (raw[0].features() != spec.inputs()) {
-          throw new IllegalArgumentException("the data has " + raw[0].features()
-              + " features per row but --arch " + arch + " takes " + spec.inputs());
-        }
-        Normalizer norm = Normalizer.fit(scaling, raw[0].x(), raw[0].rows(), raw[0].features());
-        Dataset[] split = norm.apply(raw[0]).split(valFraction, seed);
-        Dataset test = norm.apply(raw[1]);
         int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();
-        if (parts > split[0].rows()) {
-          throw new IllegalArgumentException("--partitions " + parts + " exceeds the "
-              + split[0].rows() + " training rows");
-        }
+        Prepared prep = data.isTable() ? prepareTables(sc, spec, parts)
+            : prepareOnDriver(sc, fs, spec, parts);
+        Normalizer norm = prep.norm();
         int slots = SparkSession.localSlots(sc.master());
         if (exchangeMode == SparkTrainer.Exchange.DIRECT && slots > 0 && parts > slots) {
           throw new IllegalArgumentException("--partitions " + parts + " exceeds the " + slots
@@ -326,7 +328,7 @@ public final class SparkpropCli implements Runnable {
               + "none, got '" + lrScaling + "'");
         };
         float effectiveLr = (float) (lr * lrFactor);
-        long stepsPerEpoch = SparkTrainer.stepsPerEpoch(split[0].rows(), parts, batch);
+        long stepsPerEpoch = SparkTrainer.stepsPerEpoch(prep.trainRows(), parts, batch);
         TrainConfig cfg = new TrainConfig(epochs, batch,
             new OptimizerConfig(optimizer, momentum, beta1, beta2, eps, rho,
                 optimizer.equalsIgnoreCase("adamw") ? weightDecay : 0f),
@@ -352,8 +354,8 @@ public final class SparkpropCli implements Runnable {
             + "rate %.3g (%s scaling of %.3g); %s sync, %s exchange; kernel %s (%s); "
             + "train/validation/test rows %d/%d/%d%n", parts, batch, batch * parts, effectiveLr,
             lrScaling, lr, resolved.get("sync"), resolved.get("exchange"),
-            Kernels.newGemm().name(), Kernels.selectionReason(), split[0].rows(),
-            split[1].rows(), test.rows());
+            Kernels.newGemm().name(), Kernels.selectionReason(), prep.trainRows(),
+            prep.validationRows(), prep.testRows());
         // Fail before training, not after it, when an output cannot be written.
         List<String> destinations = new ArrayList<>();
         destinations.add(out);
@@ -364,24 +366,22 @@ public final class SparkpropCli implements Runnable {
         if (checkpointDir != null && resume == null) {
           fs.checkWritable(checkpointDir);
         }
-        JavaRDD<Block> trainRdd = Shards.forTraining(sc, split[0], parts, seed, "train");
-        JavaRDD<Block> valRdd = split[1].rows() == 0 ? null
-            : Shards.inOrder(sc, split[1], parts, "validation");
-        JavaRDD<Block> testRdd = Shards.inOrder(sc, test, parts, "test");
+        JavaRDD<Block> trainRdd = prep.train();
+        JavaRDD<Block> valRdd = prep.validation();
+        JavaRDD<Block> testRdd = prep.test();
         trainRdd.count();
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
         String ckptDir = resume != null ? resume : checkpointDir;
         CheckpointStore store = ckptDir == null ? null : new CheckpointStore(fs, ckptDir);
         Checkpoint from = resume == null ? null : store.loadLatest();
-        Mlp local = new Mlp(spec, Math.min(256, Math.max(1, split[1].rows())));
+        Mlp local = new Mlp(spec, Math.max(1, prep.sample().rows()));
         float[][] ps = local.initialise(seed);
-        LayerStats stats = new LayerStats(local, split[1].range(0,
-            Math.min(256, split[1].rows())));
+        LayerStats stats = new LayerStats(local, prep.sample());
         SparkTrainer trainer = new SparkTrainer(sc, spec, cfg, opts, store,
             Map.of("config", configJson), System.out::println).onEpoch(stats::record);
         long tTrain = System.nanoTime();
-        SparkTrainer.Result result = trainer.fit(trainRdd, split[0].rows(), valRdd, null, ps[0],
-            ps[1], from);
+        SparkTrainer.Result result = trainer.fit(trainRdd, prep.trainRows(), valRdd, null,
+            ps[0], ps[1], from);
         double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
         if (maxSteps > 0 && result.steps() < stepsPerEpoch * epochs) {
           System.out.printf(Locale.ROOT, "stopped after %d steps (--max-steps); resume with "
@@ -391,7 +391,7 @@ public final class SparkpropCli implements Runnable {
         EvalSums testSums = Evaluator.sums(sc, testRdd, spec, ps[0], ps[1]);
         Evaluation testEval = Evaluator.evaluation(testSums, spec);
         float[] testPred = Evaluator.predict(sc, testRdd, spec, ps[0], ps[1], false);
-        JavaRDD<Block> trainInOrder = Shards.inOrder(sc, norm.apply(raw[0]), parts, "train");
+        JavaRDD<Block> trainInOrder = prep.trainInOrder().get();
         float[] trainPred = Evaluator.predict(sc, trainInOrder, spec, ps[0], ps[1], false);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("config", configJson);
@@ -437,6 +437,77 @@ public final class SparkpropCli implements Runnable {
       }
       return 0;
     }
+    /**
+     * The training run's data on the cluster: scaled, split, sharded. trainRows and the shards
+     * are what the trainer sees; sample is up to 256 validation rows for the layer monitor.
+     */
+    record Prepared(Normalizer norm, JavaRDD<Block> train, long trainRows,
+        JavaRDD<Block> validation, long validationRows, JavaRDD<Block> test, long testRows,
+        java.util.function.Supplier<JavaRDD<Block>> trainInOrder, Dataset sample) {}
+
+    /** Data read on the driver (files, Fashion-MNIST), then shipped to the executors. */
+    private Prepared prepareOnDriver(JavaSparkContext sc, Fs fs, MlpSpec spec, int parts)
+        throws IOException {
+      Dataset[] raw = data.load(sc, fs);
+      checkWidth(raw[0].features(), spec);
+      Normalizer norm = Normalizer.fit(scaling, raw[0].x(), raw[0].rows(), raw[0].features());
+      Dataset[] split = norm.apply(raw[0]).split(valFraction, seed);
+      Dataset test = norm.apply(raw[1]);
+      if (parts > split[0].rows()) {
+        throw new IllegalArgumentException("--partitions " + parts + " exceeds the "
+            + split[0].rows() + " training rows");
+      }
+      return new Prepared(norm, Shards.forTraining(sc, split[0], parts, seed, "train"),
+          split[0].rows(), split[1].rows() == 0 ? null
+              : Shards.inOrder(sc, split[1], parts, "validation"), split[1].rows(),
+          Shards.inOrder(sc, test, parts, "test"), test.rows(),
+          () -> Shards.inOrder(sc, norm.apply(raw[0]), parts, "train"),
+          split[1].range(0, Math.min(256, split[1].rows())));
+    }
+
+    /**
+     * Tables (Parquet/CSV): read, packed, split, scaled and sharded on the executors; the
+     * driver holds a few numbers per input partition, never the rows (see TableShards).
+     */
+    private Prepared prepareTables(JavaSparkContext sc, MlpSpec spec, int parts) {
+      String fmt = DataSource.resolveFormat(data.inputFormat, data.trainFeatures, null);
+      JavaRDD<Block> raw = TableSource.blocks(sc, data.trainFeatures, fmt, data.featuresCol,
+          data.labelCol, data.classes);
+      raw.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+      String name = Fs.redact(data.trainFeatures);
+      TableShards.Layout layout = TableShards.layout(raw, name);
+      checkWidth(layout.features(), spec);
+      TableShards.Split split = TableShards.split(raw, layout, valFraction, parts, seed, name);
+      raw.unpersist(false);
+      Normalizer norm = TableShards.fitScaling(scaling, split.train(), split.trainRows(),
+          layout.features());
+      JavaRDD<Block> train = TableShards.scaled(split.train(), norm, "train");
+      JavaRDD<Block> val = split.validation() == null ? null
+          : TableShards.scaled(split.validation(), norm, "validation");
+      JavaRDD<Block> testRaw = TableSource.blocks(sc, data.testFeatures, fmt,
+          data.featuresCol, data.labelCol, data.classes);
+      TableShards.Layout testLayout = TableShards.layout(testRaw, Fs.redact(data.testFeatures));
+      if (testLayout.features() != layout.features()) {
+        throw new IllegalArgumentException(Fs.redact(data.testFeatures) + ": "
+            + testLayout.features() + " features per row, the training data has "
+            + layout.features());
+      }
+      JavaRDD<Block> test = TableShards.scaled(testRaw, norm, "test");
+      Dataset sample = val == null ? new Dataset(new float[0], new float[0], 0,
+          layout.features(), 1) : val.map(b -> b.head(256)).first().asDataset();
+      return new Prepared(norm, train, split.trainRows(), val, split.validationRows(), test,
+          testLayout.rows(), () -> TableShards.scaled(TableSource.blocks(sc,
+              data.trainFeatures, fmt, data.featuresCol, data.labelCol, data.classes), norm,
+              "train in input order"), sample);
+    }
+
+    private void checkWidth(int features, MlpSpec spec) {
+      if (features != spec.inputs()) {
+        throw new IllegalArgumentException("the data has " + features
+            + " features per row but --arch " + arch + " takes " + spec.inputs());
+      }
+    }
+
     MlpSpec buildSpec() {
       int[] sizes = MlpSpec.parseSizes(arch);
       List<org.sparkprop.trainer.activation.Activation> acts = new ArrayList<>();

@@ -55,6 +55,13 @@ public final class Block implements Serializable {
     return targetWidth;
   }
 
+  /** The first min(n, rows) rows (a copy). */
+  public Block head(int n) {
+    int m = Math.min(n, rows);
+    return new Block(java.util.Arrays.copyOf(x, m * features),
+        java.util.Arrays.copyOf(y, m * targetWidth), m, features, targetWidth);
+  }
+
   public Dataset asDataset() {
     return new Dataset(x, y, rows, features, targetWidth);
   }

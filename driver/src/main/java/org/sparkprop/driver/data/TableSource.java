@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,7 +20,8 @@ import org.apache.spark.sql.types.StructType;
  * numbers, or a Spark ML vector as Spark writes it: struct of type, size, indices, values) and
  * a numeric label column; or CSV with a header, a label column and every other column a
  * numeric feature. Executors read and pack their partitions into {@link Block}s (contiguous
- * arrays, no object per sample); the blocks come to the driver in input order.
+ * arrays, no object per sample): {@link #blocks} keeps them there (training on data larger than
+ * the driver, see {@link TableShards}); {@link #read} gathers them on the driver in input order.
  */
 public final class TableSource {
   private TableSource() {}
@@ -30,6 +32,45 @@ public final class TableSource {
    */
   public static org.sparkprop.trainer.data.Dataset read(JavaSparkContext sc, String uri,
       String format, String featuresCol, String labelCol, int classes) {
+    String name = org.sparkprop.driver.io.Fs.redact(uri);
+    List<Block> blocks = blocks(sc, uri, format, featuresCol, labelCol, classes).collect();
+    int rows = 0;
+    int width = -1;
+    for (Block b : blocks) {
+      if (b.rows() == 0) {
+        continue;
+      }
+      if (width >= 0 && b.features() != width) {
+        throw new IllegalArgumentException(name + ": rows have " + width + " and "
+            + b.features() + " features");
+      }
+      width = b.features();
+      rows += b.rows();
+    }
+    if (rows == 0) {
+      throw new IllegalArgumentException(name + ": no rows");
+    }
+    float[] x = new float[rows * width];
+    float[] y = new float[rows];
+    int off = 0;
+    for (Block b : blocks) {
+      if (b.rows() == 0) {
+        continue;
+      }
+      System.arraycopy(b.x(), 0, x, off * width, b.x().length);
+      System.arraycopy(b.y(), 0, y, off, b.rows());
+      off += b.rows();
+    }
+    return new org.sparkprop.trainer.data.Dataset(x, y, rows, width, 1);
+  }
+
+  /**
+   * The table's input partitions, each read and packed into one {@link Block} on an executor
+   * (rows in input order; nothing comes to the driver). Malformed rows fail the job with the
+   * partition, row and field.
+   */
+  public static JavaRDD<Block> blocks(JavaSparkContext sc, String uri, String format,
+      String featuresCol, String labelCol, int classes) {
     SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     Dataset<Row> df;
     String name = org.sparkprop.driver.io.Fs.redact(uri);
@@ -88,39 +129,11 @@ public final class TableSource {
     Dataset<Row> sel = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
     int nFeat = featureCols.size();
     boolean vec = vectorColumn;
-    List<Block> blocks = sel.javaRDD().mapPartitionsWithIndex((part, it) -> {
+    return sel.javaRDD().mapPartitionsWithIndex((part, it) -> {
       List<Block> out = new ArrayList<>();
       out.add(pack(it, vec, nFeat, classes, name, part));
       return out.iterator();
-    }, true).collect();
-    int rows = 0;
-    int width = -1;
-    for (Block b : blocks) {
-      if (b.rows() == 0) {
-        continue;
-      }
-      if (width >= 0 && b.features() != width) {
-        throw new IllegalArgumentException(name + ": rows have " + width + " and "
-            + b.features() + " features");
-      }
-      width = b.features();
-      rows += b.rows();
-    }
-    if (rows == 0) {
-      throw new IllegalArgumentException(name + ": no rows");
-    }
-    float[] x = new float[rows * width];
-    float[] y = new float[rows];
-    int off = 0;
-    for (Block b : blocks) {
-      if (b.rows() == 0) {
-        continue;
-      }
-      System.arraycopy(b.x(), 0, x, off * width, b.x().length);
-      System.arraycopy(b.y(), 0, y, off, b.rows());
-      off += b.rows();
-    }
-    return new org.sparkprop.trainer.data.Dataset(x, y, rows, width, 1);
+    }, true);
   }
 
   private static Block pack(Iterator<Row> it, boolean vector, int nFeat, int classes,

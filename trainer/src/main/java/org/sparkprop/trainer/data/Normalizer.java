@@ -45,18 +45,29 @@ public record Normalizer(String kind, float[] shift, float[] scale) {
             sq[f] += d * d;
           }
         }
-        for (int f = 0; f < features; f++) {
-          double sd = Math.sqrt(sq[f] / Math.max(1, rows));
-          shift[f] = (float) sum[f];
-          scale[f] = sd > 1e-8 ? (float) (1 / sd) : 1f;
-        }
-        break;
+        return standardize(sum, sq, rows);
       }
       default:
         throw new IllegalArgumentException("unknown scaling '" + kind
             + "' (scale255, standardize, none)");
     }
     return new Normalizer(k, shift, scale);
+  }
+
+  /**
+   * Standardisation from moments computed elsewhere (e.g. summed over a cluster): the feature
+   * means and the sums of squared deviations from them over rows rows.
+   */
+  public static Normalizer standardize(double[] mean, double[] squaredDeviations, long rows) {
+    int features = mean.length;
+    float[] shift = new float[features];
+    float[] scale = new float[features];
+    for (int f = 0; f < features; f++) {
+      double sd = Math.sqrt(squaredDeviations[f] / Math.max(1, rows));
+      shift[f] = (float) mean[f];
+      scale[f] = sd > 1e-8 ? (float) (1 / sd) : 1f;
+    }
+    return new Normalizer("standardize", shift, scale);
   }
 
   /** Applies the scaling to x (N, F) in place. */

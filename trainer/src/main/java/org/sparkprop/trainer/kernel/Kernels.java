@@ -10,7 +10,38 @@ public final class Kernels {
   private static final boolean VECTOR_AVAILABLE =
       ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
+  private static final Elementwise ELEMENTWISE = buildElementwise(selectedKind());
+
   private Kernels() {}
+
+  /** The optimizers' update loops of the selected kind (stateless, shared). */
+  public static Elementwise elementwise() {
+    return ELEMENTWISE;
+  }
+
+  /** The update loops of a named kind: {@code "vector"} or {@code "java"}. */
+  public static Elementwise elementwise(String kind) {
+    return buildElementwise(kind);
+  }
+
+  private static Elementwise buildElementwise(String kind) {
+    switch (kind) {
+      case "java":
+        return new Elementwise.Plain();
+      case "vector":
+        if (!VECTOR_AVAILABLE) {
+          throw new IllegalStateException("vector kernel requested but " + selectionReason());
+        }
+        try {
+          return (Elementwise) Class.forName("org.sparkprop.trainer.kernel.VectorElementwise")
+              .getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot build the vector update loops", e);
+        }
+      default:
+        throw new IllegalArgumentException("unknown kernel '" + kind + "' (vector, java)");
+    }
+  }
 
   /** Whether the Vector API module is present in this JVM. */
   public static boolean vectorAvailable() {

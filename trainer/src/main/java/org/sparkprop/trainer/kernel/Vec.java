@@ -18,13 +18,9 @@ public final class Vec {
     }
   }
 
-  /** Euclidean norm of x[from, to). */
+  /** Euclidean norm of x[from, to) (the selected kernel's {@link Elementwise#sumSquares}). */
   public static double norm(float[] x, int from, int to) {
-    double s = 0;
-    for (int i = from; i < to; i++) {
-      s += (double) x[i] * x[i];
-    }
-    return Math.sqrt(s);
+    return Math.sqrt(Kernels.elementwise().sumSquares(x, from, to));
   }
 
   /** Whether every value of x[0..n) is finite. */

@@ -1,9 +1,12 @@
 package org.sparkprop.trainer.optim;
 
 import java.util.List;
+import org.sparkprop.trainer.kernel.Elementwise;
+import org.sparkprop.trainer.kernel.Kernels;
 
 /** AdaGrad (Duchi et al. 2011): h ← h + g²; p ← p − lr·g/(√h + ε). */
 public final class AdaGrad implements Optimizer {
+  private static final Elementwise EW = Kernels.elementwise();
   private final float eps;
   private final float[] h;
 
@@ -14,11 +17,7 @@ public final class AdaGrad implements Optimizer {
 
   @Override
   public void step(float[] p, float[] g, long t, float lr) {
-    for (int i = 0; i < p.length; i++) {
-      float gi = g[i];
-      h[i] += gi * gi;
-      p[i] -= lr * gi / ((float) Math.sqrt(h[i]) + eps);
-    }
+    EW.rms(p, g, h, p.length, 1f, 1f, lr, eps);
   }
 
   @Override

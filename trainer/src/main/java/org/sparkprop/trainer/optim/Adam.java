@@ -1,6 +1,8 @@
 package org.sparkprop.trainer.optim;
 
 import java.util.List;
+import org.sparkprop.trainer.kernel.Elementwise;
+import org.sparkprop.trainer.kernel.Kernels;
 
 /**
  * Adam (Kingma and Ba 2015) and, with weightDecay &gt; 0, AdamW (Loshchilov and Hutter 2019),
@@ -9,6 +11,7 @@ import java.util.List;
  * p ← p − lr·(m/(1−β1^t)) / (√(v/(1−β2^t)) + ε).
  */
 public final class Adam implements Optimizer {
+  private static final Elementwise EW = Kernels.elementwise();
   private final float beta1;
   private final float beta2;
   private final float eps;
@@ -44,14 +47,7 @@ public final class Adam implements Optimizer {
     double c2 = 1 - Math.pow(b2, t);
     final float stepSize = (float) (lr / c1);
     final float invSqrtC2 = (float) (1 / Math.sqrt(c2));
-    for (int i = 0; i < p.length; i++) {
-      float gi = g[i];
-      float mi = b1 * m[i] + (1 - b1) * gi;
-      float vi = b2 * v[i] + (1 - b2) * gi * gi;
-      m[i] = mi;
-      v[i] = vi;
-      p[i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
-    }
+    EW.adam(p, g, m, v, p.length, b1, b2, stepSize, invSqrtC2, eps);
   }
 
   @Override

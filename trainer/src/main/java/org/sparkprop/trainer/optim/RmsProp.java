@@ -1,9 +1,12 @@
 package org.sparkprop.trainer.optim;
 
 import java.util.List;
+import org.sparkprop.trainer.kernel.Elementwise;
+import org.sparkprop.trainer.kernel.Kernels;
 
 /** RMSProp (Hinton, lecture 6e): v ← ρ·v + (1−ρ)·g²; p ← p − lr·g/(√v + ε). */
 public final class RmsProp implements Optimizer {
+  private static final Elementwise EW = Kernels.elementwise();
   private final float rho;
   private final float eps;
   private final float[] v;
@@ -16,11 +19,7 @@ public final class RmsProp implements Optimizer {
 
   @Override
   public void step(float[] p, float[] g, long t, float lr) {
-    for (int i = 0; i < p.length; i++) {
-      float gi = g[i];
-      v[i] = rho * v[i] + (1 - rho) * gi * gi;
-      p[i] -= lr * gi / ((float) Math.sqrt(v[i]) + eps);
-    }
+    EW.rms(p, g, v, p.length, rho, 1 - rho, lr, eps);
   }
 
   @Override

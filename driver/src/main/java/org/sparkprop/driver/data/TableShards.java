@@ -1,0 +1,255 @@
+package org.sparkprop.driver.data;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.trainer.data.Normalizer;
+import scala.Tuple2;
+
+/**
+ * Training shards built on the executors from a table's input blocks, for data larger than the
+ * driver's memory: the driver only ever holds a few numbers per input partition.
+ *
+ * <p>Row g (its number in input order) goes to position π(g) of a seeded permutation of all N
+ * rows ({@link RowPermutation}, evaluated where the row is). Positions below
+ * round(fraction·N) form the validation set; the others are cut into P contiguous ranges, so
+ * the P training shards differ in size by at most one row (each epoch uses the smallest shard's
+ * size, as with data read on the driver). Rows move to their shard through one Spark shuffle
+ * of packed pieces (one per input partition and shard, not one record per row), and a shard
+ * holds its rows in permuted order, so the result depends only on the seed, the data and P.
+ * Shards are cached (memory, spilling to disk); a lost one is rebuilt from the input.
+ */
+public final class TableShards {
+  private TableShards() {}
+
+  /** What the driver learns about the input blocks. */
+  public record Layout(long[] offsets, long rows, int features) implements Serializable {}
+
+  /** Shards and what the trainer needs to know about them. */
+  public record Split(JavaRDD<Block> train, long trainRows, JavaRDD<Block> validation,
+      long validationRows, int features) {}
+
+  /** Rows and features of every input block (one small job); fails on mixed widths. */
+  public static Layout layout(JavaRDD<Block> blocks, String name) {
+    List<long[]> sizes = blocks.map(b -> new long[] {b.rows(), b.features()}).collect();
+    long[] offsets = new long[sizes.size()];
+    long rows = 0;
+    int features = -1;
+    for (int k = 0; k < sizes.size(); k++) {
+      offsets[k] = rows;
+      long[] s = sizes.get(k);
+      if (s[0] == 0) {
+        continue;
+      }
+      if (features >= 0 && s[1] != features) {
+        throw new IllegalArgumentException(name + ": input partition " + k + " has " + s[1]
+            + " features per row, earlier ones " + features);
+      }
+      features = (int) s[1];
+      rows += s[0];
+    }
+    if (rows == 0) {
+      throw new IllegalArgumentException(name + ": no rows");
+    }
+    return new Layout(offsets, rows, features);
+  }
+
+  /**
+   * Splits blocks (input order, laid out as layout says) into P training shards and P
+   * validation shards (round(valFraction·N) rows; none when that is 0), both persisted.
+   */
+  public static Split split(JavaRDD<Block> blocks, Layout layout, double valFraction,
+      int partitions, long seed, String name) {
+    if (!(valFraction >= 0 && valFraction < 1)) {
+      throw new IllegalArgumentException("validation fraction must be in [0, 1), got "
+          + valFraction);
+    }
+    long n = layout.rows();
+    long nVal = Math.round(valFraction * n);
+    long nTrain = n - nVal;
+    if (partitions > nTrain) {
+      throw new IllegalArgumentException("--partitions " + partitions + " exceeds the "
+          + nTrain + " training rows");
+    }
+    RowPermutation perm = new RowPermutation(n, seed);
+    long[] offsets = layout.offsets();
+    int p = partitions;
+    // Key: shard 0..P-1 training, P..2P-1 validation.
+    JavaPairRDD<Integer, ShardPiece> pieces = blocks.mapPartitionsWithIndex((k, it) -> {
+      Block b = it.next();
+      int rows = b.rows();
+      long[] pos = new long[rows];
+      int[] target = new int[rows];
+      int[] count = new int[2 * p];
+      for (int i = 0; i < rows; i++) {
+        long r = perm.apply(offsets[k] + i);
+        pos[i] = r;
+        target[i] = r < nVal ? p + (int) (r * p / nVal) : (int) ((r - nVal) * p / nTrain);
+        count[target[i]]++;
+      }
+      List<Tuple2<Integer, ShardPiece>> out = new ArrayList<>();
+      for (int t = 0; t < 2 * p; t++) {
+        if (count[t] == 0) {
+          continue;
+        }
+        ShardPiece piece = new ShardPiece(count[t], b.features(), b.targetWidth());
+        for (int i = 0; i < rows; i++) {
+          if (target[i] == t) {
+            piece.add(pos[i], b, i);
+          }
+        }
+        out.add(new Tuple2<>(t, piece));
+      }
+      return out.iterator();
+    }, true).mapToPair(t -> t);
+    pieces.persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Block> train = shards(pieces.filter(t -> t._1() < p), p, 0, layout, name + " train");
+    JavaRDD<Block> val = nVal == 0 ? null
+        : shards(pieces.filter(t -> t._1() >= p), p, p, layout, name + " validation");
+    train.count();
+    if (val != null) {
+      val.count();
+    }
+    pieces.unpersist(false);
+    return new Split(train, nTrain, val, nVal, layout.features());
+  }
+
+  private static JavaRDD<Block> shards(JavaPairRDD<Integer, ShardPiece> pieces, int p,
+      int base, Layout layout, String name) {
+    int f = layout.features();
+    JavaRDD<Block> rdd = pieces.mapToPair(t -> new Tuple2<>(t._1() - base, t._2()))
+        .partitionBy(new HashPartitioner(p))
+        .mapPartitions(it -> List.of(ShardPiece.concat(it, f)).iterator(), true)
+        .setName(name);
+    rdd.persist(StorageLevel.MEMORY_AND_DISK());
+    return rdd;
+  }
+
+  /** Fits the scaling on the training shards (two passes for standardisation, as on one machine). */
+  public static Normalizer fitScaling(String kind, JavaRDD<Block> train, long rows, int features) {
+    if (!kind.trim().equalsIgnoreCase("standardize")) {
+      return Normalizer.fit(kind, new float[0], 0, features);
+    }
+    double[] sum = train.map(b -> {
+      double[] s = new double[b.features()];
+      float[] x = b.x();
+      for (int r = 0; r < b.rows(); r++) {
+        for (int j = 0; j < s.length; j++) {
+          s[j] += x[r * s.length + j];
+        }
+      }
+      return s;
+    }).treeReduce(TableShards::add);
+    for (int j = 0; j < features; j++) {
+      sum[j] /= Math.max(1, rows);
+    }
+    double[] mean = sum;
+    double[] sq = train.map(b -> {
+      double[] s = new double[b.features()];
+      float[] x = b.x();
+      for (int r = 0; r < b.rows(); r++) {
+        for (int j = 0; j < s.length; j++) {
+          double d = x[r * s.length + j] - mean[j];
+          s[j] += d * d;
+        }
+      }
+      return s;
+    }).treeReduce(TableShards::add);
+    return Normalizer.standardize(mean, sq, rows);
+  }
+
+  /** Each block scaled (a copy), cached; the unscaled input is released. */
+  public static JavaRDD<Block> scaled(JavaRDD<Block> blocks, Normalizer norm, String name) {
+    // The trainer's Normalizer is not Serializable (the model file is its format): ship arrays.
+    String kind = norm.kind();
+    float[] shift = norm.shift();
+    float[] scale = norm.scale();
+    JavaRDD<Block> out = blocks.map(b -> {
+      float[] x = b.x().clone();
+      new Normalizer(kind, shift, scale).apply(x, b.rows());
+      return new Block(x, b.y(), b.rows(), b.features(), b.targetWidth());
+    }).setName(name);
+    out.persist(StorageLevel.MEMORY_AND_DISK());
+    out.count();
+    blocks.unpersist(false);
+    return out;
+  }
+
+  private static double[] add(double[] a, double[] b) {
+    for (int i = 0; i < a.length; i++) {
+      a[i] += b[i];
+    }
+    return a;
+  }
+
+  /** Rows of one input partition bound for one shard, with their permuted positions. */
+  public static final class ShardPiece implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private long[] keys;
+    private float[] x;
+    private float[] y;
+    private int rows;
+    private int features;
+    private int targetWidth;
+
+    ShardPiece(int capacity, int features, int targetWidth) {
+      this.keys = new long[capacity];
+      this.x = new float[capacity * features];
+      this.y = new float[capacity * targetWidth];
+      this.features = features;
+      this.targetWidth = targetWidth;
+    }
+
+    void add(long key, Block b, int row) {
+      keys[rows] = key;
+      System.arraycopy(b.x(), row * features, x, rows * features, features);
+      System.arraycopy(b.y(), row * targetWidth, y, rows * targetWidth, targetWidth);
+      rows++;
+    }
+
+    /** One shard's pieces as one block, rows in permuted order. */
+    static Block concat(Iterator<Tuple2<Integer, ShardPiece>> it, int features) {
+      List<ShardPiece> all = new ArrayList<>();
+      int rows = 0;
+      int tw = 1;
+      while (it.hasNext()) {
+        ShardPiece s = it.next()._2();
+        all.add(s);
+        rows += s.rows;
+        tw = s.targetWidth;
+      }
+      long[] keys = new long[rows];
+      int[] from = new int[rows];
+      int[] at = new int[rows];
+      int o = 0;
+      for (int q = 0; q < all.size(); q++) {
+        for (int i = 0; i < all.get(q).rows; i++) {
+          keys[o] = all.get(q).keys[i];
+          from[o] = q;
+          at[o] = i;
+          o++;
+        }
+      }
+      Integer[] order = new Integer[rows];
+      for (int i = 0; i < rows; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
+      float[] x = new float[rows * features];
+      float[] y = new float[rows * tw];
+      for (int i = 0; i < rows; i++) {
+        ShardPiece s = all.get(from[order[i]]);
+        int r = at[order[i]];
+        System.arraycopy(s.x, r * features, x, i * features, features);
+        System.arraycopy(s.y, r * tw, y, i * tw, tw);
+      }
+      return new Block(x, y, rows, features, tw);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package org.sparkprop.trainer.kernel;
+
+/**
+ * The optimizers' per-parameter update loops over the flat arrays (the driver's and the single
+ * machine's one serial step per minibatch; with 0.5 M parameters the scalar loops, each with a
+ * square root and a division per element, cost more than a millisecond). Two implementations
+ * chosen once per JVM with the GEMM kernel ({@link Kernels#elementwise()}): plain Java, and the
+ * Vector API. Both evaluate the same float operations in the same order (no fused multiply-add,
+ * correctly rounded square root and division), so they give bit-identical results.
+ */
+public abstract class Elementwise {
+  /**
+   * Adam's moments and step on [0, n): m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g·g;
+   * p ← p − stepSize·m / (√v · invSqrtC2 + eps).
+   */
+  public abstract void adam(float[] p, float[] g, float[] m, float[] v, int n, float b1, float b2,
+      float stepSize, float invSqrtC2, float eps);
+
+  /**
+   * The root-mean-square family on [0, n) (RMSProp with decay = ρ, gain = 1−ρ; AdaGrad with
+   * decay = gain = 1): v ← decay·v + gain·g·g; p ← p − lr·g / (√v + eps).
+   */
+  public abstract void rms(float[] p, float[] g, float[] v, int n, float decay, float gain,
+      float lr, float eps);
+
+  /**
+   * Σ x[i]² over [from, to) in double. The two paths add in different orders (independent
+   * partial sums), so their results may differ in the last bits; each is deterministic.
+   */
+  public abstract double sumSquares(float[] x, int from, int to);
+
+  /** Scalar reference of {@link #adam} on [from, to): the vector path's tail. */
+  static void adamScalar(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
+      float b2, float stepSize, float invSqrtC2, float eps) {
+    final float c1 = 1 - b1;
+    final float c2 = 1 - b2;
+    for (int i = from; i < to; i++) {
+      float gi = g[i];
+      float mi = b1 * m[i] + c1 * gi;
+      float vi = b2 * v[i] + c2 * gi * gi;
+      m[i] = mi;
+      v[i] = vi;
+      p[i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
+    }
+  }
+
+  /** Scalar reference of {@link #rms} on [from, to). */
+  static void rmsScalar(float[] p, float[] g, float[] v, int from, int to, float decay,
+      float gain, float lr, float eps) {
+    for (int i = from; i < to; i++) {
+      float gi = g[i];
+      float vi = decay * v[i] + gain * gi * gi;
+      v[i] = vi;
+      p[i] -= lr * gi / ((float) Math.sqrt(vi) + eps);
+    }
+  }
+
+  /** Which implementation: {@code "vector"} or {@code "java"}. */
+  public abstract String name();
+
+  static void check(int n, float[]... arrays) {
+    for (float[] a : arrays) {
+      if (a.length < n) {
+        throw new IllegalArgumentException("array of " + a.length + " elements, need " + n);
+      }
+    }
+  }
+
+  /** The plain-Java implementation. */
+  static final class Plain extends Elementwise {
+    @Override
+    public void adam(float[] p, float[] g, float[] m, float[] v, int n, float b1, float b2,
+        float stepSize, float invSqrtC2, float eps) {
+      check(n, p, g, m, v);
+      adamScalar(p, g, m, v, 0, n, b1, b2, stepSize, invSqrtC2, eps);
+    }
+
+    @Override
+    public void rms(float[] p, float[] g, float[] v, int n, float decay, float gain, float lr,
+        float eps) {
+      check(n, p, g, v);
+      rmsScalar(p, g, v, 0, n, decay, gain, lr, eps);
+    }
+
+    @Override
+    public double sumSquares(float[] x, int from, int to) {
+      // Four partial sums, so the adds do not wait on each other.
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int i = from;
+      for (; i + 3 < to; i += 4) {
+        double a = x[i];
+        double b = x[i + 1];
+        double c = x[i + 2];
+        double d = x[i + 3];
+        s0 += a * a;
+        s1 += b * b;
+        s2 += c * c;
+        s3 += d * d;
+      }
+      for (; i < to; i++) {
+        s0 += (double) x[i] * x[i];
+      }
+      return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public String name() {
+      return "java";
+    }
+  }
+}
