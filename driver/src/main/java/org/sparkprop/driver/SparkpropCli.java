@@ -239,7 +239,7 @@ public final class SparkpropCli implements Runnable {
 
     @Option(names = "--epochs", defaultValue = "20") int epochs;
 
-    @Option(names = "--batch", defaultValue = "64", description = "rows per worker per step; "
+    @Option(names = "--batch", defaultValue = "128", description = "rows per worker per step; "
         + "the global batch is --batch × --partitions (${DEFAULT-VALUE})")
     int batch;
 
