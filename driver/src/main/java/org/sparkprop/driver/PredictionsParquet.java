@@ -2,37 +2,63 @@ package org.sparkprop.driver;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.data.TableShards;
+import org.sparkprop.driver.train.Evaluator;
+import org.sparkprop.trainer.model.MlpSpec;
 
-/** Predictions as Parquet: row (input order), prediction (argmax), probabilities (K floats). */
+/**
+ * Predictions as Parquet, written by the executors (nothing passes through the driver): row
+ * (the input row number, from 0), prediction (the class), probabilities (the K outputs).
+ */
 final class PredictionsParquet {
   private PredictionsParquet() {}
 
-  static long write(JavaSparkContext sc, float[] probs, int k, String output) {
+  static final StructType SCHEMA = new StructType()
+      .add("row", DataTypes.LongType, false)
+      .add("prediction", DataTypes.IntegerType, false)
+      .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+
+  /**
+   * Writes the predictions of (p, s) for data: one block per partition in input order, laid
+   * out as layout says. Spark's committer publishes the folder (with _SUCCESS) only when every
+   * task succeeded; an existing output is an error, not overwritten.
+   */
+  static long write(JavaSparkContext sc, JavaRDD<Block> data, TableShards.Layout layout,
+      MlpSpec spec, float[] p, float[] s, String output) {
     org.apache.spark.sql.SparkSession spark =
         org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-    StructType schema = new StructType()
-        .add("row", DataTypes.LongType, false)
-        .add("prediction", DataTypes.IntegerType, false)
-        .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false);
-    int n = probs.length / k;
-    List<Row> rows = new ArrayList<>(n);
-    for (int r = 0; r < n; r++) {
-      Float[] p = new Float[k];
-      int best = 0;
-      for (int j = 0; j < k; j++) {
-        p[j] = probs[r * k + j];
-        if (probs[r * k + j] > probs[r * k + best]) {
-          best = j;
+    Broadcast<float[][]> bc = sc.broadcast(new float[][] {p, s});
+    try {
+      long[] offsets = layout.offsets();
+      int k = spec.outputs();
+      JavaRDD<Row> rows = data.mapPartitionsWithIndex((part, it) -> {
+        List<Row> out = new ArrayList<>();
+        long row = offsets[part];
+        while (it.hasNext()) {
+          Block b = it.next();
+          float[] probs = Evaluator.outputs(spec, bc.value(), b, true);
+          for (int r = 0; r < b.rows(); r++) {
+            Float[] pr = new Float[k];
+            for (int j = 0; j < k; j++) {
+              pr[j] = probs[r * k + j];
+            }
+            out.add(RowFactory.create(row++, Evaluator.classOf(probs, r, k), pr));
+          }
         }
-      }
-      rows.add(RowFactory.create((long) r, k == 1 ? (p[0] >= 0.5f ? 1 : 0) : best, p));
+        return out.iterator();
+      }, true);
+      spark.createDataFrame(rows, SCHEMA).write().parquet(output);
+      return layout.rows();
+    } finally {
+      bc.destroy();
     }
-    spark.createDataFrame(rows, schema).write().parquet(output);
-    return n;
   }
 }

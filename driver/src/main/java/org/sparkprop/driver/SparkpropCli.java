@@ -19,7 +19,6 @@ import org.sparkprop.trainer.io.Model;
 import org.sparkprop.trainer.io.ModelCodec;
 import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.layer.Init;
-import org.sparkprop.trainer.loss.SoftmaxCrossEntropy;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.optim.LrSchedule;
@@ -390,9 +389,10 @@ public final class SparkpropCli implements Runnable {
         }
         EvalSums testSums = Evaluator.sums(sc, testRdd, spec, ps[0], ps[1]);
         Evaluation testEval = Evaluator.evaluation(testSums, spec);
-        float[] testPred = Evaluator.predict(sc, testRdd, spec, ps[0], ps[1], false);
-        JavaRDD<Block> trainInOrder = prep.trainInOrder().get();
-        float[] trainPred = Evaluator.predict(sc, trainInOrder, spec, ps[0], ps[1], false);
+        // Predictions stay on the executors until each destination streams them in.
+        Evaluator.Classes testPred = Evaluator.classes(sc, testRdd, spec, ps[0], ps[1]);
+        Evaluator.Classes trainPred = Evaluator.classes(sc, prep.trainInOrder().get(), spec,
+            ps[0], ps[1]);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("config", configJson);
         meta.put("test_accuracy", Double.toString(testEval.accuracy()));
@@ -420,19 +420,22 @@ public final class SparkpropCli implements Runnable {
         Map<String, byte[]> report = Report.build("sparkprop · " + spec.arch(),
             result.history(), stats, testSums.confusion(), spec.outputs(), testEval.accuracy(),
             seconds);
-        // Everything is computed before anything is written: a failure leaves no partial output.
-        Map<String, byte[]> files = new LinkedHashMap<>();
-        files.put("model.spkm", ModelCodec.encode(model));
-        files.put("metrics.json", utf8(Json.write(metrics)));
-        files.put("metrics.csv", utf8(metricsCsv(result.history())));
-        files.put("test_predictions.csv", utf8(lines(testPred)));
-        files.put("train_predictions.csv", utf8(lines(trainPred)));
-        files.putAll(report);
+        // Everything is computed before anything is written (the predictions on the
+        // executors); a failure leaves no _SUCCESS, so no folder that looks complete.
+        Map<String, Fs.Content> files = new LinkedHashMap<>();
+        files.put("model.spkm", Fs.Content.of(ModelCodec.encode(model)));
+        files.put("metrics.json", Fs.Content.of(utf8(Json.write(metrics))));
+        files.put("metrics.csv", Fs.Content.of(utf8(metricsCsv(result.history()))));
+        files.put("test_predictions.csv", testPred.lines());
+        files.put("train_predictions.csv", trainPred.lines());
+        report.forEach((name, bytes) -> files.put(name, Fs.Content.of(bytes)));
         System.out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f%n", testEval.accuracy(),
             testEval.loss());
-        for (String d : destinations) {
-          fs.publish(d, files);
-          System.out.println("wrote " + Fs.redact(d));
+        try (testPred; trainPred) {
+          for (String d : destinations) {
+            fs.publishContents(d, files);
+            System.out.println("wrote " + Fs.redact(d));
+          }
         }
       }
       return 0;
@@ -631,34 +634,55 @@ public final class SparkpropCli implements Runnable {
         + ", got '" + v + "'");
   }
 
-  /** Argmax class per row of d (already scaled), in input order. */
-  static int[] predict(Mlp mlp, float[] p, float[] s, Dataset d) {
-    int k = mlp.spec().outputs();
-    int chunk = mlp.maxBatch();
-    int f = d.features();
-    int[] out = new int[d.rows()];
-    float[] x = new float[chunk * f];
-    for (int start = 0; start < d.rows(); start += chunk) {
-      int m = Math.min(chunk, d.rows() - start);
-      System.arraycopy(d.x(), start * f, x, 0, m * f);
-      float[] o = mlp.forward(p, s, x, m, false);
-      for (int r = 0; r < m; r++) {
-        out[start + r] = SoftmaxCrossEntropy.argmax(o, r * k, k);
-      }
-    }
-    return out;
-  }
-
   static byte[] utf8(String s) {
     return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  static String lines(float[] v) {
-    StringBuilder b = new StringBuilder(v.length * 2);
-    for (float x : v) {
-      b.append((int) x).append('\n');
+  /** How evaluate and predict read a table (the train command's flags of the same names). */
+  static final class TableOptions {
+    @Option(names = "--input-format", defaultValue = "auto", description = "auto, idx, "
+        + "course-csv, libsvm, parquet, csv (${DEFAULT-VALUE}); tables (parquet, csv) are read "
+        + "on the executors")
+    String inputFormat;
+
+    @Option(names = "--features-col", defaultValue = "features") String featuresCol;
+
+    @Option(names = "--label-col", defaultValue = "label") String labelCol;
+  }
+
+  /** A model's input, scaled as the model says, one block per partition in input order. */
+  record ModelInput(JavaRDD<Block> blocks, TableShards.Layout layout) {}
+
+  /**
+   * Reads features (and labels, when labelled) for model m: tables on the executors, files on
+   * the driver and then shipped; checks the width and scales on the executors.
+   */
+  static ModelInput modelInput(JavaSparkContext sc, Fs fs, Model m, String features,
+      String labels, boolean labelled, TableOptions t, int parts, String what)
+      throws IOException {
+    String fmt = DataSource.resolveFormat(t.inputFormat, features, labels);
+    if (!labelled && t.inputFormat.equalsIgnoreCase("auto") && fmt.equals("csv")) {
+      fmt = "course-csv";  // features to predict: the course's *_vectors.csv has no labels file
     }
-    return b.toString();
+    int k = m.spec().outputs();
+    JavaRDD<Block> raw;
+    if (fmt.equals("parquet") || fmt.equals("csv")) {
+      raw = TableSource.blocks(sc, features, fmt, t.featuresCol, t.labelCol, labelled ? k : 0);
+      raw.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    } else {
+      Dataset d = labelled
+          ? DataSource.read(sc, fs, features, labels, k, m.spec().inputs(),
+              new DataSource.Table(fmt, t.featuresCol, t.labelCol))
+          : DataSource.readFeatures(fs, features, m.spec().inputs());
+      raw = Shards.inOrder(sc, d, parts, what);
+    }
+    TableShards.Layout layout = TableShards.layout(raw, Fs.redact(features));
+    if (layout.features() != m.spec().inputs()) {
+      raw.unpersist(false);
+      throw new IllegalArgumentException(Fs.redact(features) + ": rows have "
+          + layout.features() + " features, the model takes " + m.spec().inputs());
+    }
+    return new ModelInput(TableShards.scaled(raw, m.normalizer(), what), layout);
   }
 
   @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -669,8 +693,11 @@ public final class SparkpropCli implements Runnable {
 
     @Option(names = "--features", required = true, paramLabel = "URI") String features;
 
-    @Option(names = "--labels", paramLabel = "URI", description = "labels (not for LibSVM)")
+    @Option(names = "--labels", paramLabel = "URI", description = "labels (not for LibSVM "
+        + "and tables)")
     String labels;
+
+    @CommandLine.Mixin TableOptions table = new TableOptions();
 
     @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
@@ -680,12 +707,9 @@ public final class SparkpropCli implements Runnable {
         Fs fs = new Fs(sc.hadoopConfiguration());
         String file = fs.modelFile(model);
         Model m = ModelCodec.decode(fs.readAll(file), Fs.redact(file));
-        Dataset d = DataSource.read(sc, fs, features, labels, m.spec().outputs(),
-            m.spec().inputs(), DataSource.Table.auto());
-        checkFeatures(m, d, features);
         int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();
-        JavaRDD<Block> rdd = Shards.inOrder(sc, m.normalizer().apply(d), parts, "evaluate");
-        Evaluation e = Evaluator.evaluate(sc, rdd, m.spec(), m.params(), m.state());
+        ModelInput in = modelInput(sc, fs, m, features, labels, true, table, parts, "evaluate");
+        Evaluation e = Evaluator.evaluate(sc, in.blocks(), m.spec(), m.params(), m.state());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("rows", e.rows());
         r.put("loss", e.loss());
@@ -696,28 +720,24 @@ public final class SparkpropCli implements Runnable {
     }
   }
 
-  static void checkFeatures(Model m, Dataset d, String file) {
-    if (d.features() != m.spec().inputs()) {
-      throw new IllegalArgumentException(Fs.redact(file) + ": rows have " + d.features()
-          + " features, the model takes " + m.spec().inputs());
-    }
-  }
-
   @Command(name = "predict", mixinStandardHelpOptions = true,
       description = "Batch prediction on Spark: one predicted class per line in input order "
-          + "(the course format), or Parquet with the probabilities.")
+          + "(the course format), or Parquet with the probabilities, written by the executors.")
   static final class Predict implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "URI", description = "a model "
         + "file, or a published train output folder") String model;
 
     @Option(names = "--features", required = true, paramLabel = "URI",
-        description = "IDX images, a *_vectors.csv file, or LibSVM") String features;
+        description = "IDX images, a *_vectors.csv file, LibSVM, or a Parquet/CSV table")
+    String features;
 
     @Option(names = "--output", required = true, paramLabel = "URI") String output;
 
     @Option(names = "--format", defaultValue = "lines", description = "lines: one class per "
         + "line; parquet: a Parquet folder with row, prediction, probabilities (${DEFAULT-VALUE})")
     String format;
+
+    @CommandLine.Mixin TableOptions table = new TableOptions();
 
     @CommandLine.Mixin SparkOptions spark = new SparkOptions();
 
@@ -731,20 +751,24 @@ public final class SparkpropCli implements Runnable {
         Fs fs = new Fs(sc.hadoopConfiguration());
         String file = fs.modelFile(model);
         Model m = ModelCodec.decode(fs.readAll(file), Fs.redact(file));
-        Dataset d = DataSource.readFeatures(fs, features, m.spec().inputs());
-        checkFeatures(m, d, features);
-        int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();
-        JavaRDD<Block> rdd = Shards.inOrder(sc, m.normalizer().apply(d), parts, "predict");
-        if (format.equals("lines")) {
-          float[] pred = Evaluator.predict(sc, rdd, m.spec(), m.params(), m.state(), false);
-          fs.writeString(output, lines(pred));
-          System.out.printf(Locale.ROOT, "wrote %d predictions to %s%n", pred.length,
-              Fs.redact(output));
-        } else {
-          float[] probs = Evaluator.predict(sc, rdd, m.spec(), m.params(), m.state(), true);
-          long n = PredictionsParquet.write(sc, probs, m.spec().outputs(), output);
-          System.out.printf(Locale.ROOT, "wrote %d predictions to %s%n", n, Fs.redact(output));
+        if (format.equals("parquet") && fs.exists(output)) {
+          throw new IllegalArgumentException(Fs.redact(output) + ": already exists (Parquet "
+              + "predictions are not written over an existing folder)");
         }
+        int parts = spark.partitions > 0 ? spark.partitions : sc.defaultParallelism();
+        ModelInput in = modelInput(sc, fs, m, features, null, false, table, parts, "predict");
+        long n;
+        if (format.equals("lines")) {
+          try (Evaluator.Classes c = Evaluator.classes(sc, in.blocks(), m.spec(), m.params(),
+              m.state())) {
+            fs.write(output, c.lines());
+            n = c.rows();
+          }
+        } else {
+          n = PredictionsParquet.write(sc, in.blocks(), in.layout(), m.spec(), m.params(),
+              m.state(), output);
+        }
+        System.out.printf(Locale.ROOT, "wrote %d predictions to %s%n", n, Fs.redact(output));
       }
       return 0;
     }

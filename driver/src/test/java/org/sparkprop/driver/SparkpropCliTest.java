@@ -191,6 +191,56 @@ class SparkpropCliTest {
       double acc = Double.parseDouble(
           metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1"));
       assertTrue(acc >= 0.9, fmt + " accuracy " + acc);
+      // The saved model on the same table, read on the executors: evaluate gives the training
+      // run's test accuracy; predict gives its test predictions, as lines and as Parquet.
+      String model = out.resolve("model.spkm").toString();
+      String test = d.resolve(te).toString();
+      java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream stdout = System.out;
+      System.setOut(new java.io.PrintStream(json, true));
+      try {
+        assertEquals(0, SparkpropCli.run("evaluate", "--model", model, "--features", test,
+            "--input-format", fmt, "--master", "local[2]"));
+      } finally {
+        System.setOut(stdout);
+      }
+      String evalJson = json.toString().replaceAll("(?s).*(\\{.*\\}).*", "$1");
+      assertEquals(40, (int) Double.parseDouble(
+          evalJson.replaceAll("(?s).*\"rows\": ([0-9]+).*", "$1")), evalJson);
+      assertEquals(acc, Double.parseDouble(
+          evalJson.replaceAll("(?s).*\"accuracy\": ([0-9.]+).*", "$1")), 1e-9, evalJson);
+      List<String> trained = Files.readAllLines(out.resolve("test_predictions.csv"));
+      Path lines = d.resolve("pred-" + fmt + ".csv");
+      assertEquals(0, SparkpropCli.run("predict", "--model", model, "--features", test,
+          "--input-format", fmt, "--output", lines.toString(), "--master", "local[2]"));
+      assertEquals(trained, Files.readAllLines(lines));
+      Path pq = d.resolve("pred-" + fmt + ".parquet");
+      assertEquals(0, SparkpropCli.run("predict", "--model", model, "--features", test,
+          "--input-format", fmt, "--output", pq.toString(), "--format", "parquet",
+          "--master", "local[2]"));
+      try (var sc = new org.apache.spark.api.java.JavaSparkContext(
+          new org.apache.spark.SparkConf().setMaster("local[1]").setAppName("read")
+              .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+              .set("spark.driver.bindAddress", "127.0.0.1"))) {
+        var spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+            .getOrCreate();
+        var rows = spark.read().parquet(pq.toString()).orderBy("row").collectAsList();
+        assertEquals(40, rows.size());
+        // The table's labels in the order Spark reads it, which is the prediction order.
+        var input = fmt.equals("parquet") ? spark.read().parquet(test)
+            : spark.read().option("header", "true").option("inferSchema", "true").csv(test);
+        List<org.apache.spark.sql.Row> labels = input.select("label").collectAsList();
+        int right = 0;
+        for (int i = 0; i < 40; i++) {
+          assertEquals(i, rows.get(i).getLong(0));
+          assertEquals(Integer.parseInt(trained.get(i)), rows.get(i).getInt(1), "row " + i);
+          right += rows.get(i).getInt(1) == labels.get(i).getInt(0) ? 1 : 0;
+        }
+        assertEquals(acc, right / 40.0, 1e-9, "predictions line up with their rows");
+      }
+      assertEquals(2, SparkpropCli.run("predict", "--model", model, "--features", test,
+          "--input-format", fmt, "--output", pq.toString(), "--format", "parquet",
+          "--master", "local[1]"), "an existing Parquet output is not written over");
     }
     assertEquals(2, SparkpropCli.run("train", "--out", d.resolve("o3").toString(),
         "--train-features", d.resolve("train.parquet").toString(), "--test-features",

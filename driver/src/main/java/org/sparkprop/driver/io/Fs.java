@@ -88,15 +88,43 @@ public final class Fs {
     return scheme != null && OBJECT_STORES.contains(scheme.toLowerCase(Locale.ROOT));
   }
 
+  /**
+   * What a file holds, produced while it is written: bytes in memory, or a stream (for
+   * example predictions fetched from the executors one partition at a time).
+   */
+  @FunctionalInterface
+  public interface Content {
+    void writeTo(OutputStream out) throws IOException;
+
+    static Content of(byte[] bytes) {
+      return out -> out.write(bytes);
+    }
+  }
+
   /** Writes bytes to uri atomically (see the class comment); creates parent folders. */
   public void write(String uri, byte[] bytes) throws IOException {
+    write(uri, Content.of(bytes));
+  }
+
+  /**
+   * Writes content to uri atomically (see the class comment) and returns its size; creates
+   * parent folders. When content fails part-way nothing is left under uri: the temporary file
+   * is removed, or on an object store the object is deleted again.
+   */
+  public long write(String uri, Content content) throws IOException {
     Path target = path(uri);
     FileSystem fs = fileSystem(target);
     if (isObjectStore(target)) {
-      try (OutputStream out = fs.create(target, true)) {
-        out.write(bytes);
+      boolean done = false;
+      try {
+        long n = writeCounted(fs, target, content);
+        done = true;
+        return n;
+      } finally {
+        if (!done) {
+          fs.delete(target, false);
+        }
       }
-      return;
     }
     Path parent = target.getParent();
     if (parent != null) {
@@ -104,15 +132,22 @@ public final class Fs {
     }
     Path tmp = new Path(parent, "." + target.getName() + ".tmp");
     try {
-      try (OutputStream out = fs.create(tmp, true)) {
-        out.write(bytes);
-      }
+      long n = writeCounted(fs, tmp, content);
       FileContext fc = FileContext.getFileContext(target.toUri(), conf);
       fc.rename(tmp, target, Options.Rename.OVERWRITE);
+      return n;
     } finally {
       if (fs.exists(tmp)) {
         fs.delete(tmp, false);
       }
+    }
+  }
+
+  private static long writeCounted(FileSystem fs, Path p, Content content) throws IOException {
+    try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(p, true)) {
+      content.writeTo(out);
+      out.flush();
+      return out.getPos();
     }
   }
 
@@ -151,18 +186,27 @@ public final class Fs {
    * finds _SUCCESS finds every file complete; a failure part-way leaves no _SUCCESS.
    */
   public void publish(String dir, Map<String, byte[]> files) throws IOException {
+    Map<String, Content> contents = new java.util.LinkedHashMap<>();
+    files.forEach((name, bytes) -> contents.put(name, Content.of(bytes)));
+    publishContents(dir, contents);
+  }
+
+  /** {@link #publish} with files whose content is produced while it is written. */
+  public void publishContents(String dir, Map<String, Content> files) throws IOException {
     try {
       String marker = child(dir, SUCCESS);
       if (exists(marker)) {
         delete(marker);
       }
       StringBuilder index = new StringBuilder();
-      for (Map.Entry<String, byte[]> e : files.entrySet()) {
-        write(child(dir, e.getKey()), e.getValue());
-        index.append(e.getKey()).append(' ').append(e.getValue().length).append('\n');
+      for (Map.Entry<String, Content> e : files.entrySet()) {
+        long size = write(child(dir, e.getKey()), e.getValue());
+        index.append(e.getKey()).append(' ').append(size).append('\n');
       }
       writeString(marker, index.toString());
-    } catch (IOException e) {
+    } catch (Exception e) {
+      // Spark's failures (a prediction job fetched while writing) arrive as undeclared checked
+      // SparkExceptions, so this catches everything.
       throw new IOException(redact(dir) + ": export failed, the folder is not published (no "
           + SUCCESS + "): " + rootMessage(e), e);
     }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,32 @@ class FsTest {
     FileNotFoundException nf = assertThrows(FileNotFoundException.class,
         () -> fs.modelFile(out));
     assertTrue(nf.getMessage().contains("no _SUCCESS marker"), nf.getMessage());
+  }
+
+  @Test
+  void streamedContentIsCountedAndAFailurePartWayLeavesNothing(@TempDir Path dir)
+      throws IOException {
+    String out = dir.resolve("run").toString();
+    Map<String, Fs.Content> files = new LinkedHashMap<>();
+    files.put("a.csv", o -> {
+      for (int i = 0; i < 1000; i++) {
+        o.write(("" + i + "\n").getBytes());
+      }
+    });
+    fs.publishContents(out, files);
+    assertEquals(3890, Files.size(dir.resolve("run/a.csv")));
+    assertEquals("a.csv 3890\n", fs.readString(out + "/_SUCCESS"));
+    files.put("b.csv", o -> {
+      o.write("half".getBytes());
+      throw new IllegalStateException("the prediction job failed");
+    });
+    IOException e = assertThrows(IOException.class, () -> fs.publishContents(out, files));
+    assertTrue(e.getMessage().endsWith("the prediction job failed"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("run/_SUCCESS")));
+    try (var s = Files.list(dir.resolve("run"))) {
+      assertEquals(List.of("a.csv"), s.map(p -> p.getFileName().toString()).toList(),
+          "neither b.csv nor its temporary file is left");
+    }
   }
 
   @Test
