@@ -52,6 +52,15 @@ public final class Dense implements Layer {
     return w;
   }
 
+  /** The bias slice, or null when the layer has none (it is followed by batch norm). */
+  public Slice bias() {
+    return b;
+  }
+
+  public Activation activation() {
+    return act;
+  }
+
   @Override
   public int inSize() {
     return in;

@@ -50,14 +50,30 @@ public final class Dropout implements Layer {
       System.arraycopy(x, 0, y, 0, n);
       return;
     }
+    drawMask(batch);
+    for (int i = 0; i < n; i++) {
+      y[i] = x[i] * mask[i];
+    }
+  }
+
+  /**
+   * Draws the training-mode mask for a batch from the seed (0 or 1/keep per element) and
+   * returns the workspace holding it, (batch, width) from offset 0. The GPU engine uploads it,
+   * so both paths drop the same units.
+   */
+  public float[] drawMask(int batch) {
     rng.reseed(seed);
     float keep = 1f - rate;
     float scale = 1f / keep;
+    int n = batch * width;
     for (int i = 0; i < n; i++) {
-      float m = rng.nextFloat() < keep ? scale : 0f;
-      mask[i] = m;
-      y[i] = x[i] * m;
+      mask[i] = rng.nextFloat() < keep ? scale : 0f;
     }
+    return mask;
+  }
+
+  public float rate() {
+    return rate;
   }
 
   @Override

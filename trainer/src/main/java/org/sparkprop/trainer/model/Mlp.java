@@ -25,7 +25,7 @@ import org.sparkprop.trainer.rng.Seeds;
  * <p>B = batch rows, I = inputs, K = outputs. Inputs x are (B, I), targets (B, T), raw outputs
  * (B, K), all row-major from offset 0. Nothing is allocated per call.
  */
-public final class Mlp {
+public final class Mlp implements GradientEngine {
   private final MlpSpec spec;
   private final Loss loss;
   private final ParamLayout params = new ParamLayout();
@@ -33,6 +33,7 @@ public final class Mlp {
   private final List<Layer> layers = new ArrayList<>();
   private final List<Dropout> dropouts = new ArrayList<>();
   private final int maxBatch;
+  private final String gemmName;
   /** acts[i]: output of layer i, (maxBatch, out_i). */
   private final float[][] acts;
   private final float[] deltaA;
@@ -49,6 +50,7 @@ public final class Mlp {
     this.spec = spec;
     this.loss = Loss.parse(spec.loss());
     this.maxBatch = maxBatch;
+    this.gemmName = gemm.name();
     int[] sizes = spec.sizes();
     int hiddenCount = sizes.length - 2;
     for (int l = 0; l <= hiddenCount; l++) {
@@ -122,6 +124,7 @@ public final class Mlp {
   }
 
   /** Seeds the dropout masks of the next training-mode pass (one stream per dropout layer). */
+  @Override
   public void setDropoutSeed(long seed) {
     for (int i = 0; i < dropouts.size(); i++) {
       dropouts.get(i).setSeed(Seeds.derive(seed, Seeds.Purpose.DROPOUT, i, 0));
@@ -157,6 +160,7 @@ public final class Mlp {
    * gradient of the summed loss to g (same layout as p) and returns the summed loss. The caller
    * divides by the global example count once.
    */
+  @Override
   public double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g) {
     float[] out = forward(p, s, x, batch, true);
     int k = spec.outputs();
@@ -181,9 +185,19 @@ public final class Mlp {
   }
 
   /** Raw outputs (B, K) of the last forward pass (valid until the next call). */
+  @Override
   public float[] output() {
     return acts[acts.length - 1];
   }
+
+  @Override
+  public String device() {
+    return "cpu (" + gemmName + ")";
+  }
+
+  /** Nothing to release on the CPU. */
+  @Override
+  public void close() {}
 
   /** Output probabilities / values (B, K) into probs: the loss's output activation applied. */
   public void predict(float[] p, float[] s, float[] x, int batch, float[] probs) {

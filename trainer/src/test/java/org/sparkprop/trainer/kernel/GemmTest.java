@@ -21,6 +21,9 @@ class GemmTest {
     if (Kernels.vectorAvailable()) {
       ks.add(Kernels.newGemm("vector"));
     }
+    if (org.sparkprop.trainer.gpu.Gpu.probe(0).usable()) {
+      ks.add(new org.sparkprop.trainer.gpu.GpuGemm(0));  // the same checks on cuBLAS
+    }
     return ks;
   }
 
@@ -108,7 +111,7 @@ class GemmTest {
 
   @AfterAll
   static void everyVariantWasChecked() {
-    int kinds = Kernels.vectorAvailable() ? 2 : 1;
+    int kinds = kernels().size();
     assertEquals(kinds * 15 * 3 * 2, CHECKED.size(), "variants checked");
     assertTrue(CHECKED.stream().anyMatch(s -> s.startsWith("java ")));
   }
