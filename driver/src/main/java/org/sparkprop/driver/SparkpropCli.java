@@ -269,6 +269,11 @@ public final class SparkpropCli implements Runnable {
             + "too (on; --no-average-optimizer-state keeps one per worker)")
     boolean averageOptimizerState;
 
+    @Option(names = "--device", defaultValue = "auto", description = "where workers compute: "
+        + "auto (a GPU through JCuda/cuBLAS when one answers and the model has no batch norm, "
+        + "else the CPU kernel), cpu, gpu (fails without one) (${DEFAULT-VALUE})")
+    String device;
+
     @Option(names = "--exchange", defaultValue = "direct", description = "direct: one barrier "
         + "stage per epoch, sums and parameters over a driver connection; spark: one Spark job "
         + "per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
@@ -303,6 +308,7 @@ public final class SparkpropCli implements Runnable {
           parseEnum(SparkTrainer.Exchange.class, exchange, "--exchange");
       SparkTrainer.Options opts = new SparkTrainer.Options(syncMode, averageEvery,
           averageOptimizerState, exchangeMode, checkpointEvery, 600, maxSteps);
+      org.sparkprop.trainer.model.Engines.validate(device, spec);
       if (resume != null && checkpointDir != null && !resume.equals(checkpointDir)) {
         throw new IllegalArgumentException("--resume and --checkpoint-dir name different "
             + "folders; give one (resuming keeps checkpointing into the same folder)");
@@ -347,6 +353,11 @@ public final class SparkpropCli implements Runnable {
         }
         resolved.put("exchange", exchangeMode.name().toLowerCase(Locale.ROOT));
         resolved.put("kernel", Kernels.newGemm().name());
+        resolved.put("device", device);
+        // Where the executors compute, and why (the log line and metrics.json say it).
+        Map<String, Integer> devices = SparkTrainer.devices(sc, spec, device, parts);
+        devices.forEach((line, count) -> System.out.printf(Locale.ROOT, "%s (%d of %d "
+            + "partitions)%n", line, count, parts));
         String configJson = Json.write(resolved).trim();
         System.out.println("sparkprop train: " + configJson);
         System.out.printf(Locale.ROOT, "%d partitions × batch %d = global batch %d, learning "
@@ -377,7 +388,8 @@ public final class SparkpropCli implements Runnable {
         float[][] ps = local.initialise(seed);
         LayerStats stats = new LayerStats(local, prep.sample());
         SparkTrainer trainer = new SparkTrainer(sc, spec, cfg, opts, store,
-            Map.of("config", configJson), System.out::println).onEpoch(stats::record);
+            Map.of("config", configJson), System.out::println).onEpoch(stats::record)
+            .onDevice(device);
         long tTrain = System.nanoTime();
         SparkTrainer.Result result = trainer.fit(trainRdd, prep.trainRows(), valRdd, null,
             ps[0], ps[1], from);
@@ -405,6 +417,7 @@ public final class SparkpropCli implements Runnable {
         seconds.put("total", (System.nanoTime() - t0) / 1e9);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("config", resolved);
+        metrics.put("devices", devices);
         metrics.put("epochs", epochRows(result.history()));
         metrics.put("best_epoch", result.bestEpoch());
         metrics.put("stopped_early", result.stoppedEarly());

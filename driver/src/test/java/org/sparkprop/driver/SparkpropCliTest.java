@@ -62,6 +62,10 @@ class SparkpropCliTest {
     assertTrue(correct >= 57, "separable blobs: " + correct + "/60");
     String metrics = Files.readString(out.resolve("metrics.json"));
     assertTrue(metrics.contains("\"test_accuracy\""), metrics);
+    // --device auto: where the two partitions computed, and why.
+    boolean gpu = org.sparkprop.trainer.gpu.Gpu.probe(0).usable();
+    assertTrue(metrics.matches("(?s).*\"devices\": \\{\\s*\"device: "
+        + (gpu ? "gpu: " : "cpu \\(.*auto: no usable GPU \\(") + ".*\": 2\\s*}.*"), metrics);
     Path again = d.resolve("again.csv");
     assertEquals(0, SparkpropCli.run("predict", "--model", out.resolve("model.spkm").toString(),
         "--features", d.resolve("test_vectors.csv").toString(), "--output", again.toString()));
@@ -130,6 +134,12 @@ class SparkpropCliTest {
     assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--sync", "params", "--exchange",
         "spark")));
     assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--partitions", "1000")));
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--device", "tpu")));
+    assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--device", "gpu", "--batch-norm")));
+    if (!org.sparkprop.trainer.gpu.Gpu.probe(0).usable()) {
+      // The executors' probe fails: one clear error before any training, nothing written.
+      assertEquals(1, SparkpropCli.run(trainArgs(d, out, "--device", "gpu", "--no-batch-norm")));
+    }
     // More partitions than local[2] has slots: a barrier stage could never start.
     assertEquals(2, SparkpropCli.run(trainArgs(d, out, "--partitions", "3")));
     assertEquals(4, SparkSession.localSlots("local[4,2]"));

@@ -32,11 +32,13 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
   private final MlpSpec spec;
   private final TrainConfig cfg;
   private final Plan plan;
+  private final String device;
 
-  DirectTask(MlpSpec spec, TrainConfig cfg, Plan plan) {
+  DirectTask(MlpSpec spec, TrainConfig cfg, Plan plan, String device) {
     this.spec = spec;
     this.cfg = cfg;
     this.plan = plan;
+    this.device = device;
   }
 
   @Override
@@ -44,7 +46,15 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
     Block block = blocks.next();
     TaskContext ctx = TaskContext.get();
     int partition = ctx.partitionId();
-    ShardWorker w = new ShardWorker(spec, cfg, partition);
+    ShardWorker w = new ShardWorker(spec, cfg, partition, device);
+    try {
+      return run(w, ctx, block, partition);
+    } finally {
+      w.close();
+    }
+  }
+
+  private Iterator<Long> run(ShardWorker w, TaskContext ctx, Block block, int partition) {
     w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
     int n = w.paramCount();
     float[] p = new float[n];

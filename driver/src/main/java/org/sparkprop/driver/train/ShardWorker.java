@@ -3,7 +3,8 @@ package org.sparkprop.driver.train;
 import java.util.Arrays;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.trainer.loss.Loss;
-import org.sparkprop.trainer.model.Mlp;
+import org.sparkprop.trainer.model.Engines;
+import org.sparkprop.trainer.model.GradientEngine;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.optim.Optimizer;
 import org.sparkprop.trainer.rng.Rng;
@@ -22,7 +23,7 @@ import org.sparkprop.trainer.train.TrainConfig;
 final class ShardWorker {
   private final MlpSpec spec;
   private final TrainConfig cfg;
-  private final Mlp mlp;
+  private final GradientEngine mlp;
   private final Loss loss;
   private final float[] grad;
   private final float[] xb;
@@ -39,15 +40,47 @@ final class ShardWorker {
   long correct;
   long rows;
 
-  ShardWorker(MlpSpec spec, TrainConfig cfg, int partition) {
+  ShardWorker(MlpSpec spec, TrainConfig cfg, int partition, String device) {
     this.spec = spec;
     this.cfg = cfg;
     this.partition = partition;
-    this.mlp = new Mlp(spec, cfg.batchSize());
-    this.loss = mlp.loss();
-    this.grad = new float[mlp.paramCount()];
+    this.mlp = Engines.create(spec, cfg.batchSize(),
+        Engines.choose(device, spec, gpuOrdinal()));
+    this.loss = Loss.parse(spec.loss());
+    this.grad = new float[mlp.paramLayout().total()];
     this.xb = new float[cfg.batchSize() * spec.inputs()];
     this.yb = new float[cfg.batchSize() * loss.targetWidth(spec.outputs())];
+  }
+
+  /**
+   * The GPU Spark gave this task ({@code spark.task.resource.gpu.amount}: the first address),
+   * else device 0.
+   */
+  static int gpuOrdinal() {
+    org.apache.spark.TaskContext ctx = org.apache.spark.TaskContext.get();
+    if (ctx != null) {
+      org.apache.spark.resource.ResourceInformation gpu = ctx.resources().get("gpu").getOrElse(
+          () -> null);
+      if (gpu != null && gpu.addresses().length > 0) {
+        try {
+          return Integer.parseInt(gpu.addresses()[0].trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalStateException("GPU address '" + gpu.addresses()[0]
+              + "' from Spark's resource discovery is not a device number", e);
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Where this worker computes, e.g. "cpu (vector)" or "gpu: NVIDIA H100 …". */
+  String device() {
+    return mlp.device();
+  }
+
+  /** Releases the engine's device memory. */
+  void close() {
+    mlp.close();
   }
 
   int paramCount() {

@@ -20,6 +20,7 @@ import org.sparkprop.driver.io.CheckpointStore;
 import org.sparkprop.trainer.io.Checkpoint;
 import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.model.Mlp;
+import org.sparkprop.trainer.model.Engines;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.optim.Optimizer;
 import org.sparkprop.trainer.train.DivergenceException;
@@ -145,6 +146,7 @@ public final class SparkTrainer {
   private final int n;
   private final int stateSize;
   private final int[] decayRanges;
+  private String device = "auto";
 
   // Per-run state.
   private float[] p;
@@ -173,6 +175,41 @@ public final class SparkTrainer {
   private java.util.function.BiConsumer<float[], float[]> epochHook = (a, b) -> { };
 
   /** Called with (parameters, state) after every epoch, e.g. for per-layer monitoring. */
+  /** Where the workers compute: "auto" (the default), "cpu" or "gpu" (see Engines). */
+  public SparkTrainer onDevice(String d) {
+    Engines.validate(d, spec);
+    this.device = d;
+    return this;
+  }
+
+  /**
+   * What each of the P training partitions' executors chooses for --device (one small job;
+   * a task fails where --device gpu finds no GPU): choice line → number of partitions.
+   */
+  public static Map<String, Integer> devices(JavaSparkContext sc, MlpSpec spec, String device,
+      int partitions) {
+    List<Integer> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < partitions; i++) {
+      ids.add(i);
+    }
+    sc.setJobDescription("device probe");
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    List<String> lines;
+    try {
+      lines = sc.parallelize(ids, partitions)
+          .map(i -> Engines.choose(device, spec, ShardWorker.gpuOrdinal()).line()).collect();
+    } catch (Exception e) {
+      // "--device gpu: no usable GPU: …" from an executor, without Spark's wrapping.
+      String m = org.sparkprop.driver.io.Fs.rootMessage(e);
+      int at = m.indexOf("--device gpu:");
+      throw new IllegalStateException(at >= 0 ? m.substring(at).split("\n")[0] : m, e);
+    }
+    for (String line : lines) {
+      out.merge(line, 1, Integer::sum);
+    }
+    return out;
+  }
+
   public SparkTrainer onEpoch(java.util.function.BiConsumer<float[], float[]> hook) {
     this.epochHook = hook;
     return this;
@@ -357,7 +394,7 @@ public final class SparkTrainer {
       server.newEpoch();
       Plan plan = first.withAttempt(attempt);
       RDD<Long> tasks = train.rdd().barrier().mapPartitions(
-          new DirectTask(spec, cfg, plan), false, tag);
+          new DirectTask(spec, cfg, plan, device), false, tag);
       sc.setJobDescription(String.format(Locale.ROOT,
           "epoch %d · steps %d–%d (%s sync, direct)%s", plan.epoch(), plan.firstStep() + 1,
           plan.stepsPerEpoch(), opts.sync().name().toLowerCase(Locale.ROOT),
@@ -536,6 +573,7 @@ public final class SparkTrainer {
   private void runEpochSpark(JavaRDD<Block> train, Plan plan) throws IOException {
     MlpSpec sp = spec;
     TrainConfig c = cfg;
+    String dev = device;
     int sn = stateSize;
     float[] a = sumBuffer(0, n);
     for (int j = plan.firstStep(); j < plan.endStep(); j++) {
@@ -548,7 +586,7 @@ public final class SparkTrainer {
       try {
         sums = train.mapPartitionsWithIndex((idx, it) -> {
           Block blk = it.next();
-          ShardWorker w = WorkerCache.get(sp, c, idx);
+          ShardWorker w = WorkerCache.get(sp, c, idx, dev);
           w.beginEpoch(blk, plan.epoch(), plan.rowsPerEpoch());
           float[][] ps = bc.value();
           float[] st = ps[1].clone();

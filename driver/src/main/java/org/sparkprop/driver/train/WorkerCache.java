@@ -11,15 +11,20 @@ import org.sparkprop.trainer.train.TrainConfig;
 final class WorkerCache {
   private static final ThreadLocal<Entry> CACHE = new ThreadLocal<>();
 
-  private record Entry(MlpSpec spec, TrainConfig cfg, int partition, ShardWorker worker) {}
+  private record Entry(MlpSpec spec, TrainConfig cfg, int partition, String device,
+      ShardWorker worker) {}
 
   private WorkerCache() {}
 
-  static ShardWorker get(MlpSpec spec, TrainConfig cfg, int partition) {
+  static ShardWorker get(MlpSpec spec, TrainConfig cfg, int partition, String device) {
     Entry e = CACHE.get();
     if (e == null || e.partition() != partition || !e.spec().equals(spec)
-        || !e.cfg().equals(cfg)) {
-      e = new Entry(spec, cfg, partition, new ShardWorker(spec, cfg, partition));
+        || !e.cfg().equals(cfg) || !e.device().equals(device)) {
+      if (e != null) {
+        e.worker().close();  // a GPU engine's device memory
+      }
+      e = new Entry(spec, cfg, partition, device, new ShardWorker(spec, cfg, partition,
+          device));
       CACHE.set(e);
     }
     return e.worker();

@@ -248,6 +248,16 @@ public final class GpuMlp implements GradientEngine {
   }
 
   @Override
+  public org.sparkprop.trainer.param.ParamLayout paramLayout() {
+    return host.paramLayout();
+  }
+
+  @Override
+  public org.sparkprop.trainer.param.ParamLayout stateLayout() {
+    return host.stateLayout();
+  }
+
+  @Override
   public String device() {
     return "gpu: " + gpu.description();
   }

@@ -22,18 +22,31 @@ public final class Engines {
     }
   }
 
+  /**
+   * Checks --device and, for "gpu", that the model has nothing the GPU path lacks, without
+   * looking for a GPU (the driver may have none while its executors do).
+   */
+  public static void validate(String device, MlpSpec spec) {
+    String d = device == null ? "auto" : device.toLowerCase(Locale.ROOT);
+    if (!d.equals("auto") && !d.equals("cpu") && !d.equals("gpu")) {
+      throw new IllegalArgumentException("--device must be auto, cpu or gpu, got '" + device
+          + "'");
+    }
+    String why = GpuMlp.unsupported(spec);
+    if (d.equals("gpu") && why != null) {
+      throw new IllegalArgumentException("--device gpu: " + why);
+    }
+  }
+
   /** Resolves --device for spec on GPU ordinal (the executor's GPU, usually 0). */
   public static Choice choose(String device, MlpSpec spec, int ordinal) {
+    validate(device, spec);
     String d = device == null ? "auto" : device.toLowerCase(Locale.ROOT);
     String cpu = "cpu (" + Kernels.selectedKind() + ")";
     switch (d) {
       case "cpu":
         return new Choice(false, ordinal, cpu, "--device cpu");
       case "gpu": {
-        String why = GpuMlp.unsupported(spec);
-        if (why != null) {
-          throw new IllegalArgumentException("--device gpu: " + why);
-        }
         Gpu.Probe p = Gpu.probe(ordinal);
         if (!p.usable()) {
           throw new IllegalStateException("--device gpu: no usable GPU: " + p.reason());
@@ -53,8 +66,7 @@ public final class Engines {
         return new Choice(true, ordinal, "gpu: " + p.description(), "auto: GPU found");
       }
       default:
-        throw new IllegalArgumentException("--device must be auto, cpu or gpu, got '" + device
-            + "'");
+        throw new IllegalStateException(d);
     }
   }
 

@@ -19,6 +19,12 @@ public interface GradientEngine extends AutoCloseable {
   /** Seeds the dropout masks of the next training-mode pass. */
   void setDropoutSeed(long seed);
 
+  /** The layout of p and g (and the optimizer's state). */
+  org.sparkprop.trainer.param.ParamLayout paramLayout();
+
+  /** The layout of s (batch-norm running statistics). */
+  org.sparkprop.trainer.param.ParamLayout stateLayout();
+
   /** Where it runs, for logs and metrics, e.g. "cpu (vector)". */
   String device();
 

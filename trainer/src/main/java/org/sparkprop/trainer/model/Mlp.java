@@ -92,10 +92,12 @@ public final class Mlp implements GradientEngine {
     return loss;
   }
 
+  @Override
   public ParamLayout paramLayout() {
     return params;
   }
 
+  @Override
   public ParamLayout stateLayout() {
     return state;
   }
