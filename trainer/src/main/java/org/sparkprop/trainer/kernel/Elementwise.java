@@ -1,5 +1,7 @@
 package org.sparkprop.trainer.kernel;
 
+import org.sparkprop.trainer.rng.Rng;
+
 /**
  * The optimizers' per-parameter update loops over the flat arrays (the driver's and the single
  * machine's one serial step per minibatch; with 0.5 M parameters the scalar loops, each with a
@@ -28,6 +30,29 @@ public abstract class Elementwise {
    * partial sums), so their results may differ in the last bits; each is deterministic.
    */
   public abstract double sumSquares(float[] x, int from, int to);
+
+  /**
+   * The inverted-dropout mask on [0, n): element i is {@code scale} (kept) when the (i+1)-th
+   * draw of the SplitMix64 stream from seed, as the uniform u = (z >>> 40)·2⁻²⁴, is below keep,
+   * else 0. Exactly {@code Rng.reseed(seed)} followed by n × {@code nextFloat() < keep}, on
+   * both paths: the draws are integer arithmetic, so the vector path is bit-identical.
+   */
+  public abstract void dropoutMask(long seed, float[] mask, int n, float keep, float scale);
+
+  /** u < keep ⟺ (z >>> 40) < ⌈keep·2²⁴⌉: keep·2²⁴ is exact in double. */
+  static long keepThreshold(float keep) {
+    return (long) Math.ceil(keep * 0x1.0p24);
+  }
+
+  /** Scalar reference of {@link #dropoutMask} on [from, to). */
+  static void dropoutMaskScalar(long seed, float[] mask, int from, int to, float keep,
+      float scale) {
+    long threshold = keepThreshold(keep);
+    for (int i = from; i < to; i++) {
+      long z = Rng.mix(seed + (i + 1) * Rng.GOLDEN);
+      mask[i] = (z >>> 40) < threshold ? scale : 0f;
+    }
+  }
 
   /** Scalar reference of {@link #adam} on [from, to): the vector path's tail. */
   static void adamScalar(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
@@ -80,6 +105,12 @@ public abstract class Elementwise {
         float eps) {
       check(n, p, g, v);
       rmsScalar(p, g, v, 0, n, decay, gain, lr, eps);
+    }
+
+    @Override
+    public void dropoutMask(long seed, float[] mask, int n, float keep, float scale) {
+      check(n, mask);
+      dropoutMaskScalar(seed, mask, 0, n, keep, scale);
     }
 
     @Override

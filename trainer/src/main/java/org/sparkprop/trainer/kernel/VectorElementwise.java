@@ -2,9 +2,13 @@ package org.sparkprop.trainer.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
+import org.sparkprop.trainer.rng.Rng;
 
 /**
  * {@link Elementwise} on the Vector API: the same operations in the same order as the scalar
@@ -54,6 +58,40 @@ final class VectorElementwise extends Elementwise {
       pi.sub(gi.mul(lr).div(den)).intoArray(p, i);
     }
     rmsScalar(p, g, v, bound, n, decay, gain, lr, eps);
+  }
+
+  private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
+  private static final int LL = LS.length();
+  /** Ints in as many lanes as LS. */
+  private static final VectorSpecies<Integer> LI =
+      VectorSpecies.of(int.class, VectorShape.forBitSize(LS.vectorBitSize() / 2));
+
+  @Override
+  public void dropoutMask(long seed, float[] mask, int n, float keep, float scale) {
+    check(n, mask);
+    long threshold = keepThreshold(keep);
+    // Lane j of the counter holds seed + (i + j + 1)·GOLDEN; SplitMix64's mix, lane-wise.
+    LongVector counter = LongVector.zero(LS).addIndex(1).add(1).mul(Rng.GOLDEN).add(seed);
+    LongVector stride = LongVector.broadcast(LS, Rng.GOLDEN * LL);
+    // The mask's float bits chosen in long lanes, then narrowed: no mask conversion between
+    // species (which C2 does not intrinsify here and costs more than the arithmetic).
+    LongVector kept = LongVector.broadcast(LS, Float.floatToRawIntBits(scale));
+    LongVector dropped = LongVector.zero(LS);
+    int bound = n - n % LL;
+    for (int i = 0; i < bound; i += LL) {
+      LongVector z = counter;
+      z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
+          .mul(0xBF58476D1CE4E5B9L);
+      z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27))
+          .mul(0x94D049BB133111EBL);
+      z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+      VectorMask<Long> keepLane = z.lanewise(VectorOperators.LSHR, 40)
+          .compare(VectorOperators.LT, threshold);
+      ((IntVector) dropped.blend(kept, keepLane).convertShape(VectorOperators.L2I, LI, 0))
+          .reinterpretAsFloats().intoArray(mask, i);
+      counter = counter.add(stride);
+    }
+    dropoutMaskScalar(seed, mask, bound, n, keep, scale);
   }
 
   @Override

@@ -1,7 +1,8 @@
 package org.sparkprop.trainer.layer;
 
 import java.util.SplittableRandom;
-import org.sparkprop.trainer.rng.Rng;
+import org.sparkprop.trainer.kernel.Elementwise;
+import org.sparkprop.trainer.kernel.Kernels;
 
 /**
  * Inverted dropout (Srivastava et al. 2014): in training each unit is kept with probability
@@ -13,7 +14,7 @@ public final class Dropout implements Layer {
   private final int width;
   private final float rate;
   private final float[] mask;
-  private final Rng rng = new Rng(0);
+  private static final Elementwise EW = Kernels.elementwise();
   private long seed;
 
   public Dropout(int width, double rate, int maxBatch) {
@@ -62,13 +63,9 @@ public final class Dropout implements Layer {
    * so both paths drop the same units.
    */
   public float[] drawMask(int batch) {
-    rng.reseed(seed);
     float keep = 1f - rate;
-    float scale = 1f / keep;
-    int n = batch * width;
-    for (int i = 0; i < n; i++) {
-      mask[i] = rng.nextFloat() < keep ? scale : 0f;
-    }
+    // The same draws as Rng.reseed(seed) + nextFloat() per element, 8 at a time.
+    EW.dropoutMask(seed, mask, batch * width, keep, 1f / keep);
     return mask;
   }
 

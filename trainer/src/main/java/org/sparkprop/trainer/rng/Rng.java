@@ -6,7 +6,8 @@ package org.sparkprop.trainer.rng;
  * a per-step stream (dropout masks, shuffles) costs no allocation.
  */
 public final class Rng {
-  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+  /** SplitMix64's increment: draw i (0-based) after reseed(s) is mix(s + (i + 1)·GOLDEN). */
+  public static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private long state;
 
   public Rng(long seed) {

@@ -97,4 +97,37 @@ class ElementwiseTest {
       assertEquals(s, Kernels.elementwise("vector").sumSquares(x, 1, n + 1), tol);
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 8, 9, 15, 16, 17, 1003})
+  void dropoutMasksAreTheRngStreamOnBothPaths(int n) {
+    for (float keep : new float[] {0.7f, 0.5f, 0.9f, 1f}) {
+      for (long seed : new long[] {0, 42, -7, Long.MIN_VALUE}) {
+        // The reference: the stream the masks always came from.
+        org.sparkprop.trainer.rng.Rng rng = new org.sparkprop.trainer.rng.Rng(seed);
+        float scale = 1f / keep;
+        float[] want = new float[n + 3];
+        for (int i = 0; i < n; i++) {
+          want[i] = rng.nextFloat() < keep ? scale : 0f;
+        }
+        java.util.List<String> kinds = new java.util.ArrayList<>(java.util.List.of("java"));
+        if (Kernels.vectorAvailable()) {
+          kinds.add("vector");
+        }
+        for (String kind : kinds) {
+          float[] got = new float[n + 3];
+          Kernels.elementwise(kind).dropoutMask(seed, got, n, keep, scale);
+          assertArrayEquals(want, got, kind + " keep " + keep + " seed " + seed);
+        }
+      }
+    }
+    // About keep of the units survive.
+    float[] m = new float[100_000];
+    Kernels.elementwise().dropoutMask(3, m, m.length, 0.7f, 1 / 0.7f);
+    int kept = 0;
+    for (float v : m) {
+      kept += v > 0 ? 1 : 0;
+    }
+    assertEquals(0.7, kept / 100_000.0, 0.01);
+  }
 }
