@@ -39,6 +39,31 @@ public abstract class Elementwise {
    */
   public abstract void dropoutMask(long seed, float[] mask, int n, float keep, float scale);
 
+  /**
+   * ReLU with the bias fused, in place: y (rows, cols) ← max(y + bias (cols), 0), as
+   * {@code v > 0 ? v : 0f} (so −0 and NaN become 0, like the scalar activation). bias may be
+   * null.
+   */
+  public abstract void reluBias(float[] y, float[] bias, int biasOff, int rows, int cols);
+
+  /** ReLU's gradient from its output: dx (n) ← y > 0 ? dy : 0. dx may be dy. */
+  public abstract void reluBackward(float[] y, float[] dy, float[] dx, int n);
+
+  /** Scalar reference of {@link #reluBias} on row r, columns [from, cols). */
+  static void reluBiasScalar(float[] y, float[] bias, int biasOff, int o, int from, int cols) {
+    for (int j = from; j < cols; j++) {
+      float v = bias == null ? y[o + j] : y[o + j] + bias[biasOff + j];
+      y[o + j] = v > 0 ? v : 0f;
+    }
+  }
+
+  /** Scalar reference of {@link #reluBackward} on [from, to). */
+  static void reluBackwardScalar(float[] y, float[] dy, float[] dx, int from, int to) {
+    for (int i = from; i < to; i++) {
+      dx[i] = y[i] > 0 ? dy[i] : 0f;
+    }
+  }
+
   /** u < keep ⟺ (z >>> 40) < ⌈keep·2²⁴⌉: keep·2²⁴ is exact in double. */
   static long keepThreshold(float keep) {
     return (long) Math.ceil(keep * 0x1.0p24);
@@ -111,6 +136,20 @@ public abstract class Elementwise {
     public void dropoutMask(long seed, float[] mask, int n, float keep, float scale) {
       check(n, mask);
       dropoutMaskScalar(seed, mask, 0, n, keep, scale);
+    }
+
+    @Override
+    public void reluBias(float[] y, float[] bias, int biasOff, int rows, int cols) {
+      check(rows * cols, y);
+      for (int r = 0; r < rows; r++) {
+        reluBiasScalar(y, bias, biasOff, r * cols, 0, cols);
+      }
+    }
+
+    @Override
+    public void reluBackward(float[] y, float[] dy, float[] dx, int n) {
+      check(n, y, dy, dx);
+      reluBackwardScalar(y, dy, dx, 0, n);
     }
 
     @Override

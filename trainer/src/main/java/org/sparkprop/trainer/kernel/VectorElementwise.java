@@ -60,6 +60,37 @@ final class VectorElementwise extends Elementwise {
     rmsScalar(p, g, v, bound, n, decay, gain, lr, eps);
   }
 
+  @Override
+  public void reluBias(float[] y, float[] bias, int biasOff, int rows, int cols) {
+    check(rows * cols, y);
+    FloatVector zero = FloatVector.zero(S);
+    int bound = cols - cols % L;
+    for (int r = 0; r < rows; r++) {
+      int o = r * cols;
+      for (int j = 0; j < bound; j += L) {
+        FloatVector v = FloatVector.fromArray(S, y, o + j);
+        if (bias != null) {
+          v = v.add(FloatVector.fromArray(S, bias, biasOff + j));
+        }
+        zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, o + j);
+      }
+      reluBiasScalar(y, bias, biasOff, o, bound, cols);
+    }
+  }
+
+  @Override
+  public void reluBackward(float[] y, float[] dy, float[] dx, int n) {
+    check(n, y, dy, dx);
+    FloatVector zero = FloatVector.zero(S);
+    int bound = n - n % L;
+    for (int i = 0; i < bound; i += L) {
+      FloatVector yi = FloatVector.fromArray(S, y, i);
+      zero.blend(FloatVector.fromArray(S, dy, i), yi.compare(VectorOperators.GT, 0f))
+          .intoArray(dx, i);
+    }
+    reluBackwardScalar(y, dy, dx, bound, n);
+  }
+
   private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
   private static final int LL = LS.length();
   /** Ints in as many lanes as LS. */

@@ -130,4 +130,46 @@ class ElementwiseTest {
     }
     assertEquals(0.7, kept / 100_000.0, 0.01);
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 16, 17, 33, 130})
+  void reluLoopsAreTheScalarActivationOnBothPaths(int cols) {
+    SplittableRandom r = new SplittableRandom(cols);
+    int rows = 3;
+    float[] y0 = random(r, rows * cols + 2, -2, 2);
+    float[] bias = random(r, cols + 1, -1, 1);
+    y0[0] = -0f;
+    y0[1] = Float.NaN;
+    y0[rows * cols - 1] = Float.POSITIVE_INFINITY;
+    // Hand-made reference: v = y + b; v > 0 ? v : 0.
+    float[] want = y0.clone();
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < cols; j++) {
+        float v = y0[i * cols + j] + bias[1 + j];
+        want[i * cols + j] = v > 0 ? v : 0f;
+      }
+    }
+    float[] dy = random(r, rows * cols, -1, 1);
+    float[] wantDx = new float[rows * cols];
+    for (int i = 0; i < rows * cols; i++) {
+      wantDx[i] = want[i] > 0 ? dy[i] : 0f;
+    }
+    java.util.List<String> kinds = new java.util.ArrayList<>(java.util.List.of("java"));
+    if (Kernels.vectorAvailable()) {
+      kinds.add("vector");
+    }
+    for (String kind : kinds) {
+      float[] y = y0.clone();
+      Kernels.elementwise(kind).reluBias(y, bias, 1, rows, cols);
+      assertArrayEquals(want, y, kind + " forward (only rows × cols touched)");
+      float[] dx = dy.clone();
+      Kernels.elementwise(kind).reluBackward(y, dx, dx, rows * cols);
+      assertArrayEquals(wantDx, dx, kind + " backward in place");
+      float[] noBias = y0.clone();
+      Kernels.elementwise(kind).reluBias(noBias, null, 0, rows, cols);
+      for (int i = 0; i < rows * cols; i++) {
+        assertEquals(y0[i] > 0 ? y0[i] : 0f, noBias[i], kind + " no bias " + i);
+      }
+    }
+  }
 }
