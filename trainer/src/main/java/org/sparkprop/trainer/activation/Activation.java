@@ -121,6 +121,14 @@ public final class Activation implements java.io.Serializable {
       return;
     }
     int n = rows * cols;
+    if (kind == Kind.RELU) {
+      // After batch norm (ActivationLayer): the same vector loop as the fused Dense case.
+      if (x != y) {
+        System.arraycopy(x, 0, y, 0, n);
+      }
+      org.sparkprop.trainer.kernel.Kernels.elementwise().reluBias(y, null, 0, 1, n);
+      return;
+    }
     for (int i = 0; i < n; i++) {
       y[i] = apply(x[i]);
     }

@@ -1,0 +1,105 @@
+package org.sparkprop.trainer.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.sparkprop.trainer.kernel.Gemm;
+import org.sparkprop.trainer.kernel.Kernels;
+import org.sparkprop.trainer.model.Mlp;
+import org.sparkprop.trainer.model.MlpSpec;
+
+/**
+ * The workloads {@link AbBench} compares: loaded once per version of the trainer classes, so
+ * it may only use API that both versions have. Rates are per CPU-second of the measuring
+ * thread, which leaves out the time this VM's scheduler takes the CPU away.
+ */
+public final class AbWorkloads {
+  private static final ThreadMXBean T = ManagementFactory.getThreadMXBean();
+
+  private AbWorkloads() {}
+
+  /** name → body; work units per call in {@link #units}. */
+  public static Map<String, Runnable> bodies() {
+    Map<String, Runnable> out = new LinkedHashMap<>();
+    Gemm g = Kernels.newGemm();
+    SplittableRandom r = new SplittableRandom(1);
+    int[][] shapes = {{128, 256, 784, 0}, {784, 256, 128, 2}, {512, 256, 784, 0},
+        {784, 256, 512, 2}, {512, 256, 128, 1}, {128, 10, 128, 0}};
+    for (int[] s : shapes) {
+      int m = s[0];
+      int n = s[1];
+      int k = s[2];
+      float[] a = random(r, m * k);
+      float[] b = random(r, k * n);
+      float[] c = new float[m * n];
+      String name = new String[] {"nn", "nt", "tn"}[s[3]] + "_" + m + "x" + n + "x" + k;
+      out.put(name, s[3] == 0 ? () -> g.nn(m, n, k, a, 0, b, 0, c, 0, false)
+          : s[3] == 1 ? () -> g.nt(m, n, k, a, 0, b, 0, c, 0, false)
+          : () -> g.tn(m, n, k, a, 0, b, 0, c, 0, true));
+    }
+    MlpSpec plain = MlpSpec.of("784-256-128-10", "relu", "softmax_ce");
+    MlpSpec deflt = MlpSpec.of("784-512-256-10", "relu", "softmax_ce").withDropout(0.3)
+        .withBatchNorm(true);
+    out.put("fwdbwd_784-256-128-10_b128", step(plain, 128, r));
+    out.put("fwdbwd_784-256-128-10_b512", step(plain, 512, r));
+    out.put("fwdbwd_default_net_b128", step(deflt, 128, r));
+    return out;
+  }
+
+  /** Work units per call: FLOPs for products, samples for steps. */
+  public static double units(String name) {
+    if (name.startsWith("fwdbwd")) {
+      return Integer.parseInt(name.substring(name.lastIndexOf("_b") + 2));
+    }
+    String[] d = name.substring(3).split("x");
+    return 2.0 * Integer.parseInt(d[0]) * Integer.parseInt(d[1]) * Integer.parseInt(d[2]);
+  }
+
+  private static Runnable step(MlpSpec spec, int b, SplittableRandom r) {
+    Mlp mlp = new Mlp(spec, b);
+    float[][] ps = mlp.initialise(1);
+    float[] x = random(r, b * 784);
+    float[] y = new float[b];
+    for (int i = 0; i < b; i++) {
+      y[i] = r.nextInt(10);
+    }
+    float[] g = new float[mlp.paramCount()];
+    long[] step = {0};
+    return () -> {
+      Arrays.fill(g, 0f);
+      mlp.setDropoutSeed(step[0]++);
+      mlp.lossAndGrad(ps[0], ps[1], x, y, b, g);
+    };
+  }
+
+  private static float[] random(SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) r.nextDouble() - 0.5f;
+    }
+    return x;
+  }
+
+  /** Calls per CPU-second of body, run for about seconds of CPU time. */
+  public static double rate(Runnable body, double seconds) {
+    long t0 = T.getCurrentThreadCpuTime();
+    long calls = 0;
+    long el;
+    do {
+      body.run();
+      calls++;
+      el = T.getCurrentThreadCpuTime() - t0;
+    } while (el < seconds * 1e9);
+    return calls / (el / 1e9);
+  }
+
+  /** For the harness: the names in order. */
+  public static List<String> names() {
+    return new ArrayList<>(bodies().keySet());
+  }
+}
