@@ -1,11 +1,7 @@
 package org.sparkprop.trainer.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.sparkprop.trainer.kernel.Gemm;
@@ -19,8 +15,6 @@ import org.sparkprop.trainer.model.MlpSpec;
  * thread, which leaves out the time this VM's scheduler takes the CPU away.
  */
 public final class AbWorkloads {
-  private static final ThreadMXBean T = ManagementFactory.getThreadMXBean();
-
   private AbWorkloads() {}
 
   /** name → body; work units per call in {@link #units}. */
@@ -87,19 +81,6 @@ public final class AbWorkloads {
 
   /** Calls per CPU-second of body, run for about seconds of CPU time. */
   public static double rate(Runnable body, double seconds) {
-    long t0 = T.getCurrentThreadCpuTime();
-    long calls = 0;
-    long el;
-    do {
-      body.run();
-      calls++;
-      el = T.getCurrentThreadCpuTime() - t0;
-    } while (el < seconds * 1e9);
-    return calls / (el / 1e9);
-  }
-
-  /** For the harness: the names in order. */
-  public static List<String> names() {
-    return new ArrayList<>(bodies().keySet());
+    return Rates.cpu(body, seconds);
   }
 }

@@ -84,24 +84,11 @@ public final class GpuBench {
       }
       update.apply(ps[0], g, loss / b, ++step[0], 1_000_000, 1);
     };
-    measure(body, seconds);
+    Rates.wall(body, seconds);
     double[] v = new double[5];
     for (int i = 0; i < v.length; i++) {
-      v[i] = measure(body, seconds) * b;
+      v[i] = Rates.wall(body, seconds) * b;
     }
-    Arrays.sort(v);
-    return v[2];
-  }
-
-  private static double measure(Runnable body, double seconds) {
-    long t0 = System.nanoTime();
-    long calls = 0;
-    long el;
-    do {
-      body.run();
-      calls++;
-      el = System.nanoTime() - t0;
-    } while (el < seconds * 1e9);
-    return calls / (el / 1e9);
+    return Rates.median(v);
   }
 }

@@ -69,32 +69,13 @@ public final class TrainerBench {
     return x;
   }
 
-  private static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s[s.length / 2];
-  }
-
-  /** Runs body repeatedly for about {@code seconds}; returns calls per second. */
-  private static double rate(Runnable body, double seconds) {
-    long t0 = System.nanoTime();
-    long calls = 0;
-    long el;
-    do {
-      body.run();
-      calls++;
-      el = System.nanoTime() - t0;
-    } while (el < seconds * 1e9);
-    return calls / (el / 1e9);
-  }
-
   private static double medianRate(Runnable body, double seconds) {
-    rate(body, seconds); // warm-up: JIT compilation
+    Rates.wall(body, seconds); // warm-up: JIT compilation
     double[] r = new double[REPEATS];
     for (int i = 0; i < REPEATS; i++) {
-      r[i] = rate(body, seconds / 2);
+      r[i] = Rates.wall(body, seconds / 2);
     }
-    return median(r);
+    return Rates.median(r);
   }
 
   private static String gemmRow(Gemm g, String kind, String layout, String role, int m, int n,
