@@ -67,6 +67,14 @@ final class VectorGemm extends PackedGemm {
     }
   }
 
+  private static void put(FloatVector v, float[] c, int off, boolean overwrite) {
+    if (overwrite) {
+      v.intoArray(c, off);
+    } else {
+      v.add(FloatVector.fromArray(S, c, off)).intoArray(c, off);
+    }
+  }
+
   /** (6, 2L) tile. */
   private static void full(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c,
       int cOff, int ldc, boolean overwrite) {
@@ -145,40 +153,18 @@ final class VectorGemm extends PackedGemm {
       c50 = a5.fma(b0, c50);
       c51 = a5.fma(b1, c51);
     }
-    // The stores written out, not through a helper: in a method this size C2 stops inlining
-    // our own calls (NodeCountInliningCutoff), and an out-of-line call taking a vector boxes it
-    // on the heap for every tile (10 % of a training step's samples were in the fallbacks).
-    int r1 = cOff + ldc;
-    int r2 = cOff + 2 * ldc;
-    int r3 = cOff + 3 * ldc;
-    int r4 = cOff + 4 * ldc;
-    int r5 = cOff + 5 * ldc;
-    if (!overwrite) {
-      c00 = c00.add(FloatVector.fromArray(S, c, cOff));
-      c01 = c01.add(FloatVector.fromArray(S, c, cOff + L));
-      c10 = c10.add(FloatVector.fromArray(S, c, r1));
-      c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
-      c20 = c20.add(FloatVector.fromArray(S, c, r2));
-      c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
-      c30 = c30.add(FloatVector.fromArray(S, c, r3));
-      c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
-      c40 = c40.add(FloatVector.fromArray(S, c, r4));
-      c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
-      c50 = c50.add(FloatVector.fromArray(S, c, r5));
-      c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
-    }
-    c00.intoArray(c, cOff);
-    c01.intoArray(c, cOff + L);
-    c10.intoArray(c, r1);
-    c11.intoArray(c, r1 + L);
-    c20.intoArray(c, r2);
-    c21.intoArray(c, r2 + L);
-    c30.intoArray(c, r3);
-    c31.intoArray(c, r3 + L);
-    c40.intoArray(c, r4);
-    c41.intoArray(c, r4 + L);
-    c50.intoArray(c, r5);
-    c51.intoArray(c, r5 + L);
+    put(c00, c, cOff, overwrite);
+    put(c01, c, cOff + L, overwrite);
+    put(c10, c, cOff + ldc, overwrite);
+    put(c11, c, cOff + ldc + L, overwrite);
+    put(c20, c, cOff + 2 * ldc, overwrite);
+    put(c21, c, cOff + 2 * ldc + L, overwrite);
+    put(c30, c, cOff + 3 * ldc, overwrite);
+    put(c31, c, cOff + 3 * ldc + L, overwrite);
+    put(c40, c, cOff + 4 * ldc, overwrite);
+    put(c41, c, cOff + 4 * ldc + L, overwrite);
+    put(c50, c, cOff + 5 * ldc, overwrite);
+    put(c51, c, cOff + 5 * ldc + L, overwrite);
   }
 
   /** (6, L) tile: the first vector of each packed NR-wide row. */
@@ -215,25 +201,11 @@ final class VectorGemm extends PackedGemm {
       c4 = FloatVector.broadcast(S, ap[ao + 4]).fma(b0, c4);
       c5 = FloatVector.broadcast(S, ap[ao + 5]).fma(b0, c5);
     }
-    // As in full: the stores written out.
-    int r1 = cOff + ldc;
-    int r2 = cOff + 2 * ldc;
-    int r3 = cOff + 3 * ldc;
-    int r4 = cOff + 4 * ldc;
-    int r5 = cOff + 5 * ldc;
-    if (!overwrite) {
-      c0 = c0.add(FloatVector.fromArray(S, c, cOff));
-      c1 = c1.add(FloatVector.fromArray(S, c, r1));
-      c2 = c2.add(FloatVector.fromArray(S, c, r2));
-      c3 = c3.add(FloatVector.fromArray(S, c, r3));
-      c4 = c4.add(FloatVector.fromArray(S, c, r4));
-      c5 = c5.add(FloatVector.fromArray(S, c, r5));
-    }
-    c0.intoArray(c, cOff);
-    c1.intoArray(c, r1);
-    c2.intoArray(c, r2);
-    c3.intoArray(c, r3);
-    c4.intoArray(c, r4);
-    c5.intoArray(c, r5);
+    put(c0, c, cOff, overwrite);
+    put(c1, c, cOff + ldc, overwrite);
+    put(c2, c, cOff + 2 * ldc, overwrite);
+    put(c3, c, cOff + 3 * ldc, overwrite);
+    put(c4, c, cOff + 4 * ldc, overwrite);
+    put(c5, c, cOff + 5 * ldc, overwrite);
   }
 }
