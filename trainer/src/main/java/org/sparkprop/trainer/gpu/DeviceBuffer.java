@@ -14,13 +14,11 @@ final class DeviceBuffer implements AutoCloseable {
   final CUdeviceptr ptr = new CUdeviceptr();
   final long elements;
   private final int bytesPer;
-  private final Pointer arg;
 
   DeviceBuffer(long elements, int bytesPer) {
     this.elements = elements;
     this.bytesPer = bytesPer;
     cuMemAlloc(ptr, Math.max(1, elements) * bytesPer);
-    this.arg = Pointer.to(ptr);
   }
 
   static DeviceBuffer floats(long n) {
@@ -29,16 +27,6 @@ final class DeviceBuffer implements AutoCloseable {
 
   static DeviceBuffer doubles(long n) {
     return new DeviceBuffer(n, 8);
-  }
-
-  /** A pointer to element off (for cuBLAS), made once by the caller and kept. */
-  Pointer at(long off) {
-    return ptr.withByteOffset(off * bytesPer);
-  }
-
-  /** This buffer as a kernel argument. */
-  Pointer arg() {
-    return arg;
   }
 
   void upload(float[] host, int n) {

@@ -42,7 +42,6 @@ public final class Gpu {
   /** Whether a device answers, what it is, and if not, why. */
   public record Probe(boolean usable, String description, String reason) {}
 
-  private final int ordinal;
   private final String description;
   private final CUcontext context = new CUcontext();
   private final CUmodule module = new CUmodule();
@@ -50,7 +49,6 @@ public final class Gpu {
   private final Map<String, CUfunction> functions = new HashMap<>();
 
   private Gpu(int ordinal) {
-    this.ordinal = ordinal;
     JCudaDriver.setExceptionsEnabled(true);
     JCublas2.setExceptionsEnabled(true);
     cuInit(0);
@@ -160,10 +158,6 @@ public final class Gpu {
       cuModuleGetFunction(f, module, k);
       return f;
     });
-  }
-
-  public int ordinal() {
-    return ordinal;
   }
 
   public String description() {

@@ -28,8 +28,8 @@ public final class AbWorkloads {
       int m = s[0];
       int n = s[1];
       int k = s[2];
-      float[] a = random(r, m * k);
-      float[] b = random(r, k * n);
+      float[] a = Rates.uniform(r, m * k);
+      float[] b = Rates.uniform(r, k * n);
       float[] c = new float[m * n];
       String name = new String[] {"nn", "nt", "tn"}[s[3]] + "_" + m + "x" + n + "x" + k;
       out.put(name, s[3] == 0 ? () -> g.nn(m, n, k, a, 0, b, 0, c, 0, false)
@@ -57,7 +57,7 @@ public final class AbWorkloads {
   private static Runnable step(MlpSpec spec, int b, SplittableRandom r) {
     Mlp mlp = new Mlp(spec, b);
     float[][] ps = mlp.initialise(1);
-    float[] x = random(r, b * 784);
+    float[] x = Rates.uniform(r, b * 784);
     float[] y = new float[b];
     for (int i = 0; i < b; i++) {
       y[i] = r.nextInt(10);
@@ -69,14 +69,6 @@ public final class AbWorkloads {
       mlp.setDropoutSeed(step[0]++);
       mlp.lossAndGrad(ps[0], ps[1], x, y, b, g);
     };
-  }
-
-  private static float[] random(SplittableRandom r, int n) {
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = (float) r.nextDouble() - 0.5f;
-    }
-    return x;
   }
 
   /** Calls per CPU-second of body, run for about seconds of CPU time. */

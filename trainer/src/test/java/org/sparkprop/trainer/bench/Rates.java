@@ -5,7 +5,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
-/** The benchmarks' timing loop: calls per second of a body, by wall clock or thread CPU time. */
+/** The benchmarks' inputs and timing loop: calls per second of a body, by wall clock or thread CPU time. */
 final class Rates {
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
@@ -34,6 +34,15 @@ final class Rates {
       el = clock.getAsLong() - t0;
     } while (el < seconds * 1e9);
     return calls / (el / 1e9);
+  }
+
+  /** n uniform floats in [-0.5, 0.5): benchmark inputs. */
+  static float[] uniform(java.util.SplittableRandom r, int n) {
+    float[] x = new float[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = (float) r.nextDouble() - 0.5f;
+    }
+    return x;
   }
 
   static double median(double[] v) {

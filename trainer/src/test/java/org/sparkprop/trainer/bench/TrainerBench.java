@@ -61,14 +61,6 @@ public final class TrainerBench {
     System.out.println(json);
   }
 
-  private static float[] random(SplittableRandom r, int n) {
-    float[] x = new float[n];
-    for (int i = 0; i < n; i++) {
-      x[i] = (float) r.nextDouble() - 0.5f;
-    }
-    return x;
-  }
-
   private static double medianRate(Runnable body, double seconds) {
     Rates.wall(body, seconds); // warm-up: JIT compilation
     double[] r = new double[REPEATS];
@@ -81,8 +73,8 @@ public final class TrainerBench {
   private static String gemmRow(Gemm g, String kind, String layout, String role, int m, int n,
       int k, double seconds) {
     SplittableRandom r = new SplittableRandom(234);
-    float[] a = random(r, m * k);
-    float[] b = random(r, k * n);
+    float[] a = Rates.uniform(r, m * k);
+    float[] b = Rates.uniform(r, k * n);
     float[] c = new float[m * n];
     Runnable body;
     switch (layout) {
@@ -100,7 +92,7 @@ public final class TrainerBench {
     Mlp mlp = new Mlp(spec, b);
     float[][] ps = mlp.initialise(1);
     SplittableRandom r = new SplittableRandom(234);
-    float[] x = random(r, b * 784);
+    float[] x = Rates.uniform(r, b * 784);
     float[] y = new float[b];
     for (int i = 0; i < b; i++) {
       y[i] = r.nextInt(10);
@@ -120,7 +112,7 @@ public final class TrainerBench {
     // reduce, optimizer) through the Trainer, as training runs it.
     int rows = b * 16;
     SplittableRandom r = new SplittableRandom(234);
-    float[] x = random(r, rows * 784);
+    float[] x = Rates.uniform(r, rows * 784);
     float[] y = new float[rows];
     for (int i = 0; i < rows; i++) {
       y[i] = r.nextInt(10);
