@@ -1,7 +1,8 @@
 package org.sparkprop.trainer.kernel;
 
 /**
- * The cache-blocked, packed matrix product shared by every CPU kernel (GotoBLAS's loop nest).
+ * The cache-blocked, packed matrix product of the plain-Java kernel ({@link JavaGemm}; GotoBLAS's
+ * loop nest). The Vector API kernel ({@link VectorGemm}) packs only B and reads A in place.
  *
  * <p>Dimensions: M, N, K as in {@link Gemm}; MR × NR is the register tile of the micro-kernel;
  * MC × KC the block of A and KC × NC the block of B that are copied ("packed") into contiguous,

@@ -14,15 +14,19 @@ import org.sparkprop.trainer.rng.Rng;
  * {@link Elementwise} on the Vector API: the same operations in the same order as the scalar
  * loops, L lanes at a time, the tail in scalar code. Loaded only when the
  * {@code jdk.incubator.vector} module is present (see {@link Kernels}).
+ *
+ * <p>Every FloatVector here, as in {@link VectorGemm}, has the one shape S. The Vector API's
+ * shared methods keep one type profile for all callers: once vectors of a second float shape
+ * (a 256-bit half, say) pass through them, a later C2 compile of the GEMM micro-kernel can lose
+ * its intrinsics and fall back to boxed vectors, 5× slower for the rest of the JVM's life. That
+ * happened in 2 of 10 JVM starts of a dropout network while the dropout mask was stored
+ * through a 256-bit FloatVector and none of 10 without dropout.
  */
 final class VectorElementwise extends Elementwise {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
   private static final int DL = D.length();
-  /** Floats in the same number of lanes as D (half its bits). */
-  private static final VectorSpecies<Float> HALF =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
   @Override
   public void adam(float[] p, float[] g, float[] m, float[] v, int n, float b1, float b2,
@@ -108,7 +112,7 @@ final class VectorElementwise extends Elementwise {
     // species (which C2 does not intrinsify here and costs more than the arithmetic).
     LongVector kept = LongVector.broadcast(LS, Float.floatToRawIntBits(scale));
     LongVector dropped = LongVector.zero(LS);
-    int bound = n - n % LL;
+    int bound = n < L ? 0 : (n - L) / LL * LL + LL;
     for (int i = 0; i < bound; i += LL) {
       LongVector z = counter;
       z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 30))
@@ -118,8 +122,10 @@ final class VectorElementwise extends Elementwise {
       z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
       VectorMask<Long> keepLane = z.lanewise(VectorOperators.LSHR, 40)
           .compare(VectorOperators.LT, threshold);
-      ((IntVector) dropped.blend(kept, keepLane).convertShape(VectorOperators.L2I, LI, 0))
-          .reinterpretAsFloats().intoArray(mask, i);
+      // LL ints widened into a vector of shape S (lanes past LL zero) and stored whole; the
+      // next iteration overwrites those lanes, and the loop stops while the store fits.
+      ((FloatVector) dropped.blend(kept, keepLane).convertShape(VectorOperators.L2I, LI, 0)
+          .reinterpretShape(S, 0)).intoArray(mask, i);
       counter = counter.add(stride);
     }
     dropoutMaskScalar(seed, mask, bound, n, keep, scale);
@@ -131,11 +137,16 @@ final class VectorElementwise extends Elementwise {
     // (reduceLanes leaves the order of a floating-point sum unspecified).
     DoubleVector acc = DoubleVector.zero(D);
     int i = from;
-    for (; i + DL <= to; i += DL) {
-      DoubleVector d = (DoubleVector) FloatVector.fromArray(HALF, x, i)
-          .convertShape(VectorOperators.F2D, D, 0);
-      acc = d.fma(d, acc);
+    // L floats at a time (shape S), widened in two halves: lanes [0, DL) and [DL, 2·DL).
+    DoubleVector acc2 = DoubleVector.zero(D);
+    for (; i + L <= to; i += L) {
+      FloatVector f = FloatVector.fromArray(S, x, i);
+      DoubleVector d0 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector d1 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 1);
+      acc = d0.fma(d0, acc);
+      acc2 = d1.fma(d1, acc2);
     }
+    acc = acc.add(acc2);
     double s = 0;
     for (int l = 0; l < DL; l++) {
       s += acc.lane(l);
