@@ -9,25 +9,30 @@ import jdk.incubator.vector.VectorSpecies;
  * Java Vector API (L = floats per vector: 16 with AVX-512, 8 with AVX2), one fused multiply-add
  * per accumulator and B vector.
  *
- * <p>Loop nest (GotoBLAS's, without packing A): for each KC × NC block of B, packed into
- * contiguous NR-wide panels so that one panel (KC × NR, 32 KB) stays in L1, the micro-kernel
- * sweeps MC rows of A six at a time. A is read <b>in place</b>: the micro-kernel broadcasts
- * {@code a[row_r + kk]} from six row streams, so its index is the loop counter plus a
- * loop-invariant offset and C2 removes every bounds check from the loop. Only the transposed A
- * of {@code tn} (the weight gradient's xᵀ) is first copied into a row-major MC × KC block.
- * Packing A into MR-interleaved panels, as before, cost a quarter of the time of a batch-128
- * product for nothing the six row streams do not already get from the hardware prefetcher.
+ * <p>Loop nest (GotoBLAS's): for each KC × NC block of B, packed into contiguous NR-wide panels
+ * so that one panel (KC × NR, 32 KB) stays in L1, the micro-kernel sweeps MC rows of A six at a
+ * time. A is not packed into MR-interleaved panels (that scattered copy cost about a quarter of
+ * a batch-128 product):
+ * <ul>
+ *   <li>nn, nt: the block's rows are copied whole ({@code System.arraycopy}) into a buffer with
+ *       the constant row stride KC, zero rows appended up to a multiple of MR. The micro-kernel
+ *       reads {@code a[i + kk + r·KC]}: one index, six constant displacements, no bounds checks
+ *       left in the loop (the index is the loop counter plus an invariant), and edge tiles read
+ *       the zero rows instead of copies.
+ *   <li>tn (the weight gradient's xᵀ, stored (K, M)): read in place, six adjacent floats per k
+ *       ({@code a[ak + r]}, C2 merges their bounds checks into two).
+ * </ul>
  *
  * <p>C is zeroed first unless the caller accumulates, and every micro-kernel call loads its C
- * tile into the accumulators and stores it back: one code path (no overwrite/add branch) keeps
- * the micro-kernel small enough for C2 to compile it whole.
+ * tile into the accumulators and stores it back: one code path (no overwrite/add branch), which
+ * keeps the micro-kernels small for C2. K is split into equal blocks (784 = 4 × 196).
  *
  * <p>Tile: 6 rows × 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 32
  * (AVX-512) or 16 (AVX2) vector registers. Outputs at most one vector wide (the 10-wide output
- * layer) use the 6 × L half kernel. Edge tiles run on scratch copies (zero-padded rows of A, the
- * C tile) and are copied back.
+ * layer) use the 6 × L half kernel. Partial tiles run on a scratch copy of the C tile.
  *
- * <p>Loaded only when the {@code jdk.incubator.vector} module is present (see {@link Kernels}).
+ * <p>Every FloatVector has the one shape S (see {@link VectorElementwise} for why). Loaded only
+ * when the {@code jdk.incubator.vector} module is present (see {@link Kernels}).
  */
 final class VectorGemm implements Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -42,6 +47,8 @@ final class VectorGemm implements Gemm {
   private final float[] bp = new float[NC * KC];
   /** Edge rows of A, zero-padded to MR rows: (MR, KC) with row stride kc. */
   private final float[] edgeA = new float[MR * KC];
+  /** nn, nt: rows [ic, ic+mc) of A, cols [pc, pc+kc), row stride KC, zero rows up to MR. */
+  private final float[] ablock = new float[(MC + MR) * KC];
   /** Edge tile of C: (MR, NR). */
   private final float[] tile = new float[MR * NR];
 
@@ -86,9 +93,6 @@ final class VectorGemm implements Gemm {
     // tile loads and stores for little arithmetic.
     int kBlocks = (k + KC - 1) / KC;
     int kcStd = (k + kBlocks - 1) / kBlocks;
-    // Element (i, kk) of A is at a[aOff + i·rowStep + kk·kStep].
-    int rowStep = aT ? 1 : k;
-    int kStep = aT ? m : 1;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += kcStd) {
@@ -96,27 +100,33 @@ final class VectorGemm implements Gemm {
         packB(b, bOff, bT, k, n, pc, kc, jc, nc);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
+          if (!aT) {
+            copyRows(a, aOff + ic * k + pc, k, mc, kc);
+          }
           for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int bpOff = (jr / NR) * NR * kc;
             for (int ir = 0; ir < mc; ir += MR) {
               int rows = Math.min(MR, mc - ir);
               int cTile = cOff + (ic + ir) * n + jc + jr;
-              int aTile = aOff + (ic + ir) * rowStep + pc * kStep;
-              if (rows == MR && cols == NR) {
-                if (aT) {
+              if (aT) {
+                int aTile = aOff + pc * m + ic + ir;
+                if (rows == MR && cols == NR) {
                   fullT(kc, a, aTile, m, bp, bpOff, c, cTile, n);
-                } else {
-                  fullN(kc, a, aTile, k, bp, bpOff, c, cTile, n);
-                }
-              } else if (rows == MR && cols == L) {
-                if (aT) {
+                } else if (rows == MR && cols == L) {
                   halfT(kc, a, aTile, m, bp, bpOff, c, cTile, n);
                 } else {
-                  halfN(kc, a, aTile, k, bp, bpOff, c, cTile, n);
+                  edgeT(kc, a, aTile, m, rows, cols, bpOff, c, cTile, n);
                 }
               } else {
-                edge(kc, a, aTile, aT, rowStep, kStep, rows, cols, bpOff, c, cTile, n);
+                int aRow = ir * KC;
+                if (rows == MR && cols == NR) {
+                  fullN(kc, ablock, aRow, bp, bpOff, c, cTile, n);
+                } else if (rows == MR && cols == L) {
+                  halfN(kc, ablock, aRow, bp, bpOff, c, cTile, n);
+                } else {
+                  edgeN(kc, ablock, aRow, rows, cols, bpOff, c, cTile, n);
+                }
               }
             }
           }
@@ -126,57 +136,85 @@ final class VectorGemm implements Gemm {
   }
 
   /**
-   * A tile with fewer than MR rows or a partial panel, computed on scratch copies: the C tile
-   * always, the rows of A when there are fewer than MR (copied row-major, zero-padded, so that
-   * no read runs past the matrix).
+   * Copies mc rows of A (kc values each, stored with row stride lda from a[src]) into
+   * {@link #ablock} with row stride KC, and zeroes the rows after them up to a multiple of MR.
+   * With a constant row stride the micro-kernel addresses its six rows as fixed displacements
+   * from one index (no address arithmetic per row in the loop).
    */
-  private void edge(int kc, float[] a, int aTile, boolean aT, int rowStep, int kStep, int rows,
-      int cols, int bpOff, float[] c, int cTile, int ldc) {
+  private void copyRows(float[] a, int src, int lda, int mc, int kc) {
+    for (int i = 0; i < mc; i++) {
+      System.arraycopy(a, src + i * lda, ablock, i * KC, kc);
+    }
+    int padded = (mc + MR - 1) / MR * MR;
+    for (int i = mc; i < padded; i++) {
+      Arrays.fill(ablock, i * KC, i * KC + kc, 0f);
+    }
+  }
+
+  /** Copies the C tile into {@link #tile} (zero elsewhere). */
+  private void tileIn(float[] c, int cTile, int ldc, int rows, int cols) {
     Arrays.fill(tile, 0f);
     for (int r = 0; r < rows; r++) {
       System.arraycopy(c, cTile + r * ldc, tile, r * NR, cols);
     }
-    if (rows < MR) {
-      for (int r = 0; r < rows; r++) {
-        int src = aTile + r * rowStep;
-        for (int kk = 0; kk < kc; kk++) {
-          edgeA[r * kc + kk] = a[src + kk * kStep];
-        }
-      }
-      Arrays.fill(edgeA, rows * kc, MR * kc, 0f);
-      if (cols > L) {
-        fullN(kc, edgeA, 0, kc, bp, bpOff, tile, 0, NR);
-      } else {
-        halfN(kc, edgeA, 0, kc, bp, bpOff, tile, 0, NR);
-      }
-    } else if (cols > L) {
-      if (aT) {
-        fullT(kc, a, aTile, kStep, bp, bpOff, tile, 0, NR);
-      } else {
-        fullN(kc, a, aTile, rowStep, bp, bpOff, tile, 0, NR);
-      }
-    } else if (aT) {
-      halfT(kc, a, aTile, kStep, bp, bpOff, tile, 0, NR);
-    } else {
-      halfN(kc, a, aTile, rowStep, bp, bpOff, tile, 0, NR);
-    }
+  }
+
+  private void tileOut(float[] c, int cTile, int ldc, int rows, int cols) {
     for (int r = 0; r < rows; r++) {
       System.arraycopy(tile, r * NR, c, cTile + r * ldc, cols);
     }
   }
 
+  /** nn/nt edge tile: the rows past the block are zero in {@link #ablock}. */
+  private void edgeN(int kc, float[] ab, int aRow, int rows, int cols, int bpOff, float[] c,
+      int cTile, int ldc) {
+    tileIn(c, cTile, ldc, rows, cols);
+    if (cols > L) {
+      fullN(kc, ab, aRow, bp, bpOff, tile, 0, NR);
+    } else {
+      halfN(kc, ab, aRow, bp, bpOff, tile, 0, NR);
+    }
+    tileOut(c, cTile, ldc, rows, cols);
+  }
+
   /**
-   * The (6, 2L) tile at c[o0] (row stride ldc) += A rows a0, a0+lda, … (kc values each, read in
-   * place) · the packed B panel at bp[bo] (kc, NR). Two k per iteration: the six row indices
-   * (a_r + kk) are formed once for both steps, the second reading at displacement +1.
+   * tn edge tile. With fewer than MR rows the rows of Aᵀ are copied (row stride KC, zero-padded)
+   * so that no read runs past the matrix.
    */
-  private static void fullN(int kc, float[] a, int a0, int lda, float[] bp, int bo, float[] c,
-      int o0, int ldc) {
-    final int a1 = a0 + lda;
-    final int a2 = a1 + lda;
-    final int a3 = a2 + lda;
-    final int a4 = a3 + lda;
-    final int a5 = a4 + lda;
+  private void edgeT(int kc, float[] a, int aTile, int lda, int rows, int cols, int bpOff,
+      float[] c, int cTile, int ldc) {
+    tileIn(c, cTile, ldc, rows, cols);
+    if (rows < MR) {
+      Arrays.fill(edgeA, 0f);
+      for (int r = 0; r < rows; r++) {
+        for (int kk = 0; kk < kc; kk++) {
+          edgeA[r * KC + kk] = a[aTile + kk * lda + r];
+        }
+      }
+      if (cols > L) {
+        fullN(kc, edgeA, 0, bp, bpOff, tile, 0, NR);
+      } else {
+        halfN(kc, edgeA, 0, bp, bpOff, tile, 0, NR);
+      }
+    } else if (cols > L) {
+      fullT(kc, a, aTile, lda, bp, bpOff, tile, 0, NR);
+    } else {
+      halfT(kc, a, aTile, lda, bp, bpOff, tile, 0, NR);
+    }
+    tileOut(c, cTile, ldc, rows, cols);
+  }
+
+  /**
+   * The (6, 2L) tile at c[o0] (row stride ldc) += A rows a0, a0+KC, … a0+5·KC (kc values each)
+   * · the packed B panel at bp[bo] (kc, NR). Two k per iteration; a remainder k when kc is odd.
+   */
+  private static void fullN(int kc, float[] a, int a0, float[] bp, int bo, float[] c, int o0,
+      int ldc) {
+    final int a1 = a0 + KC;
+    final int a2 = a0 + 2 * KC;
+    final int a3 = a0 + 3 * KC;
+    final int a4 = a0 + 4 * KC;
+    final int a5 = a0 + 5 * KC;
     final int o1 = o0 + ldc;
     final int o2 = o1 + ldc;
     final int o3 = o2 + ldc;
@@ -389,13 +427,13 @@ final class VectorGemm implements Gemm {
   }
 
   /** The (6, L) tile of fullN: the first vector of each packed NR-wide panel row. */
-  private static void halfN(int kc, float[] a, int a0, int lda, float[] bp, int bo, float[] c,
-      int o0, int ldc) {
-    final int a1 = a0 + lda;
-    final int a2 = a1 + lda;
-    final int a3 = a2 + lda;
-    final int a4 = a3 + lda;
-    final int a5 = a4 + lda;
+  private static void halfN(int kc, float[] a, int a0, float[] bp, int bo, float[] c, int o0,
+      int ldc) {
+    final int a1 = a0 + KC;
+    final int a2 = a0 + 2 * KC;
+    final int a3 = a0 + 3 * KC;
+    final int a4 = a0 + 4 * KC;
+    final int a5 = a0 + 5 * KC;
     final int o1 = o0 + ldc;
     final int o2 = o1 + ldc;
     final int o3 = o2 + ldc;
