@@ -10,9 +10,8 @@ import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 
 /**
- * The workloads {@link AbBench} compares: loaded once per version of the trainer classes, so
- * it may only use API that both versions have. Rates are per CPU-second of the measuring
- * thread, which leaves out the time this VM's scheduler takes the CPU away.
+ * The workloads {@link AbPair} compares: loaded once per version of the trainer classes (a
+ * class loader each), so it may only use API that both versions have.
  */
 public final class AbWorkloads {
   private AbWorkloads() {}
@@ -69,10 +68,5 @@ public final class AbWorkloads {
       mlp.setDropoutSeed(step[0]++);
       mlp.lossAndGrad(ps[0], ps[1], x, y, b, g);
     };
-  }
-
-  /** Calls per CPU-second of body, run for about seconds of CPU time. */
-  public static double rate(Runnable body, double seconds) {
-    return Rates.cpu(body, seconds);
   }
 }

@@ -1,37 +1,20 @@
 package org.sparkprop.trainer.bench;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
-import java.util.function.LongSupplier;
 
-/** The benchmarks' inputs and timing loop: calls per second of a body, by wall clock or thread CPU time. */
+/** The benchmarks' inputs and timing loop: calls per wall-clock second of a body. */
 final class Rates {
-  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
   private Rates() {}
 
   /** Calls per wall-clock second, run for about {@code seconds}. */
   static double wall(Runnable body, double seconds) {
-    return rate(body, seconds, System::nanoTime);
-  }
-
-  /**
-   * Calls per CPU-second of the calling thread, run for about {@code seconds} of CPU time: it
-   * leaves out the time the VM's scheduler takes the CPU away.
-   */
-  static double cpu(Runnable body, double seconds) {
-    return rate(body, seconds, THREADS::getCurrentThreadCpuTime);
-  }
-
-  private static double rate(Runnable body, double seconds, LongSupplier clock) {
-    long t0 = clock.getAsLong();
+    long t0 = System.nanoTime();
     long calls = 0;
     long el;
     do {
       body.run();
       calls++;
-      el = clock.getAsLong() - t0;
+      el = System.nanoTime() - t0;
     } while (el < seconds * 1e9);
     return calls / (el / 1e9);
   }
