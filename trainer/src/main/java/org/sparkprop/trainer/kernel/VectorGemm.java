@@ -45,7 +45,7 @@ final class VectorGemm implements Gemm {
 
   /** Packed panels of B: (NC/NR) panels of (KC, NR). */
   private final float[] bp = new float[NC * KC];
-  /** Edge rows of A, zero-padded to MR rows: (MR, KC) with row stride kc. */
+  /** tn edge tiles: the rows of Aᵀ, zero-padded to MR rows, row stride KC. */
   private final float[] edgeA = new float[MR * KC];
   /** nn, nt: rows [ic, ic+mc) of A, cols [pc, pc+kc), row stride KC, zero rows up to MR. */
   private final float[] ablock = new float[(MC + MR) * KC];
@@ -125,7 +125,7 @@ final class VectorGemm implements Gemm {
                 } else if (rows == MR && cols == L) {
                   halfN(kc, ablock, aRow, bp, bpOff, c, cTile, n);
                 } else {
-                  edgeN(kc, ablock, aRow, rows, cols, bpOff, c, cTile, n);
+                  edgeN(kc, aRow, rows, cols, bpOff, c, cTile, n);
                 }
               }
             }
@@ -166,13 +166,13 @@ final class VectorGemm implements Gemm {
   }
 
   /** nn/nt edge tile: the rows past the block are zero in {@link #ablock}. */
-  private void edgeN(int kc, float[] ab, int aRow, int rows, int cols, int bpOff, float[] c,
-      int cTile, int ldc) {
+  private void edgeN(int kc, int aRow, int rows, int cols, int bpOff, float[] c, int cTile,
+      int ldc) {
     tileIn(c, cTile, ldc, rows, cols);
     if (cols > L) {
-      fullN(kc, ab, aRow, bp, bpOff, tile, 0, NR);
+      fullN(kc, ablock, aRow, bp, bpOff, tile, 0, NR);
     } else {
-      halfN(kc, ab, aRow, bp, bpOff, tile, 0, NR);
+      halfN(kc, ablock, aRow, bp, bpOff, tile, 0, NR);
     }
     tileOut(c, cTile, ldc, rows, cols);
   }
@@ -494,7 +494,12 @@ final class VectorGemm implements Gemm {
     c5.intoArray(c, o5);
   }
 
-  /** Packs rows [pc, pc+kc) × cols [jc, jc+nc) of B into NR-column panels, each (kc, NR). */
+  /**
+   * Packs rows [pc, pc+kc) × cols [jc, jc+nc) of B into NR-column panels, each (kc, NR). The
+   * same loops as {@link PackedGemm}'s, kept apart so that the panel width is the constant NR:
+   * one shared method taking the width as an argument made nt 3–7 % slower (bin/bench-ab, three
+   * runs).
+   */
   private void packB(float[] b, int bOff, boolean bT, int k, int n, int pc, int kc, int jc,
       int nc) {
     final float[] bp = this.bp;
