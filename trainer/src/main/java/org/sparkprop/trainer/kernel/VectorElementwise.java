@@ -133,12 +133,12 @@ final class VectorElementwise extends Elementwise {
 
   @Override
   public double sumSquares(float[] x, int from, int to) {
-    // Floats widened to doubles DL at a time; the lanes are added in a fixed order at the end
-    // (reduceLanes leaves the order of a floating-point sum unspecified).
+    // L floats at a time (shape S), widened to doubles in two halves, lanes [0, DL) and
+    // [DL, 2·DL) (L = 2·DL); the lanes are added in a fixed order at the end (reduceLanes leaves
+    // the order of a floating-point sum unspecified).
     DoubleVector acc = DoubleVector.zero(D);
-    int i = from;
-    // L floats at a time (shape S), widened in two halves: lanes [0, DL) and [DL, 2·DL).
     DoubleVector acc2 = DoubleVector.zero(D);
+    int i = from;
     for (; i + L <= to; i += L) {
       FloatVector f = FloatVector.fromArray(S, x, i);
       DoubleVector d0 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
