@@ -1,10 +1,19 @@
 package org.sparkprop.trainer.bench;
 
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /** The benchmarks' inputs and timing loop: calls per wall-clock second of a body. */
 final class Rates {
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
   private Rates() {}
+
+  /** CPU nanoseconds used by this process so far (all threads: workers, JIT, GC). */
+  static long processCpuNanos() {
+    return OS.getProcessCpuTime();
+  }
 
   /** Calls per wall-clock second, run for about {@code seconds}. */
   static double wall(Runnable body, double seconds) {

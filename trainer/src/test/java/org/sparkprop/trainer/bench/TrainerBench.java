@@ -61,13 +61,20 @@ public final class TrainerBench {
     System.out.println(json);
   }
 
-  private static double medianRate(Runnable body, double seconds) {
+  /**
+   * {median calls per second of REPEATS timed runs after a warm-up, the process's CPU seconds
+   * per wall second over the timed runs (how many cores it kept busy)}.
+   */
+  private static double[] medianRate(Runnable body, double seconds) {
     Rates.wall(body, seconds); // warm-up: JIT compilation
     double[] r = new double[REPEATS];
+    long cpu0 = Rates.processCpuNanos();
+    long t0 = System.nanoTime();
     for (int i = 0; i < REPEATS; i++) {
       r[i] = Rates.wall(body, seconds / 2);
     }
-    return Rates.median(r);
+    double cpuPerWall = (double) (Rates.processCpuNanos() - cpu0) / (System.nanoTime() - t0);
+    return new double[] {Rates.median(r), cpuPerWall};
   }
 
   private static String gemmRow(Gemm g, String kind, String layout, String role, int m, int n,
@@ -82,7 +89,7 @@ public final class TrainerBench {
       case "nt": body = () -> g.nt(m, n, k, a, 0, b, 0, c, 0, false); break;
       default: body = () -> g.tn(m, n, k, a, 0, b, 0, c, 0, true); break;
     }
-    double calls = medianRate(body, seconds / 4);
+    double calls = medianRate(body, seconds / 4)[0];
     return String.format(Locale.ROOT, "    {\"kernel\": \"%s\", \"layout\": \"%s\", \"role\": \"%s\", "
         + "\"m\": %d, \"n\": %d, \"k\": %d, \"gflops\": %.1f}", kind, layout, role, m, n, k,
         calls * 2.0 * m * n * k / 1e9);
@@ -98,13 +105,13 @@ public final class TrainerBench {
       y[i] = r.nextInt(10);
     }
     float[] g = new float[mlp.paramCount()];
-    double steps = medianRate(() -> {
+    double[] steps = medianRate(() -> {
       Arrays.fill(g, 0f);
       mlp.lossAndGrad(ps[0], ps[1], x, y, b, g);
     }, seconds);
     return String.format(Locale.ROOT, "    {\"what\": \"forward+backward\", \"batch\": %d, "
-        + "\"threads\": 1, \"samples_per_s\": %.0f, \"gflops\": %.1f}", b, steps * b,
-        steps * b * 1_007_104 / 1e9);
+        + "\"threads\": 1, \"samples_per_s\": %.0f, \"gflops\": %.1f, \"cpu_per_wall\": %.2f}",
+        b, steps[0] * b, steps[0] * b * 1_007_104 / 1e9, steps[1]);
   }
 
   private static String trainRow(MlpSpec spec, int b, int threads, String opt, double seconds) {
@@ -122,9 +129,10 @@ public final class TrainerBench {
         .withOptimizer(OptimizerConfig.defaults(opt), opt.equals("sgd") ? 0.01f : 1e-4f);
     try (Trainer t = new Trainer(spec, cfg)) {
       float[][] ps = t.initialise();
-      double epochs = medianRate(() -> t.fit(d, null, ps[0], ps[1], null), seconds);
+      double[] epochs = medianRate(() -> t.fit(d, null, ps[0], ps[1], null), seconds);
       return String.format(Locale.ROOT, "    {\"what\": \"train step (%s)\", \"batch\": %d, "
-          + "\"threads\": %d, \"samples_per_s\": %.0f}", opt, b, threads, epochs * rows);
+          + "\"threads\": %d, \"samples_per_s\": %.0f, \"cpu_per_wall\": %.2f}", opt, b, threads,
+          epochs[0] * rows, epochs[1]);
     }
   }
 
