@@ -1,20 +1,24 @@
-"""PyTorch baseline for TrainerBench: the same 784-256-128-10 ReLU network.
+"""PyTorch baseline for TrainerBench: the same 784-256-128-10 ReLU network and matrix products.
 
-Usage: torch_bench.py [SECONDS] [--blas MODE]
+Usage: torch_bench.py [SECONDS] [--blas MODE]    prints JSON (each figure the median of 7 timed
+                                                  runs after a warm-up)
+       torch_bench.py --serve [--blas MODE]       the peer TrainerBench drives (bin/bench-trainer)
 
-Prints JSON: GFLOP/s of the network's matrix products (the same shapes and layouts as
-TrainerBench), and samples/s for forward+backward and for full train steps with SGD and Adam, at
-batch 128 and 512; each the median of 7 timed runs after a warm-up. Every figure comes with
-cpu_per_wall, the process's CPU seconds per wall-clock second over the timed runs: the number
-of cores it really kept busy.
+Workloads (named as on the --serve protocol):
+  gemm LAYOUT M N K   C (M, N) = A·B; nn A (M,K)·B (K,N); tn A stored (K,M); nt B stored (N,K)
+  train WHAT BATCH    WHAT = fwdbwd (forward+backward), sgd or adam (a full train step)
+
+--serve reads one request per line, "WORKLOAD SECONDS", runs the workload (building and warming
+it on first use) for about SECONDS, and answers one JSON line: {"rate": calls per wall second,
+"cpu_per_wall": the process's CPU seconds per wall second}. cpu_per_wall is the number of cores
+the workload really kept busy.
 
 torch.set_num_threads(1) limits torch's own thread pool, but Debian's torch runs its matrix
 products on the system OpenBLAS, which keeps a pool of its own (one thread per core). MODE says
 what to do with that pool:
-  one-thread (default)  OPENBLAS_NUM_THREADS=1 before torch loads: one thread in all (cpu_per_wall
-                        about 1.0);
-  openblas-default      leave OpenBLAS's pool alone: set_num_threads(1) only. On a 2-core machine
-                        the products then run on both cores (cpu_per_wall about 1.6).
+  one-thread (default)  OPENBLAS_NUM_THREADS=1 before torch loads: one thread in all;
+  openblas-default      leave OpenBLAS's pool alone (set_num_threads(1) only): on a 2-core
+                        machine the products then run on both cores.
 Needs Debian's python3-torch.
 """
 import json
@@ -37,11 +41,10 @@ import torch  # noqa: E402  (after the environment it reads)
 
 torch.set_num_threads(1)
 torch.manual_seed(234)
-SECONDS = float(ARGS[0]) if ARGS else 0.4
 
 
-def rate(body, seconds):
-    """(calls per wall second, CPU seconds, wall seconds) of body run for about seconds."""
+def run_for(body, seconds):
+    """(calls per wall second, CPU seconds per wall second) of body run for about seconds."""
     c0 = time.process_time()
     t0 = time.perf_counter()
     calls = 0
@@ -50,15 +53,7 @@ def rate(body, seconds):
         calls += 1
         el = time.perf_counter() - t0
         if el >= seconds:
-            return calls / el, time.process_time() - c0, el
-
-
-def median_rate(body, seconds):
-    """Median calls/s of 7 runs after a warm-up, and CPU seconds per wall second over them."""
-    rate(body, seconds)
-    runs = [rate(body, seconds / 2) for _ in range(7)]
-    return (statistics.median(r[0] for r in runs),
-            sum(r[1] for r in runs) / sum(r[2] for r in runs))
+            return calls / el, (time.process_time() - c0) / el
 
 
 def net():
@@ -68,52 +63,81 @@ def net():
         torch.nn.Linear(128, 10))
 
 
-def gemm_row(layout, m, n, k):
-    """C (m, n) = A·B with TrainerBench's layouts: nn A (m,k)·B (k,n); tn A stored (k,m);
-    nt B stored (n,k)."""
+def gemm(layout, m, n, k):
     a = torch.rand(k, m).t() if layout == "tn" else torch.rand(m, k)
     b = torch.rand(n, k).t() if layout == "nt" else torch.rand(k, n)
     c = torch.empty(m, n)
-    calls, cpu = median_rate(lambda: torch.mm(a, b, out=c), SECONDS / 4)
-    return {"layout": layout, "m": m, "n": n, "k": k,
-            "gflops": round(calls * 2.0 * m * n * k / 1e9, 1), "cpu_per_wall": round(cpu, 2)}
+    return lambda: torch.mm(a, b, out=c)
 
 
-gemm = []
-for b in (128, 512):
-    for i, o in ((784, 256), (256, 128), (128, 10)):
-        gemm.append(gemm_row("nn", b, o, i))
-        gemm.append(gemm_row("tn", i, o, b))
-        if i != 784:
-            gemm.append(gemm_row("nt", b, i, o))
-
-rows = []
-for b in (128, 512):
-    x = torch.rand(b, 784) - 0.5
-    y = torch.randint(0, 10, (b,))
+def train(what, batch):
+    x = torch.rand(batch, 784) - 0.5
+    y = torch.randint(0, 10, (batch,))
     model = net()
     lossf = torch.nn.CrossEntropyLoss()
-
-    def fwd_bwd():
-        model.zero_grad(set_to_none=False)
-        lossf(model(x), y).backward()
-
-    s, cpu = median_rate(fwd_bwd, SECONDS)
-    rows.append({"what": "forward+backward", "batch": b, "threads": 1,
-                 "samples_per_s": round(s * b), "cpu_per_wall": round(cpu, 2)})
-    for name in ("sgd", "adam"):
-        model = net()
-        opt = (torch.optim.SGD(model.parameters(), lr=0.01) if name == "sgd"
-               else torch.optim.Adam(model.parameters(), lr=1e-4))
-
-        def step():
-            opt.zero_grad(set_to_none=False)
+    if what == "fwdbwd":
+        def fwd_bwd():
+            model.zero_grad(set_to_none=False)
             lossf(model(x), y).backward()
-            opt.step()
+        return fwd_bwd
+    opt = (torch.optim.SGD(model.parameters(), lr=0.01) if what == "sgd"
+           else torch.optim.Adam(model.parameters(), lr=1e-4))
 
-        s, cpu = median_rate(step, SECONDS)
-        rows.append({"what": "train step (%s)" % name, "batch": b, "threads": 1,
-                     "samples_per_s": round(s * b), "cpu_per_wall": round(cpu, 2)})
+    def step():
+        opt.zero_grad(set_to_none=False)
+        lossf(model(x), y).backward()
+        opt.step()
+    return step
 
-print(json.dumps({"torch": torch.__version__, "blas": BLAS, "gemm": gemm, "training": rows},
-                 indent=2))
+
+def build(name):
+    f = name.split()
+    if f[0] == "gemm":
+        return gemm(f[1], int(f[2]), int(f[3]), int(f[4]))
+    if f[0] == "train" and f[1] in ("fwdbwd", "sgd", "adam"):
+        return train(f[1], int(f[2]))
+    raise ValueError("unknown workload %r" % name)
+
+
+def serve():
+    bodies = {}
+    for line in sys.stdin:
+        name, seconds = line.rsplit(maxsplit=1)
+        try:
+            if name not in bodies:
+                bodies[name] = build(name)
+                run_for(bodies[name], 0.2)  # warm-up
+            rate, cpu = run_for(bodies[name], float(seconds))
+            reply = {"rate": rate, "cpu_per_wall": cpu}
+        except ValueError as e:
+            reply = {"error": str(e)}
+        print(json.dumps(reply), flush=True)
+
+
+def main():
+    seconds = float(ARGS[0]) if ARGS else 0.4
+
+    def median_rate(name, s):
+        body = build(name)
+        run_for(body, s)
+        runs = [run_for(body, s / 2) for _ in range(7)]
+        return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+
+    out = {"torch": torch.__version__, "blas": BLAS, "gemm": [], "training": []}
+    for b in (128, 512):
+        for i, o in ((784, 256), (256, 128), (128, 10)):
+            shapes = [("nn", b, o, i), ("tn", i, o, b)] + ([("nt", b, i, o)] if i != 784 else [])
+            for lay, m, n, k in shapes:
+                r, cpu = median_rate("gemm %s %d %d %d" % (lay, m, n, k), seconds / 4)
+                out["gemm"].append({"layout": lay, "m": m, "n": n, "k": k,
+                                    "gflops": round(r * 2.0 * m * n * k / 1e9, 1),
+                                    "cpu_per_wall": round(cpu, 2)})
+        for what in ("fwdbwd", "sgd", "adam"):
+            r, cpu = median_rate("train %s %d" % (what, b), seconds)
+            out["training"].append({"what": what, "batch": b, "samples_per_s": round(r * b),
+                                    "cpu_per_wall": round(cpu, 2)})
+    print(json.dumps(out, indent=2))
+
+
+if __name__ == "__main__":
+    serve() if "--serve" in sys.argv else main()
