@@ -71,21 +71,37 @@ def gemm(layout, m, n, k):
 
 
 def train(what, batch):
-    x = torch.rand(batch, 784) - 0.5
-    y = torch.randint(0, 10, (batch,))
+    """fwdbwd: forward+backward of one fixed batch (as TrainerBench's). sgd, adam: a train step
+    as TrainerBench's Trainer.fit takes it: the next minibatch gathered from a 16-batch epoch in
+    a shuffled order (reshuffled every epoch), forward, backward, optimizer step."""
     model = net()
     lossf = torch.nn.CrossEntropyLoss()
     if what == "fwdbwd":
+        x = torch.rand(batch, 784) - 0.5
+        y = torch.randint(0, 10, (batch,))
+
         def fwd_bwd():
             model.zero_grad(set_to_none=False)
             lossf(model(x), y).backward()
         return fwd_bwd
+    rows = 16 * batch
+    xs = torch.rand(rows, 784) - 0.5
+    ys = torch.randint(0, 10, (rows,))
+    xb = torch.empty(batch, 784)
+    yb = torch.empty(batch, dtype=torch.long)
+    order = [torch.randperm(rows), 0]
     opt = (torch.optim.SGD(model.parameters(), lr=0.01) if what == "sgd"
            else torch.optim.Adam(model.parameters(), lr=1e-4))
 
     def step():
+        if order[1] == rows:
+            order[0], order[1] = torch.randperm(rows), 0
+        idx = order[0][order[1]:order[1] + batch]
+        order[1] += batch
+        torch.index_select(xs, 0, idx, out=xb)
+        torch.index_select(ys, 0, idx, out=yb)
         opt.zero_grad(set_to_none=False)
-        lossf(model(x), y).backward()
+        lossf(model(xb), yb).backward()
         opt.step()
     return step
 
