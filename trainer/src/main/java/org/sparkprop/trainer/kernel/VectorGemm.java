@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loop nest (GotoBLAS's): for each KC × NC block of B, packed into contiguous NR-wide panels
  * so that one panel (KC × NR, 32 KB) stays in L1, the micro-kernel sweeps MC rows of A six at a
- * time. A is not packed into MR-interleaved panels (that scattered copy cost about a quarter of
- * a batch-128 product):
+ * time. A is packed into MR-interleaved panels only for wide tn products (for nn and nt that
+ * transposing copy cost about a quarter of a batch-128 product):
  * <ul>
  *   <li>nn, nt: the block's rows are copied whole ({@code System.arraycopy}) into a buffer with
  *       the constant row stride KC, zero rows appended up to a multiple of MR. The micro-kernel
@@ -20,7 +20,11 @@ import jdk.incubator.vector.VectorSpecies;
  *       left in the loop (the index is the loop counter plus an invariant), and edge tiles read
  *       the zero rows instead of copies.
  *   <li>tn (the weight gradient's xᵀ, stored (K, M)): read in place, six adjacent floats per k
- *       ({@code a[ak + r]}, C2 merges their bounds checks into two).
+ *       ({@code a[ak + r]}, C2 merges their bounds checks into two). In place, a tile touches kc
+ *       lines for six floats of each, which crowds the B panel out of L1; so when the output is
+ *       at least {@link #PACK_T_MIN_PANELS} panels wide and kc > KC/2, each block of Aᵀ is first packed into
+ *       MR-wide panels (six floats per k, contiguous), which the same micro-kernel reads with
+ *       row stride MR.
  * </ul>
  *
  * <p>C is zeroed first unless the caller accumulates, and every micro-kernel call loads its C
@@ -42,13 +46,27 @@ final class VectorGemm implements Gemm {
   static final int KC = 256;
   static final int MC = 192;
   static final int NC = 512;
+  /**
+   * tn packs Aᵀ into MR-wide panels when at least this many B panels reuse each packed block
+   * and kc > KC/2 (below that, a tile's kc lines of Aᵀ and the B panel fit L1 together). Packed
+   * against in place, old and new kernel alternated in one JVM: 784×256×512 (8 panels, kc 256)
+   * 1.08–1.15×; 784×256×128 (kc 128) 0.94–0.97×; 256×128×512 (4 panels) 0.92–0.94×; the 10-wide
+   * products (1 panel) 0.6–0.7×.
+   */
+  static final int PACK_T_MIN_PANELS = 8;
+  /** Floats after each packed tn panel, where {@link #packT}'s whole-vector stores spill. */
+  private static final int PAD = Math.max(L - MR, 0);
 
   /** Packed panels of B: (NC/NR) panels of (KC, NR). */
   private final float[] bp = new float[NC * KC];
   /** tn edge tiles: the rows of Aᵀ, zero-padded to MR rows, row stride KC. */
   private final float[] edgeA = new float[MR * KC];
-  /** nn, nt: rows [ic, ic+mc) of A, cols [pc, pc+kc), row stride KC, zero rows up to MR. */
-  private final float[] ablock = new float[(MC + MR) * KC];
+  /**
+   * nn, nt: rows [ic, ic+mc) of A, cols [pc, pc+kc), row stride KC, zero rows up to MR.
+   * tn when packed: the MR-wide panels of Aᵀ's block (see {@link #packT}).
+   */
+  private final float[] ablock = new float[Math.max((MC + MR) * KC,
+      (MC / MR + 1) * (MR * KC + PAD))];
   /** Edge tile of C: (MR, NR). */
   private final float[] tile = new float[MR * NR];
 
@@ -98,9 +116,15 @@ final class VectorGemm implements Gemm {
       for (int pc = 0; pc < k; pc += kcStd) {
         int kc = Math.min(kcStd, k - pc);
         packB(b, bOff, bT, k, n, pc, kc, jc, nc);
+        // tn reads Aᵀ in place (six floats of each of kc rows per tile, so a tile's lines crowd
+        // the B panel out of L1) unless enough B panels reuse a packed copy.
+        boolean packA = aT && nc >= PACK_T_MIN_PANELS * NR && kc > KC / 2;
+        int ps = panelStride(kc);
         for (int ic = 0; ic < m; ic += MC) {
           int mc = Math.min(MC, m - ic);
-          if (!aT) {
+          if (packA) {
+            packT(a, aOff + pc * m + ic, m, mc, kc);
+          } else if (!aT) {
             copyRows(a, aOff + ic * k + pc, k, mc, kc);
           }
           for (int jr = 0; jr < nc; jr += NR) {
@@ -110,13 +134,16 @@ final class VectorGemm implements Gemm {
               int rows = Math.min(MR, mc - ir);
               int cTile = cOff + (ic + ir) * n + jc + jr;
               if (aT) {
-                int aTile = aOff + pc * m + ic + ir;
+                // Packed: panel ir/MR of ablock, row stride MR, zero past the matrix.
+                float[] at = packA ? ablock : a;
+                int aTile = packA ? ir / MR * ps : aOff + pc * m + ic + ir;
+                int lda = packA ? MR : m;
                 if (rows == MR && cols == NR) {
-                  fullT(kc, a, aTile, m, bp, bpOff, c, cTile, n);
+                  fullT(kc, at, aTile, lda, bp, bpOff, c, cTile, n);
                 } else if (rows == MR && cols == L) {
-                  halfT(kc, a, aTile, m, bp, bpOff, c, cTile, n);
+                  halfT(kc, at, aTile, lda, bp, bpOff, c, cTile, n);
                 } else {
-                  edgeT(kc, a, aTile, m, rows, cols, bpOff, c, cTile, n);
+                  edgeT(kc, at, aTile, lda, !packA, rows, cols, bpOff, c, cTile, n);
                 }
               } else {
                 int aRow = ir * KC;
@@ -151,6 +178,55 @@ final class VectorGemm implements Gemm {
     }
   }
 
+  /**
+   * tn: packs the block of Aᵀ (kc rows of A's storage (K, M) from a[src], row stride lda; mc
+   * columns) into {@link #ablock} as MR-wide panels: panel p at p·panelStride(kc) holds
+   * a[src + kk·lda + p·MR + r] at kk·MR + r, and zeros for columns past mc.
+   *
+   * <p>Each (kk, panel) is one whole-vector load from the row and one whole-vector store: the
+   * L − MR lanes past the panel's MR land on the next k's slots (written after, so overwritten)
+   * or, for the last k, in the PAD floats after the panel. (Six scalar copies per (kk, panel)
+   * took 250–360 µs for a 784 × 512 block, this 190–230 µs, in separate runs.)
+   */
+  private void packT(float[] a, int src, int lda, int mc, int kc) {
+    final float[] ab = ablock;
+    final int ps = panelStride(kc);
+    final int full = mc / MR;
+    // Panels whose whole-vector reads stay inside a in every row of the block.
+    int vec = 0;
+    if (L >= MR) {
+      long room = (long) a.length - L - src - (long) (kc - 1) * lda;
+      vec = room < 0 ? 0 : (int) Math.min(full, room / MR + 1);
+    }
+    for (int kk = 0; kk < kc; kk++) {
+      final int s = src + kk * lda;
+      final int d = kk * MR;
+      for (int p = 0; p < vec; p++) {
+        FloatVector.fromArray(S, a, s + p * MR).intoArray(ab, p * ps + d);
+      }
+      for (int p = vec; p < full; p++) {
+        for (int r = 0; r < MR; r++) {
+          ab[p * ps + d + r] = a[s + p * MR + r];
+        }
+      }
+    }
+    int rest = mc - full * MR;
+    if (rest > 0) {
+      int d = full * ps;
+      Arrays.fill(ab, d, d + MR * kc, 0f);
+      for (int kk = 0; kk < kc; kk++) {
+        for (int r = 0; r < rest; r++) {
+          ab[d + kk * MR + r] = a[src + kk * lda + full * MR + r];
+        }
+      }
+    }
+  }
+
+  /** Distance between packed tn panels: MR·kc, and room for a whole-vector store's spill. */
+  private static int panelStride(int kc) {
+    return MR * kc + PAD;
+  }
+
   /** Copies the C tile into {@link #tile} (zero elsewhere). */
   private void tileIn(float[] c, int cTile, int ldc, int rows, int cols) {
     Arrays.fill(tile, 0f);
@@ -178,13 +254,13 @@ final class VectorGemm implements Gemm {
   }
 
   /**
-   * tn edge tile. With fewer than MR rows the rows of Aᵀ are copied (row stride KC, zero-padded)
-   * so that no read runs past the matrix.
+   * tn edge tile. Read in place with fewer than MR rows, the rows of Aᵀ are copied (row stride
+   * KC, zero-padded) so that no read runs past the matrix; a packed panel is zero-padded already.
    */
-  private void edgeT(int kc, float[] a, int aTile, int lda, int rows, int cols, int bpOff,
-      float[] c, int cTile, int ldc) {
+  private void edgeT(int kc, float[] a, int aTile, int lda, boolean inPlace, int rows, int cols,
+      int bpOff, float[] c, int cTile, int ldc) {
     tileIn(c, cTile, ldc, rows, cols);
-    if (rows < MR) {
+    if (inPlace && rows < MR) {
       Arrays.fill(edgeA, 0f);
       for (int r = 0; r < rows; r++) {
         for (int kk = 0; kk < kc; kk++) {
