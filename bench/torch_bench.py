@@ -41,6 +41,7 @@ import torch  # noqa: E402  (after the environment it reads)
 
 torch.set_num_threads(1)
 torch.manual_seed(234)
+EPOCH_BATCHES = 4  # TrainerBench's
 
 
 def run_for(body, seconds):
@@ -72,8 +73,8 @@ def gemm(layout, m, n, k):
 
 def train(what, batch):
     """fwdbwd: forward+backward of one fixed batch (as TrainerBench's). sgd, adam: a train step
-    as TrainerBench's Trainer.fit takes it: the next minibatch gathered from a 16-batch epoch in
-    a shuffled order (reshuffled every epoch), forward, backward, optimizer step."""
+    as TrainerBench's Trainer.fit takes it: the next minibatch gathered from an EPOCH_BATCHES
+    epoch in a shuffled order (reshuffled every epoch), forward, backward, optimizer step."""
     model = net()
     lossf = torch.nn.CrossEntropyLoss()
     if what == "fwdbwd":
@@ -84,7 +85,7 @@ def train(what, batch):
             model.zero_grad(set_to_none=False)
             lossf(model(x), y).backward()
         return fwd_bwd
-    rows = 16 * batch
+    rows = EPOCH_BATCHES * batch
     xs = torch.rand(rows, 784) - 0.5
     ys = torch.randint(0, 10, (rows,))
     xb = torch.empty(batch, 784)

@@ -39,6 +39,9 @@ public final class TrainerBench {
     double[] slice(double seconds);
   }
 
+  /** Batches per synthetic epoch of the train-step rows (torch_bench.py's EPOCH_BATCHES). */
+  private static final int EPOCH_BATCHES = 4;
+
   private final double slice;
   private final int pairs;
   private final List<TorchPeer> peers;
@@ -51,8 +54,8 @@ public final class TrainerBench {
   }
 
   public static void main(String[] args) throws Exception {
-    double slice = 0.3;
-    int pairs = 9;
+    double slice = 0.15;
+    int pairs = 15;
     String torch = null;
     String python = "/usr/bin/python3";
     for (int i = 0; i < args.length; i++) {
@@ -218,9 +221,10 @@ public final class TrainerBench {
   }
 
   private String trainRow(MlpSpec spec, int b, int threads, String opt) {
-    // A synthetic epoch of 16 batches: measures the full step (gather, forward, backward,
-    // reduce, optimizer) through the Trainer, as training runs it.
-    int rows = b * 16;
+    // A synthetic epoch of EPOCH_BATCHES batches: measures the full step (gather, forward,
+    // backward, reduce, optimizer) through the Trainer, as training runs it. Short epochs keep a
+    // call (at least one per slice) well inside a slice.
+    int rows = b * EPOCH_BATCHES;
     SplittableRandom r = new SplittableRandom(234);
     float[] x = Rates.uniform(r, rows * 784);
     float[] y = new float[rows];
@@ -232,12 +236,12 @@ public final class TrainerBench {
         .withOptimizer(OptimizerConfig.defaults(opt), opt.equals("sgd") ? 0.01f : 1e-4f);
     try (Trainer t = new Trainer(spec, cfg)) {
       float[][] ps = t.initialise();
-      // PyTorch's rate is in steps (one batch each), sparkprop's in epochs of 16 batches.
+      // PyTorch's rate is in steps (one batch each), sparkprop's in epochs.
       double[][][] res = alternate(() -> t.fit(d, null, ps[0], ps[1], null),
           "train " + opt + " " + b, slice, pairs);
       for (int p = 1; p < res.length; p++) {
         for (int i = 0; i < pairs; i++) {
-          res[p][0][i] /= 16;
+          res[p][0][i] /= EPOCH_BATCHES;
         }
       }
       return String.format(Locale.ROOT, "    {\"what\": \"train step (%s)\", \"batch\": %d, "
