@@ -22,7 +22,11 @@ import java.util.Map;
  * that creates vectors of a second float shape (before 7d7ebb4: the dropout mask, the sum of
  * squares) can cost the other build's kernels their intrinsics too; against 067b6fd the same
  * comparison gave forward + backward ratios of 1.23–1.26 in one run and 1.76–2.04 in another.
- * Compare builds that both keep to one shape, and repeat a run before trusting it.
+ * Compare builds that both keep to one shape, and repeat a run before trusting it. Even with one
+ * shape the shared profiles can bias a comparison: a change to the micro-kernels' prologue
+ * (tiles of non-accumulating products starting from zero) measured tn, whose code path it did
+ * not change, at 1.23–1.34× when the nn and nt workloads ran before it in the same JVM, and at
+ * 0.94–0.99× with tn alone. Check a surprising ratio with that workload alone ({@code regex}).
  *
  * <p>Usage: AbPair OLD_CLASSES NEW_CLASSES TEST_CLASSES [pairs] [workload regex]; prints JSON.
  */
