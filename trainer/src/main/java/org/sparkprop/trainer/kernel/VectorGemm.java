@@ -21,10 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  *       the zero rows instead of copies.
  *   <li>tn (the weight gradient's xᵀ, stored (K, M)): read in place, six adjacent floats per k
  *       ({@code a[ak + r]}, C2 merges their bounds checks into two). In place, a tile touches kc
- *       lines for six floats of each, which crowds the B panel out of L1; so when the output is
- *       at least {@link #PACK_T_MIN_PANELS} panels wide and kc > KC/2, each block of Aᵀ is first packed into
- *       MR-wide panels (six floats per k, contiguous), which the same micro-kernel reads with
- *       row stride MR.
+ *       lines for six floats of each, which crowds the B panel out of L1; so when the output
+ *       is at least {@link #PACK_T_MIN_PANELS} panels wide and kc > KC/2, each block of Aᵀ is
+ *       first packed into MR-wide panels (six floats per k, contiguous), which the same
+ *       micro-kernel reads with row stride MR.
  * </ul>
  *
  * <p>C is zeroed first unless the caller accumulates, and every micro-kernel call loads its C
@@ -49,9 +49,9 @@ final class VectorGemm implements Gemm {
   /**
    * tn packs Aᵀ into MR-wide panels when at least this many B panels reuse each packed block
    * and kc > KC/2 (below that, a tile's kc lines of Aᵀ and the B panel fit L1 together). Packed
-   * against in place, old and new kernel alternated in one JVM: 784×256×512 (8 panels, kc 256)
-   * 1.08–1.15×; 784×256×128 (kc 128) 0.94–0.97×; 256×128×512 (4 panels) 0.92–0.94×; the 10-wide
-   * products (1 panel) 0.6–0.7×.
+   * against in place, old and new kernel alternated in one JVM on tn workloads only:
+   * 784×256×512 (8 panels, kc 256) 1.12–1.15×; 784×256×128 (kc 128) 0.94–0.97×; 256×128×512
+   * (4 panels) 0.89–0.94×; the 10-wide products (1 panel) 0.6–0.7×.
    */
   static final int PACK_T_MIN_PANELS = 8;
   /** Floats after each packed tn panel, where {@link #packT}'s whole-vector stores spill. */
