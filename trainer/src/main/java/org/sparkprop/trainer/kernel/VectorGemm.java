@@ -27,9 +27,12 @@ import jdk.incubator.vector.VectorSpecies;
  *       micro-kernel reads with row stride MR.
  * </ul>
  *
- * <p>C is zeroed first unless the caller accumulates, and every micro-kernel call loads its C
- * tile into the accumulators and stores it back: one code path (no overwrite/add branch), which
- * keeps the micro-kernels small for C2. K is split into equal blocks (784 = 4 × 196).
+ * <p>Every micro-kernel call loads its C tile into the accumulators and stores it back: one code
+ * path (no overwrite/add branch), which keeps the micro-kernels small for C2. The tile is read
+ * from a separate source (array, offset, row stride): C itself, or, in the first K block of a
+ * product that overwrites C, a zero tile, so C is never zeroed in a pass of its own (in a
+ * batch-512 training step that pass met C cold: the 512 × 128 × 10 nt spent half its time
+ * zeroing). K is split into equal blocks (784 = 4 × 196).
  *
  * <p>Tile: 6 rows × 2 vectors = 12 accumulators + 2 B vectors + 1 broadcast = 15 of the 32
  * (AVX-512) or 16 (AVX2) vector registers. Outputs at most one vector wide (the 10-wide output
@@ -67,6 +70,8 @@ final class VectorGemm implements Gemm {
    */
   private final float[] ablock = new float[Math.max((MC + MR) * KC,
       (MC / MR + 1) * (MR * KC + PAD))];
+  /** Read instead of C by the first K block of a product that overwrites C. */
+  private static final float[] ZERO_TILE = new float[MR * NR];
   /** Edge tile of C: (MR, NR). */
   private final float[] tile = new float[MR * NR];
 
@@ -101,7 +106,7 @@ final class VectorGemm implements Gemm {
     if (m == 0 || n == 0) {
       return;
     }
-    if (!accumulate) {
+    if (!accumulate && k == 0) {
       Arrays.fill(c, cOff, cOff + m * n, 0f);
     }
     if (k == 0) {
@@ -115,6 +120,10 @@ final class VectorGemm implements Gemm {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += kcStd) {
         int kc = Math.min(kcStd, k - pc);
+        // The first K block of an overwrite starts its tiles from zero instead of reading C: no
+        // zeroing pass over C first.
+        boolean zero = !accumulate && pc == 0;
+        float[] ci = zero ? ZERO_TILE : c;
         packB(b, bOff, bT, k, n, pc, kc, jc, nc);
         // tn reads Aᵀ in place (six floats of each of kc rows per tile, so a tile's lines crowd
         // the B panel out of L1) unless enough B panels reuse a packed copy.
@@ -133,26 +142,29 @@ final class VectorGemm implements Gemm {
             for (int ir = 0; ir < mc; ir += MR) {
               int rows = Math.min(MR, mc - ir);
               int cTile = cOff + (ic + ir) * n + jc + jr;
+              // Tiles are read from ci: the zero tile in the first K block of an overwrite.
+              int ciTile = zero ? 0 : cTile;
+              int ldi = zero ? NR : n;
               if (aT) {
                 // Packed: panel ir/MR of ablock, row stride MR, zero past the matrix.
                 float[] at = packA ? ablock : a;
                 int aTile = packA ? ir / MR * ps : aOff + pc * m + ic + ir;
                 int lda = packA ? MR : m;
                 if (rows == MR && cols == NR) {
-                  fullT(kc, at, aTile, lda, bp, bpOff, c, cTile, n);
+                  fullT(kc, at, aTile, lda, bp, bpOff, ci, ciTile, ldi, c, cTile, n);
                 } else if (rows == MR && cols == L) {
-                  halfT(kc, at, aTile, lda, bp, bpOff, c, cTile, n);
+                  halfT(kc, at, aTile, lda, bp, bpOff, ci, ciTile, ldi, c, cTile, n);
                 } else {
-                  edgeT(kc, at, aTile, lda, !packA, rows, cols, bpOff, c, cTile, n);
+                  edgeT(kc, at, aTile, lda, !packA, rows, cols, bpOff, zero, c, cTile, n);
                 }
               } else {
                 int aRow = ir * KC;
                 if (rows == MR && cols == NR) {
-                  fullN(kc, ablock, aRow, bp, bpOff, c, cTile, n);
+                  fullN(kc, ablock, aRow, bp, bpOff, ci, ciTile, ldi, c, cTile, n);
                 } else if (rows == MR && cols == L) {
-                  halfN(kc, ablock, aRow, bp, bpOff, c, cTile, n);
+                  halfN(kc, ablock, aRow, bp, bpOff, ci, ciTile, ldi, c, cTile, n);
                 } else {
-                  edgeN(kc, aRow, rows, cols, bpOff, c, cTile, n);
+                  edgeN(kc, aRow, rows, cols, bpOff, zero, c, cTile, n);
                 }
               }
             }
@@ -242,13 +254,13 @@ final class VectorGemm implements Gemm {
   }
 
   /** nn/nt edge tile: the rows past the block are zero in {@link #ablock}. */
-  private void edgeN(int kc, int aRow, int rows, int cols, int bpOff, float[] c, int cTile,
-      int ldc) {
-    tileIn(c, cTile, ldc, rows, cols);
+  private void edgeN(int kc, int aRow, int rows, int cols, int bpOff, boolean zero, float[] c,
+      int cTile, int ldc) {
+    tileIn(c, cTile, ldc, zero ? 0 : rows, cols);
     if (cols > L) {
-      fullN(kc, ablock, aRow, bp, bpOff, tile, 0, NR);
+      fullN(kc, ablock, aRow, bp, bpOff, tile, 0, NR, tile, 0, NR);
     } else {
-      halfN(kc, ablock, aRow, bp, bpOff, tile, 0, NR);
+      halfN(kc, ablock, aRow, bp, bpOff, tile, 0, NR, tile, 0, NR);
     }
     tileOut(c, cTile, ldc, rows, cols);
   }
@@ -258,8 +270,8 @@ final class VectorGemm implements Gemm {
    * KC, zero-padded) so that no read runs past the matrix; a packed panel is zero-padded already.
    */
   private void edgeT(int kc, float[] a, int aTile, int lda, boolean inPlace, int rows, int cols,
-      int bpOff, float[] c, int cTile, int ldc) {
-    tileIn(c, cTile, ldc, rows, cols);
+      int bpOff, boolean zero, float[] c, int cTile, int ldc) {
+    tileIn(c, cTile, ldc, zero ? 0 : rows, cols);
     if (inPlace && rows < MR) {
       Arrays.fill(edgeA, 0f);
       for (int r = 0; r < rows; r++) {
@@ -268,46 +280,52 @@ final class VectorGemm implements Gemm {
         }
       }
       if (cols > L) {
-        fullN(kc, edgeA, 0, bp, bpOff, tile, 0, NR);
+        fullN(kc, edgeA, 0, bp, bpOff, tile, 0, NR, tile, 0, NR);
       } else {
-        halfN(kc, edgeA, 0, bp, bpOff, tile, 0, NR);
+        halfN(kc, edgeA, 0, bp, bpOff, tile, 0, NR, tile, 0, NR);
       }
     } else if (cols > L) {
-      fullT(kc, a, aTile, lda, bp, bpOff, tile, 0, NR);
+      fullT(kc, a, aTile, lda, bp, bpOff, tile, 0, NR, tile, 0, NR);
     } else {
-      halfT(kc, a, aTile, lda, bp, bpOff, tile, 0, NR);
+      halfT(kc, a, aTile, lda, bp, bpOff, tile, 0, NR, tile, 0, NR);
     }
     tileOut(c, cTile, ldc, rows, cols);
   }
 
   /**
-   * The (6, 2L) tile at c[o0] (row stride ldc) += A rows a0, a0+KC, … a0+5·KC (kc values each)
-   * · the packed B panel at bp[bo] (kc, NR). Two k per iteration; a remainder k when kc is odd.
+   * The (6, 2L) tile at c[o0] (row stride ldc) = the tile at ci[i0] (row stride ldi) + A rows a0,
+   * a0+KC, … a0+5·KC (kc values each) · the packed B panel at bp[bo] (kc, NR). Two k per
+   * iteration; a remainder k when kc is odd.
    */
-  private static void fullN(int kc, float[] a, int a0, float[] bp, int bo, float[] c, int o0,
-      int ldc) {
+  private static void fullN(int kc, float[] a, int a0, float[] bp, int bo, float[] ci, int i0,
+      int ldi, float[] c, int o0, int ldc) {
     final int a1 = a0 + KC;
     final int a2 = a0 + 2 * KC;
     final int a3 = a0 + 3 * KC;
     final int a4 = a0 + 4 * KC;
     final int a5 = a0 + 5 * KC;
+    final int i1 = i0 + ldi;
+    final int i2 = i1 + ldi;
+    final int i3 = i2 + ldi;
+    final int i4 = i3 + ldi;
+    final int i5 = i4 + ldi;
     final int o1 = o0 + ldc;
     final int o2 = o1 + ldc;
     final int o3 = o2 + ldc;
     final int o4 = o3 + ldc;
     final int o5 = o4 + ldc;
-    FloatVector c00 = FloatVector.fromArray(S, c, o0);
-    FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
-    FloatVector c10 = FloatVector.fromArray(S, c, o1);
-    FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
-    FloatVector c20 = FloatVector.fromArray(S, c, o2);
-    FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
-    FloatVector c30 = FloatVector.fromArray(S, c, o3);
-    FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
-    FloatVector c40 = FloatVector.fromArray(S, c, o4);
-    FloatVector c41 = FloatVector.fromArray(S, c, o4 + L);
-    FloatVector c50 = FloatVector.fromArray(S, c, o5);
-    FloatVector c51 = FloatVector.fromArray(S, c, o5 + L);
+    FloatVector c00 = FloatVector.fromArray(S, ci, i0);
+    FloatVector c01 = FloatVector.fromArray(S, ci, i0 + L);
+    FloatVector c10 = FloatVector.fromArray(S, ci, i1);
+    FloatVector c11 = FloatVector.fromArray(S, ci, i1 + L);
+    FloatVector c20 = FloatVector.fromArray(S, ci, i2);
+    FloatVector c21 = FloatVector.fromArray(S, ci, i2 + L);
+    FloatVector c30 = FloatVector.fromArray(S, ci, i3);
+    FloatVector c31 = FloatVector.fromArray(S, ci, i3 + L);
+    FloatVector c40 = FloatVector.fromArray(S, ci, i4);
+    FloatVector c41 = FloatVector.fromArray(S, ci, i4 + L);
+    FloatVector c50 = FloatVector.fromArray(S, ci, i5);
+    FloatVector c51 = FloatVector.fromArray(S, ci, i5 + L);
     final int kcEven = kc & ~1;
     int kk = 0;
     for (; kk < kcEven; kk += 2) {
@@ -397,25 +415,30 @@ final class VectorGemm implements Gemm {
    * so each k reads six adjacent floats (constant displacements; C2 merges their bounds checks
    * into two).
    */
-  private static void fullT(int kc, float[] a, int a0, int lda, float[] bp, int bo, float[] c,
-      int o0, int ldc) {
+  private static void fullT(int kc, float[] a, int a0, int lda, float[] bp, int bo, float[] ci,
+      int i0, int ldi, float[] c, int o0, int ldc) {
+    final int i1 = i0 + ldi;
+    final int i2 = i1 + ldi;
+    final int i3 = i2 + ldi;
+    final int i4 = i3 + ldi;
+    final int i5 = i4 + ldi;
     final int o1 = o0 + ldc;
     final int o2 = o1 + ldc;
     final int o3 = o2 + ldc;
     final int o4 = o3 + ldc;
     final int o5 = o4 + ldc;
-    FloatVector c00 = FloatVector.fromArray(S, c, o0);
-    FloatVector c01 = FloatVector.fromArray(S, c, o0 + L);
-    FloatVector c10 = FloatVector.fromArray(S, c, o1);
-    FloatVector c11 = FloatVector.fromArray(S, c, o1 + L);
-    FloatVector c20 = FloatVector.fromArray(S, c, o2);
-    FloatVector c21 = FloatVector.fromArray(S, c, o2 + L);
-    FloatVector c30 = FloatVector.fromArray(S, c, o3);
-    FloatVector c31 = FloatVector.fromArray(S, c, o3 + L);
-    FloatVector c40 = FloatVector.fromArray(S, c, o4);
-    FloatVector c41 = FloatVector.fromArray(S, c, o4 + L);
-    FloatVector c50 = FloatVector.fromArray(S, c, o5);
-    FloatVector c51 = FloatVector.fromArray(S, c, o5 + L);
+    FloatVector c00 = FloatVector.fromArray(S, ci, i0);
+    FloatVector c01 = FloatVector.fromArray(S, ci, i0 + L);
+    FloatVector c10 = FloatVector.fromArray(S, ci, i1);
+    FloatVector c11 = FloatVector.fromArray(S, ci, i1 + L);
+    FloatVector c20 = FloatVector.fromArray(S, ci, i2);
+    FloatVector c21 = FloatVector.fromArray(S, ci, i2 + L);
+    FloatVector c30 = FloatVector.fromArray(S, ci, i3);
+    FloatVector c31 = FloatVector.fromArray(S, ci, i3 + L);
+    FloatVector c40 = FloatVector.fromArray(S, ci, i4);
+    FloatVector c41 = FloatVector.fromArray(S, ci, i4 + L);
+    FloatVector c50 = FloatVector.fromArray(S, ci, i5);
+    FloatVector c51 = FloatVector.fromArray(S, ci, i5 + L);
     final int kcEven = kc & ~1;
     int kk = 0;
     int ak = a0;
@@ -503,24 +526,29 @@ final class VectorGemm implements Gemm {
   }
 
   /** The (6, L) tile of fullN: the first vector of each packed NR-wide panel row. */
-  private static void halfN(int kc, float[] a, int a0, float[] bp, int bo, float[] c, int o0,
-      int ldc) {
+  private static void halfN(int kc, float[] a, int a0, float[] bp, int bo, float[] ci, int i0,
+      int ldi, float[] c, int o0, int ldc) {
     final int a1 = a0 + KC;
     final int a2 = a0 + 2 * KC;
     final int a3 = a0 + 3 * KC;
     final int a4 = a0 + 4 * KC;
     final int a5 = a0 + 5 * KC;
+    final int i1 = i0 + ldi;
+    final int i2 = i1 + ldi;
+    final int i3 = i2 + ldi;
+    final int i4 = i3 + ldi;
+    final int i5 = i4 + ldi;
     final int o1 = o0 + ldc;
     final int o2 = o1 + ldc;
     final int o3 = o2 + ldc;
     final int o4 = o3 + ldc;
     final int o5 = o4 + ldc;
-    FloatVector c0 = FloatVector.fromArray(S, c, o0);
-    FloatVector c1 = FloatVector.fromArray(S, c, o1);
-    FloatVector c2 = FloatVector.fromArray(S, c, o2);
-    FloatVector c3 = FloatVector.fromArray(S, c, o3);
-    FloatVector c4 = FloatVector.fromArray(S, c, o4);
-    FloatVector c5 = FloatVector.fromArray(S, c, o5);
+    FloatVector c0 = FloatVector.fromArray(S, ci, i0);
+    FloatVector c1 = FloatVector.fromArray(S, ci, i1);
+    FloatVector c2 = FloatVector.fromArray(S, ci, i2);
+    FloatVector c3 = FloatVector.fromArray(S, ci, i3);
+    FloatVector c4 = FloatVector.fromArray(S, ci, i4);
+    FloatVector c5 = FloatVector.fromArray(S, ci, i5);
     for (int kk = 0; kk < kc; kk++) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bo + kk * NR);
       c0 = FloatVector.broadcast(S, a[a0 + kk]).fma(b0, c0);
@@ -539,19 +567,24 @@ final class VectorGemm implements Gemm {
   }
 
   /** The (6, L) tile of fullT. */
-  private static void halfT(int kc, float[] a, int a0, int lda, float[] bp, int bo, float[] c,
-      int o0, int ldc) {
+  private static void halfT(int kc, float[] a, int a0, int lda, float[] bp, int bo, float[] ci,
+      int i0, int ldi, float[] c, int o0, int ldc) {
+    final int i1 = i0 + ldi;
+    final int i2 = i1 + ldi;
+    final int i3 = i2 + ldi;
+    final int i4 = i3 + ldi;
+    final int i5 = i4 + ldi;
     final int o1 = o0 + ldc;
     final int o2 = o1 + ldc;
     final int o3 = o2 + ldc;
     final int o4 = o3 + ldc;
     final int o5 = o4 + ldc;
-    FloatVector c0 = FloatVector.fromArray(S, c, o0);
-    FloatVector c1 = FloatVector.fromArray(S, c, o1);
-    FloatVector c2 = FloatVector.fromArray(S, c, o2);
-    FloatVector c3 = FloatVector.fromArray(S, c, o3);
-    FloatVector c4 = FloatVector.fromArray(S, c, o4);
-    FloatVector c5 = FloatVector.fromArray(S, c, o5);
+    FloatVector c0 = FloatVector.fromArray(S, ci, i0);
+    FloatVector c1 = FloatVector.fromArray(S, ci, i1);
+    FloatVector c2 = FloatVector.fromArray(S, ci, i2);
+    FloatVector c3 = FloatVector.fromArray(S, ci, i3);
+    FloatVector c4 = FloatVector.fromArray(S, ci, i4);
+    FloatVector c5 = FloatVector.fromArray(S, ci, i5);
     int ak = a0;
     for (int kk = 0; kk < kc; kk++, ak += lda) {
       FloatVector b0 = FloatVector.fromArray(S, bp, bo + kk * NR);
@@ -595,6 +628,15 @@ final class VectorGemm implements Gemm {
           for (int kk = 0; kk < kc; kk++) {
             Arrays.fill(bp, base + kk * NR + cols, base + kk * NR + NR, 0f);
           }
+        }
+      } else if (cols == NR) {
+        // Two whole-vector copies per k instead of a 128-byte System.arraycopy: the 784 × 256
+        // weights packed in 36 µs instead of 49 from L2, 150 instead of 185 from memory.
+        int src = bOff + pc * n + j0;
+        for (int kk = 0; kk < kc; kk++, src += n) {
+          int dst = base + kk * NR;
+          FloatVector.fromArray(S, b, src).intoArray(bp, dst);
+          FloatVector.fromArray(S, b, src + L).intoArray(bp, dst + L);
         }
       } else {
         for (int kk = 0; kk < kc; kk++) {
