@@ -1,6 +1,5 @@
 package org.sparkprop.driver.train;
 
-import java.util.Arrays;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.model.Engines;
@@ -154,9 +153,8 @@ final class ShardWorker {
       System.arraycopy(x, r * f, xb, i * f, f);
       System.arraycopy(y, r * tw, yb, i * tw, tw);
     }
-    Arrays.fill(grad, 0f);
     mlp.setDropoutSeed(Seeds.derive(cfg.seed(), Seeds.Purpose.DROPOUT, globalStep, partition));
-    lossSum = mlp.lossAndGrad(p, s, xb, yb, m, grad);
+    lossSum = mlp.lossAndGrad(p, s, xb, yb, m, grad, false); // overwrites grad
     correct = loss.correct(mlp.output(), yb, m, spec.outputs());
     rows = m;
   }

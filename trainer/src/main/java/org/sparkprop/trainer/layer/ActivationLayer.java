@@ -33,7 +33,7 @@ public final class ActivationLayer implements Layer {
 
   @Override
   public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
-      int batch) {
+      int batch, boolean accumulate) {
     if (dx != null) {
       act.backward(y, dy, dx, batch, width);
     }

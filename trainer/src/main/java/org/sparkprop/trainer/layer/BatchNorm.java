@@ -121,7 +121,7 @@ public final class BatchNorm implements Layer {
 
   @Override
   public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
-      int batch) {
+      int batch, boolean accumulate) {
     final int c = width;
     final int go = gamma.offset();
     final int bo = beta.offset();
@@ -135,8 +135,8 @@ public final class BatchNorm implements Layer {
       }
     }
     for (int j = 0; j < c; j++) {
-      g[go + j] += (float) sum2[j];
-      g[bo + j] += (float) sum1[j];
+      g[go + j] = (accumulate ? g[go + j] : 0f) + (float) sum2[j];
+      g[bo + j] = (accumulate ? g[bo + j] : 0f) + (float) sum1[j];
     }
     if (dx == null) {
       return;

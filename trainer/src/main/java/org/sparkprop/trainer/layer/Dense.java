@@ -87,11 +87,14 @@ public final class Dense implements Layer {
 
   @Override
   public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
-      int batch) {
+      int batch, boolean accumulate) {
     act.backward(y, dy, dy, batch, out);
-    gemm.tn(in, out, batch, x, 0, dy, 0, g, w.offset(), true);
+    gemm.tn(in, out, batch, x, 0, dy, 0, g, w.offset(), accumulate);
     if (b != null) {
       int bo = b.offset();
+      if (!accumulate) {
+        java.util.Arrays.fill(g, bo, bo + out, 0f);
+      }
       for (int r = 0; r < batch; r++) {
         int o = r * out;
         for (int j = 0; j < out; j++) {

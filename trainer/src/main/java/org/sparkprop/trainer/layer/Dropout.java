@@ -75,7 +75,7 @@ public final class Dropout implements Layer {
 
   @Override
   public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
-      int batch) {
+      int batch, boolean accumulate) {
     if (dx == null) {
       return;
     }

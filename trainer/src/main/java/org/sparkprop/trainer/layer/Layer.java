@@ -31,5 +31,16 @@ public interface Layer {
    * dx (B,I) = ∂L/∂x, unless dx is null, and ADDS ∂L/∂p into g at this layer's offsets. May
    * overwrite dy.
    */
-  void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g, int batch);
+  default void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
+      int batch) {
+    backward(p, x, y, dy, dx, g, batch, true);
+  }
+
+  /**
+   * {@link #backward(float[], float[], float[], float[], float[], float[], int)}, except that
+   * with accumulate false ∂L/∂p OVERWRITES this layer's slices of g (whatever they held, NaN
+   * included), which spares the caller a zeroing pass over g.
+   */
+  void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g, int batch,
+      boolean accumulate);
 }

@@ -13,6 +13,20 @@ public interface GradientEngine extends AutoCloseable {
    */
   double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g);
 
+  /**
+   * {@link #lossAndGrad(float[], float[], float[], float[], int, float[])}, except that with
+   * accumulate false the gradient OVERWRITES g (whatever it held, NaN included). The CPU engine
+   * then writes each gradient block in the pass that computes it, instead of the caller zeroing
+   * g first (a pass over all parameters) and the engine adding to it.
+   */
+  default double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g,
+      boolean accumulate) {
+    if (!accumulate) {
+      java.util.Arrays.fill(g, 0f);
+    }
+    return lossAndGrad(p, s, x, y, batch, g);
+  }
+
   /** Raw outputs (B, K) of the last pass, on the host (valid until the next call). */
   float[] output();
 

@@ -164,6 +164,16 @@ public final class Mlp implements GradientEngine {
    */
   @Override
   public double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g) {
+    return lossAndGrad(p, s, x, y, batch, g, true);
+  }
+
+  /**
+   * As above; with accumulate false the gradient overwrites g: every parameter belongs to
+   * exactly one layer, and each layer overwrites its slices.
+   */
+  @Override
+  public double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g,
+      boolean accumulate) {
     float[] out = forward(p, s, x, batch, true);
     int k = spec.outputs();
     float[] dCur = deltaA;
@@ -173,7 +183,7 @@ public final class Mlp implements GradientEngine {
       float[] in = i == 0 ? x : acts[i - 1];
       // The first layer's input gradient is never needed.
       float[] dx = i == 0 ? null : dNext;
-      layers.get(i).backward(p, in, acts[i], dCur, dx, g, batch);
+      layers.get(i).backward(p, in, acts[i], dCur, dx, g, batch, accumulate);
       float[] t = dCur;
       dCur = dNext;
       dNext = t;

@@ -205,10 +205,15 @@ public final class Trainer implements AutoCloseable {
       System.arraycopy(data.y(), r * tw, y, i * tw, tw);
     }
     float[] g = grads[t];
-    java.util.Arrays.fill(g, 0f);
     Mlp mlp = replicas[t];
     mlp.setDropoutSeed(Seeds.derive(cfg.seed(), Seeds.Purpose.DROPOUT, step, t));
-    lossPart[t] = m == 0 ? 0 : mlp.lossAndGrad(params, states[t], x, y, m, g);
+    if (m == 0) {
+      java.util.Arrays.fill(g, 0f);
+      lossPart[t] = 0;
+    } else {
+      // Overwrites g: no zeroing pass over the parameters first.
+      lossPart[t] = mlp.lossAndGrad(params, states[t], x, y, m, g, false);
+    }
     correctPart[t] = m == 0 ? 0 : loss.correct(mlp.output(), y, m, spec.outputs());
   }
 

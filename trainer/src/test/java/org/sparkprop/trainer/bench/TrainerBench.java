@@ -1,7 +1,6 @@
 package org.sparkprop.trainer.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -212,10 +211,9 @@ public final class TrainerBench {
       y[i] = r.nextInt(10);
     }
     float[] g = new float[mlp.paramCount()];
-    double[][][] res = alternate(() -> {
-      Arrays.fill(g, 0f);
-      mlp.lossAndGrad(ps[0], ps[1], x, y, b, g);
-    }, "train fwdbwd " + b, slice, pairs);
+    // Overwrites g, as Trainer does (PyTorch's side: zero_grad(set_to_none=True)).
+    double[][][] res = alternate(() -> mlp.lossAndGrad(ps[0], ps[1], x, y, b, g, false),
+        "train fwdbwd " + b, slice, pairs);
     return String.format(Locale.ROOT, "    {\"what\": \"forward+backward\", \"batch\": %d, "
         + "\"threads\": 1, %s}", b, fields(res, b, "samples_per_s"));
   }

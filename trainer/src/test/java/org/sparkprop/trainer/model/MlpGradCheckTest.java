@@ -79,4 +79,48 @@ class MlpGradCheckTest {
     mlp.forward(ps[0], s, x, 4, false);
     assertArrayEquals(s2, s);
   }
+
+  /**
+   * lossAndGrad with accumulate false overwrites g (NaN before, so a slice left unwritten or
+   * added to shows), bit for bit what zeroing g and accumulating gives; accumulate true adds.
+   * Every layer kind that owns parameters (Dense with and without a following batch norm),
+   * multi-block products (K = 300 > KC), on each kernel.
+   */
+  @Test
+  void overwriteEqualsZeroThenAccumulate() {
+    for (String kernel : Kernels.vectorAvailable() ? List.of("java", "vector") : List.of("java")) {
+      for (MlpSpec spec : List.of(MlpSpec.of("300-40-7", "relu", "softmax_ce"),
+          MlpSpec.of("300-40-33-7", "tanh", "softmax_ce").withBatchNorm(true).withDropout(0.2))) {
+        int b = 37;
+        Mlp mlp = new Mlp(spec, b, Kernels.newGemm(kernel));
+        float[][] ps = mlp.initialise(5);
+        SplittableRandom r = new SplittableRandom(5);
+        float[] x = new float[b * spec.inputs()];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        float[] y = new float[b];
+        for (int i = 0; i < b; i++) {
+          y[i] = r.nextInt(spec.outputs());
+        }
+        float[] zeroed = new float[ps[0].length];
+        mlp.setDropoutSeed(3);
+        double l1 = mlp.lossAndGrad(ps[0], ps[1].clone(), x, y, b, zeroed, true);
+        float[] over = new float[ps[0].length];
+        Arrays.fill(over, Float.NaN);
+        mlp.setDropoutSeed(3);
+        double l2 = mlp.lossAndGrad(ps[0], ps[1].clone(), x, y, b, over, false);
+        String what = spec + " on " + kernel;
+        assertEquals(l1, l2, what + " loss");
+        assertArrayEquals(zeroed, over, what + " overwrite");
+        float[] added = new float[ps[0].length];
+        Arrays.fill(added, 1f);
+        mlp.setDropoutSeed(3);
+        mlp.lossAndGrad(ps[0], ps[1].clone(), x, y, b, added, true);
+        for (int i = 0; i < added.length; i++) {
+          assertEquals(1f + zeroed[i], added[i], 1e-5f * (1 + Math.abs(zeroed[i])), what + " add");
+        }
+      }
+    }
+  }
 }
