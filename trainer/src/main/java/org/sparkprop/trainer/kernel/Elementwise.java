@@ -49,6 +49,36 @@ public abstract class Elementwise {
   /** ReLU's gradient from its output: dx (n) ← y > 0 ? dy : 0. dx may be dy. */
   public abstract void reluBackward(float[] y, float[] dy, float[] dx, int n);
 
+  /**
+   * Bias gradient: g[gOff + j] += Σ_r x[r·cols + j] for x (rows, cols), each column summed in
+   * row order (so every implementation gives the same bits).
+   */
+  public abstract void columnSums(float[] x, int rows, int cols, float[] g, int gOff);
+
+  /**
+   * ReLU's gradient fused with the bias gradient, one pass over dy (rows, cols): dy ← y > 0 ?
+   * dy : 0 in place, then g[gOff + j] += Σ_r dy[r·cols + j] (row order, as {@link #columnSums}).
+   */
+  public abstract void reluBackwardColumnSums(float[] y, float[] dy, int rows, int cols,
+      float[] g, int gOff);
+
+  /** Scalar reference of {@link #reluBackwardColumnSums} (relu false: {@link #columnSums}). */
+  static void columnSumsScalar(float[] y, float[] x, boolean relu, int rows, int cols,
+      float[] g, int gOff, int from) {
+    for (int j = from; j < cols; j++) {
+      float acc = g[gOff + j];
+      for (int r = 0, i = j; r < rows; r++, i += cols) {
+        float v = x[i];
+        if (relu) {
+          v = y[i] > 0 ? v : 0f;
+          x[i] = v;
+        }
+        acc += v;
+      }
+      g[gOff + j] = acc;
+    }
+  }
+
   /** Scalar reference of {@link #reluBias} on row r, columns [from, cols). */
   static void reluBiasScalar(float[] y, float[] bias, int biasOff, int o, int from, int cols) {
     for (int j = from; j < cols; j++) {
@@ -150,6 +180,21 @@ public abstract class Elementwise {
     public void reluBackward(float[] y, float[] dy, float[] dx, int n) {
       check(n, y, dy, dx);
       reluBackwardScalar(y, dy, dx, 0, n);
+    }
+
+    @Override
+    public void columnSums(float[] x, int rows, int cols, float[] g, int gOff) {
+      check(rows * cols, x);
+      check(gOff + cols, g);
+      columnSumsScalar(null, x, false, rows, cols, g, gOff, 0);
+    }
+
+    @Override
+    public void reluBackwardColumnSums(float[] y, float[] dy, int rows, int cols, float[] g,
+        int gOff) {
+      check(rows * cols, y, dy);
+      check(gOff + cols, g);
+      columnSumsScalar(y, dy, true, rows, cols, g, gOff, 0);
     }
 
     @Override

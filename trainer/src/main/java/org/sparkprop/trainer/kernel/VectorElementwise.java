@@ -95,6 +95,42 @@ final class VectorElementwise extends Elementwise {
     reluBackwardScalar(y, dy, dx, bound, n);
   }
 
+  @Override
+  public void columnSums(float[] x, int rows, int cols, float[] g, int gOff) {
+    check(rows * cols, x);
+    check(gOff + cols, g);
+    int bound = cols - cols % L;
+    // One column block at a time down the rows: each sum stays in a register, in row order.
+    for (int j = 0; j < bound; j += L) {
+      FloatVector acc = FloatVector.fromArray(S, g, gOff + j);
+      for (int r = 0, i = j; r < rows; r++, i += cols) {
+        acc = acc.add(FloatVector.fromArray(S, x, i));
+      }
+      acc.intoArray(g, gOff + j);
+    }
+    columnSumsScalar(null, x, false, rows, cols, g, gOff, bound);
+  }
+
+  @Override
+  public void reluBackwardColumnSums(float[] y, float[] dy, int rows, int cols, float[] g,
+      int gOff) {
+    check(rows * cols, y, dy);
+    check(gOff + cols, g);
+    FloatVector zero = FloatVector.zero(S);
+    int bound = cols - cols % L;
+    for (int j = 0; j < bound; j += L) {
+      FloatVector acc = FloatVector.fromArray(S, g, gOff + j);
+      for (int r = 0, i = j; r < rows; r++, i += cols) {
+        FloatVector d = zero.blend(FloatVector.fromArray(S, dy, i),
+            FloatVector.fromArray(S, y, i).compare(VectorOperators.GT, 0f));
+        d.intoArray(dy, i);
+        acc = acc.add(d);
+      }
+      acc.intoArray(g, gOff + j);
+    }
+    columnSumsScalar(y, dy, true, rows, cols, g, gOff, bound);
+  }
+
   private static final VectorSpecies<Long> LS = LongVector.SPECIES_PREFERRED;
   private static final int LL = LS.length();
   /** Ints in as many lanes as LS. */

@@ -2,7 +2,9 @@ package org.sparkprop.trainer.layer;
 
 import java.util.SplittableRandom;
 import org.sparkprop.trainer.activation.Activation;
+import org.sparkprop.trainer.kernel.Elementwise;
 import org.sparkprop.trainer.kernel.Gemm;
+import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.param.ParamLayout;
 import org.sparkprop.trainer.param.Slice;
 
@@ -14,6 +16,7 @@ import org.sparkprop.trainer.param.Slice;
  * dz = dy ⊙ f'(y) computed in place.
  */
 public final class Dense implements Layer {
+  private static final Elementwise EW = Kernels.elementwise();
   private final int in;
   private final int out;
   private final Slice w;
@@ -88,20 +91,22 @@ public final class Dense implements Layer {
   @Override
   public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
       int batch, boolean accumulate) {
-    act.backward(y, dy, dy, batch, out);
-    gemm.tn(in, out, batch, x, 0, dy, 0, g, w.offset(), accumulate);
-    if (b != null) {
+    if (b == null) {
+      act.backward(y, dy, dy, batch, out);
+    } else {
+      // The bias gradient is dy's column sums; for ReLU, taken in the same pass as its gradient.
       int bo = b.offset();
       if (!accumulate) {
         java.util.Arrays.fill(g, bo, bo + out, 0f);
       }
-      for (int r = 0; r < batch; r++) {
-        int o = r * out;
-        for (int j = 0; j < out; j++) {
-          g[bo + j] += dy[o + j];
-        }
+      if (act.kind() == Activation.Kind.RELU) {
+        EW.reluBackwardColumnSums(y, dy, batch, out, g, bo);
+      } else {
+        act.backward(y, dy, dy, batch, out);
+        EW.columnSums(dy, batch, out, g, bo);
       }
     }
+    gemm.tn(in, out, batch, x, 0, dy, 0, g, w.offset(), accumulate);
     if (dx != null) {
       gemm.nt(batch, in, out, dy, 0, p, w.offset(), dx, 0, false);
     }

@@ -172,4 +172,38 @@ class ElementwiseTest {
       }
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 10, 16, 17, 37, 256})
+  void columnSumsByHandAndVectorEqualsPlain(int cols) {
+    SplittableRandom r = new SplittableRandom(cols);
+    int rows = 5;
+    float[] x = random(r, rows * cols, -2, 2);
+    float[] y = random(r, rows * cols, -1, 1); // ReLU outputs: ≤ 0 means the unit was off
+    float[] g0 = random(r, cols + 3, -1, 1);
+    // By hand: g[3 + j] += Σ_r x (plain), and the fused ReLU version masks x first.
+    float[] want = g0.clone();
+    float[] wantRelu = g0.clone();
+    float[] masked = x.clone();
+    for (int j = 0; j < cols; j++) {
+      for (int q = 0; q < rows; q++) {
+        int i = q * cols + j;
+        want[3 + j] += x[i];
+        masked[i] = y[i] > 0 ? x[i] : 0f;
+        wantRelu[3 + j] += masked[i];
+      }
+    }
+    for (String kind : Kernels.vectorAvailable() ? new String[] {"java", "vector"}
+        : new String[] {"java"}) {
+      Elementwise ew = Kernels.elementwise(kind);
+      float[] g = g0.clone();
+      ew.columnSums(x, rows, cols, g, 3);
+      assertArrayEquals(want, g, kind + " columnSums"); // same order, so the same bits
+      float[] dy = x.clone();
+      g = g0.clone();
+      ew.reluBackwardColumnSums(y, dy, rows, cols, g, 3);
+      assertArrayEquals(masked, dy, kind + " ReLU gradient");
+      assertArrayEquals(wantRelu, g, kind + " fused bias gradient");
+    }
+  }
 }
