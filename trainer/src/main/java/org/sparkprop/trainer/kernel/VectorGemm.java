@@ -210,7 +210,33 @@ final class VectorGemm implements Gemm {
       long room = (long) a.length - L - src - (long) (kc - 1) * lda;
       vec = room < 0 ? 0 : (int) Math.min(full, room / MR + 1);
     }
-    for (int kk = 0; kk < kc; kk++) {
+    int kk4 = kc & ~3;
+    for (int kk = 0; kk < kk4; kk += 4) {
+      // Four rows of A per sweep, four read streams in flight: packing a 784 × 512 Aᵀ from
+      // memory took 317 µs instead of 411 (one row per sweep), the same from L3.
+      final int s = src + kk * lda;
+      final int d = kk * MR;
+      for (int p = 0; p < vec; p++) {
+        int sp = s + p * MR;
+        int dp = p * ps + d;
+        FloatVector x0 = FloatVector.fromArray(S, a, sp);
+        FloatVector x1 = FloatVector.fromArray(S, a, sp + lda);
+        FloatVector x2 = FloatVector.fromArray(S, a, sp + 2 * lda);
+        FloatVector x3 = FloatVector.fromArray(S, a, sp + 3 * lda);
+        x0.intoArray(ab, dp);
+        x1.intoArray(ab, dp + MR);
+        x2.intoArray(ab, dp + 2 * MR);
+        x3.intoArray(ab, dp + 3 * MR);
+      }
+      for (int p = vec; p < full; p++) {
+        for (int q = 0; q < 4; q++) {
+          for (int r = 0; r < MR; r++) {
+            ab[p * ps + d + q * MR + r] = a[s + q * lda + p * MR + r];
+          }
+        }
+      }
+    }
+    for (int kk = kk4; kk < kc; kk++) {
       final int s = src + kk * lda;
       final int d = kk * MR;
       for (int p = 0; p < vec; p++) {
