@@ -15,8 +15,8 @@ public final class KryoSetup implements KryoRegistrator {
   public void registerClasses(Kryo kryo) {
     kryo.register(Block.class);
     kryo.register(org.sparkprop.driver.data.TableShards.ShardPiece.class);
-    kryo.register(org.sparkprop.driver.train.StepSums.class);
-    kryo.register(org.sparkprop.driver.train.EvalSums.class);
+    kryo.register(org.sparkprop.driver.exchange.StepSums.class);
+    kryo.register(org.sparkprop.driver.eval.EvalSums.class);
     kryo.register(float[].class);
     kryo.register(float[][].class);
     kryo.register(double[].class);
@@ -26,8 +26,8 @@ public final class KryoSetup implements KryoRegistrator {
     kryo.register(Long[].class);
     kryo.register(Integer[].class);
     kryo.register(Block[].class);
-    kryo.register(org.sparkprop.driver.train.StepSums[].class);
-    kryo.register(org.sparkprop.driver.train.EvalSums[].class);
+    kryo.register(org.sparkprop.driver.exchange.StepSums[].class);
+    kryo.register(org.sparkprop.driver.eval.EvalSums[].class);
     kryo.register(java.util.ArrayList.class);
     // Spark SQL, for reading Parquet/CSV tables (schema inference and scans ship these).
     for (String c : SQL_CLASSES) {

@@ -32,9 +32,7 @@ class FashionMnistSparkTest {
     }
     assertEquals(10_000, Files.readAllLines(out.resolve("test_predictions.csv")).size());
     assertEquals(60_000, Files.readAllLines(out.resolve("train_predictions.csv")).size());
-    String metrics = Files.readString(out.resolve("metrics.json"));
-    double acc = Double.parseDouble(
-        metrics.replaceAll("(?s).*\"test_accuracy\": ([0-9.]+).*", "$1"));
+    double acc = TestJson.read(out.resolve("metrics.json")).get("test_accuracy").asDouble();
     System.out.printf("Fashion-MNIST on Spark local[2]: test accuracy %.4f in %.0f s%n", acc,
         secs);
     assertTrue(acc >= 0.89, "test accuracy " + acc + " < 0.89");

@@ -10,6 +10,7 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.trainer.data.Normalizer;
+import org.sparkprop.trainer.data.Scaling;
 import scala.Tuple2;
 
 /**
@@ -131,9 +132,13 @@ public final class TableShards {
     return rdd;
   }
 
-  /** Fits the scaling on the training shards (two passes for standardisation, as on one machine). */
-  public static Normalizer fitScaling(String kind, JavaRDD<Block> train, long rows, int features) {
-    if (!kind.trim().equalsIgnoreCase("standardize")) {
+  /**
+   * Fits the scaling on the training shards (two passes for standardisation, as on one
+   * machine).
+   */
+  public static Normalizer fitScaling(Scaling kind, JavaRDD<Block> train, long rows,
+      int features) {
+    if (kind != Scaling.STANDARDIZE) {
       return Normalizer.fit(kind, new float[0], 0, features);
     }
     double[] sum = train.map(b -> {

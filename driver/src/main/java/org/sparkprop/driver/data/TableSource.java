@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.sparkprop.driver.store.Fs;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
@@ -27,57 +28,19 @@ public final class TableSource {
   private TableSource() {}
 
   /**
-   * Reads uri as "parquet" or "csv" into one dataset (rows in input order). With
-   * {@code classes} = 0 the label column is optional and ignored (prediction input).
-   */
-  public static org.sparkprop.trainer.data.Dataset read(JavaSparkContext sc, String uri,
-      String format, String featuresCol, String labelCol, int classes) {
-    String name = org.sparkprop.driver.io.Fs.redact(uri);
-    List<Block> blocks = blocks(sc, uri, format, featuresCol, labelCol, classes).collect();
-    int rows = 0;
-    int width = -1;
-    for (Block b : blocks) {
-      if (b.rows() == 0) {
-        continue;
-      }
-      if (width >= 0 && b.features() != width) {
-        throw new IllegalArgumentException(name + ": rows have " + width + " and "
-            + b.features() + " features");
-      }
-      width = b.features();
-      rows += b.rows();
-    }
-    if (rows == 0) {
-      throw new IllegalArgumentException(name + ": no rows");
-    }
-    float[] x = new float[rows * width];
-    float[] y = new float[rows];
-    int off = 0;
-    for (Block b : blocks) {
-      if (b.rows() == 0) {
-        continue;
-      }
-      System.arraycopy(b.x(), 0, x, off * width, b.x().length);
-      System.arraycopy(b.y(), 0, y, off, b.rows());
-      off += b.rows();
-    }
-    return new org.sparkprop.trainer.data.Dataset(x, y, rows, width, 1);
-  }
-
-  /**
    * The table's input partitions, each read and packed into one {@link Block} on an executor
    * (rows in input order; nothing comes to the driver). Malformed rows fail the job with the
    * partition, row and field.
    */
-  public static JavaRDD<Block> blocks(JavaSparkContext sc, String uri, String format,
+  public static JavaRDD<Block> blocks(JavaSparkContext sc, String uri, InputFormat format,
       String featuresCol, String labelCol, int classes) {
     SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     Dataset<Row> df;
-    String name = org.sparkprop.driver.io.Fs.redact(uri);
+    String name = Fs.redact(uri);
     try {
-      df = switch (format.toLowerCase(Locale.ROOT)) {
-        case "parquet" -> spark.read().parquet(uri);
-        case "csv" -> spark.read().option("header", "true").option("inferSchema", "true")
+      df = switch (format) {
+        case PARQUET -> spark.read().parquet(uri);
+        case CSV -> spark.read().option("header", "true").option("inferSchema", "true")
             .csv(uri);
         default -> throw new IllegalArgumentException("unknown table format '" + format + "'");
       };
@@ -95,7 +58,7 @@ public final class TableSource {
           + String.join(", ", schema.fieldNames()) + ")");
     }
     List<String> featureCols = new ArrayList<>();
-    boolean vectorColumn = format.equalsIgnoreCase("parquet");
+    boolean vectorColumn = format == InputFormat.PARQUET;
     if (vectorColumn) {
       if (!List.of(schema.fieldNames()).contains(featuresCol)) {
         throw new IllegalArgumentException(name + ": no features column '" + featuresCol

@@ -7,11 +7,16 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.sparkprop.driver.Json;
 import org.sparkprop.driver.KryoSetup;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Shards;
+import org.sparkprop.driver.exchange.Exchange;
+import org.sparkprop.driver.output.Json;
 import org.sparkprop.driver.train.SparkTrainer;
+import org.sparkprop.driver.train.Sync;
+import org.sparkprop.driver.train.TrainOptions;
+import org.sparkprop.driver.train.TrainResult;
+import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.FashionMnist;
 import org.sparkprop.trainer.data.Normalizer;
@@ -19,7 +24,6 @@ import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.optim.LrSchedule;
 import org.sparkprop.trainer.optim.OptimizerConfig;
-import org.sparkprop.trainer.train.EpochMetrics;
 import org.sparkprop.trainer.train.TrainConfig;
 
 /**
@@ -46,7 +50,7 @@ public final class SparkTrainBench {
       sc.setLogLevel("WARN");
       long t0 = System.nanoTime();
       Dataset[] raw = FashionMnist.load(FashionMnist.defaultDir());
-      Normalizer norm = Normalizer.fit("scale255", raw[0].x(), raw[0].rows(), 784);
+      Normalizer norm = Normalizer.fit(Scaling.SCALE255, raw[0].x(), raw[0].rows(), 784);
       Dataset train = norm.apply(raw[0]);
       Dataset test = norm.apply(raw[1]);
       JavaRDD<Block> trainRdd = Shards.forTraining(sc, train, partitions, 42, "train");
@@ -63,12 +67,12 @@ public final class SparkTrainBench {
         TrainConfig cfg = TrainConfig.defaults(42).withEpochs(epochs).withBatch(batch)
             .withOptimizer(OptimizerConfig.defaults(f[4]), Float.parseFloat(f[5]))
             .withSchedule(new LrSchedule(schedule, 0, 1, 0.5, 0));
-        SparkTrainer.Options o = SparkTrainer.Options.defaults().with(
-            SparkTrainer.Sync.valueOf(f[1].toUpperCase()), Integer.parseInt(f[2]),
-            SparkTrainer.Exchange.valueOf(f[0].toUpperCase()));
+        TrainOptions o = TrainOptions.defaults().with(
+            Sync.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)), Integer.parseInt(f[2]),
+            Exchange.valueOf(f[0].toUpperCase(java.util.Locale.ROOT)));
         float[][] ps = new Mlp(spec, 1).initialise(42);
         SparkTrainer t = new SparkTrainer(sc, spec, cfg, o, null, Map.of(), System.err::println);
-        SparkTrainer.Result r = t.fit(trainRdd, train.rows(), null, testRdd, ps[0], ps[1], null);
+        TrainResult r = t.fit(trainRdd, train.rows(), null, testRdd, ps[0], ps[1], null);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("run", a);
         run.put("global_batch", batch * partitions);
@@ -87,11 +91,7 @@ public final class SparkTrainBench {
         run.put("best_test_accuracy", best);
         run.put("training_seconds", r.trainingSecondsAtEpoch().get(r.trainingSecondsAtEpoch()
             .size() - 1));
-        double samples = 0;
-        for (EpochMetrics m : r.history()) {
-          samples += m.samplesPerSecond() * m.seconds();
-        }
-        run.put("samples_per_second", samples / (double) run.get("training_seconds"));
+        run.put("samples_per_second", r.samplesPerSecond());
         run.put("timing", r.timing().toMap());
         run.put("seconds_and_test_accuracy_per_epoch", curve);
         runs.add(run);

@@ -29,10 +29,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.sparkprop.driver.SparkpropCli;
+import org.sparkprop.driver.TestJson;
 import org.sparkprop.driver.TestSpark;
-import org.sparkprop.driver.io.Fs;
+import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.data.FashionMnist;
 import org.sparkprop.trainer.io.Model;
 import org.sparkprop.trainer.io.ModelCodec;
@@ -120,7 +122,7 @@ class ClusterIT {
     assertEquals(0, run.await(300), run.tail());
 
     String metrics = fs.readString(out + "/metrics.json");
-    assertTrue(metrics.contains("\"master\": \"" + masterUrl + "\""), metrics);
+    assertEquals(masterUrl, TestJson.parse(metrics).at("/config/master").asText(), metrics);
     accuracyA = number(metrics, "test_accuracy");
     assertTrue(accuracyA >= 0.84, "test accuracy " + accuracyA);
     // Both workers ran an executor of this application (one core each).
@@ -363,9 +365,9 @@ class ClusterIT {
   }
 
   private static double number(String json, String key) {
-    Matcher m = Pattern.compile("\"" + key + "\": ([0-9.eE+-]+)").matcher(json);
-    assertTrue(m.find(), key + " in " + json);
-    return Double.parseDouble(m.group(1));
+    JsonNode v = TestJson.parse(json).get(key);
+    assertTrue(v != null && v.isNumber(), key + " in " + json);
+    return v.asDouble();
   }
 
   private static void deleteRecursively(Path p) throws IOException {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkprop.driver.TestSpark;
+import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.data.Normalizer;
 
 /**
@@ -103,7 +104,8 @@ class TableShardsTest {
     sc.sc().addSparkListener(l);
     TableShards.Split split;
     try {
-      JavaRDD<Block> raw = TableSource.blocks(sc, uri, "parquet", "features", "label", 3);
+      JavaRDD<Block> raw = TableSource.blocks(sc, uri, InputFormat.PARQUET, "features",
+          "label", 3);
       TableShards.Layout layout = TableShards.layout(raw, "t");
       assertEquals(n, layout.rows());
       assertEquals(3, layout.features());
@@ -136,7 +138,8 @@ class TableShardsTest {
       assertEquals(301, b.rows());
     }
     // The same seed gives the same shards, row for row; another seed another split.
-    JavaRDD<Block> raw2 = TableSource.blocks(sc, uri, "parquet", "features", "label", 3);
+    JavaRDD<Block> raw2 = TableSource.blocks(sc, uri, InputFormat.PARQUET, "features",
+        "label", 3);
     TableShards.Split again = TableShards.split(raw2, TableShards.layout(raw2, "t"), 0.1, 3, 7,
         "t");
     List<Block> train2 = again.train().collect();
@@ -151,7 +154,8 @@ class TableShardsTest {
   @Test
   void scalingFitOnTheShardsEqualsTheSingleMachineFit(@TempDir Path dir) {
     String uri = writeTable(dir, 300, 3);
-    JavaRDD<Block> raw = TableSource.blocks(sc, uri, "parquet", "features", "label", 3);
+    JavaRDD<Block> raw = TableSource.blocks(sc, uri, InputFormat.PARQUET, "features",
+        "label", 3);
     TableShards.Split split = TableShards.split(raw, TableShards.layout(raw, "t"), 0.2, 2, 1,
         "t");
     List<Block> train = split.train().collect();
@@ -159,8 +163,8 @@ class TableShardsTest {
     float[] x = new float[rows * 3];
     System.arraycopy(train.get(0).x(), 0, x, 0, train.get(0).x().length);
     System.arraycopy(train.get(1).x(), 0, x, train.get(0).x().length, train.get(1).x().length);
-    Normalizer local = Normalizer.fit("standardize", x, rows, 3);
-    Normalizer dist = TableShards.fitScaling("standardize", split.train(), rows, 3);
+    Normalizer local = Normalizer.fit(Scaling.STANDARDIZE, x, rows, 3);
+    Normalizer dist = TableShards.fitScaling(Scaling.STANDARDIZE, split.train(), rows, 3);
     assertArrayEquals(local.shift(), dist.shift(), 1e-4f);
     assertArrayEquals(local.scale(), dist.scale(), 1e-6f);
     assertEquals(1f, dist.scale()[2]); // a constant feature keeps scale 1
@@ -173,7 +177,8 @@ class TableShardsTest {
   @Test
   void moreShardsThanTrainingRowsIsAClearError(@TempDir Path dir) {
     String uri = writeTable(dir, 4, 1);
-    JavaRDD<Block> raw = TableSource.blocks(sc, uri, "parquet", "features", "label", 3);
+    JavaRDD<Block> raw = TableSource.blocks(sc, uri, InputFormat.PARQUET, "features",
+        "label", 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TableShards.split(raw, TableShards.layout(raw, "t"), 0.5, 3, 1, "t"));
     assertTrue(e.getMessage().contains("exceeds the 2 training rows"), e.getMessage());

@@ -18,8 +18,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.sparkprop.driver.TestSpark;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Shards;
-import org.sparkprop.driver.io.CheckpointStore;
-import org.sparkprop.driver.io.Fs;
+import org.sparkprop.driver.exchange.Exchange;
+import org.sparkprop.driver.store.CheckpointStore;
+import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -141,11 +142,11 @@ class DistributedEquivalenceTest {
     JavaRDD<Block> train = Shards.forTraining(sc, data(3), partitions, cfg.seed(), "train");
     float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
     float[] expected = reference(train.collect(), cfg, ps[0], ps[1]);
-    SparkTrainer t = new SparkTrainer(sc, SPEC, cfg, SparkTrainer.Options.defaults()
-        .with(SparkTrainer.Sync.GRADIENT, 1, SparkTrainer.Exchange.valueOf(exchange)), null,
+    SparkTrainer t = new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
+        .with(Sync.GRADIENT, 1, Exchange.valueOf(exchange)), null,
         Map.of(), null);
     float[] p = ps[0].clone();
-    SparkTrainer.Result r = t.fit(train, ROWS, null, null, p, ps[1].clone(), null);
+    TrainResult r = t.fit(train, ROWS, null, null, p, ps[1].clone(), null);
     assertEquals(2L * SparkTrainer.stepsPerEpoch(ROWS, partitions, BATCH), r.steps());
     assertClose(expected, p, 1e-4, optimizer + " × " + partitions);
     train.unpersist();
@@ -157,17 +158,17 @@ class DistributedEquivalenceTest {
     JavaRDD<Block> train = Shards.forTraining(sc, data(4), 4, cfg.seed(), "train");
     float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
     float[] grad = ps[0].clone();
-    new SparkTrainer(sc, SPEC, cfg, SparkTrainer.Options.defaults(), null, Map.of(), null)
+    new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults(), null, Map.of(), null)
         .fit(train, ROWS, null, null, grad, ps[1].clone(), null);
     float[] avg = ps[0].clone();
-    new SparkTrainer(sc, SPEC, cfg, SparkTrainer.Options.defaults()
-        .with(SparkTrainer.Sync.PARAMS, 1, SparkTrainer.Exchange.DIRECT), null, Map.of(), null)
+    new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
+        .with(Sync.PARAMS, 1, Exchange.DIRECT), null, Map.of(), null)
         .fit(train, ROWS, null, null, avg, ps[1].clone(), null);
     assertClose(grad, avg, 1e-4, "params k=1 vs gradient");
     // With k > 1 it is a different algorithm: the parameters must differ.
     float[] k4 = ps[0].clone();
-    new SparkTrainer(sc, SPEC, cfg, SparkTrainer.Options.defaults()
-        .with(SparkTrainer.Sync.PARAMS, 4, SparkTrainer.Exchange.DIRECT), null, Map.of(), null)
+    new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
+        .with(Sync.PARAMS, 4, Exchange.DIRECT), null, Map.of(), null)
         .fit(train, ROWS, null, null, k4, ps[1].clone(), null);
     double diff = 0;
     for (int i = 0; i < k4.length; i++) {
@@ -183,22 +184,22 @@ class DistributedEquivalenceTest {
     TrainConfig cfg = config("adam", 0.01f, 2);
     JavaRDD<Block> train = Shards.forTraining(sc, data(5), 2, cfg.seed(), "train");
     float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
-    SparkTrainer.Options o = SparkTrainer.Options.defaults()
-        .with(SparkTrainer.Sync.valueOf(sync), k, SparkTrainer.Exchange.DIRECT);
+    TrainOptions o = TrainOptions.defaults()
+        .with(Sync.valueOf(sync), k, Exchange.DIRECT);
     float[] straight = ps[0].clone();
     new SparkTrainer(sc, SPEC, cfg, o, null, Map.of(), null)
         .fit(train, ROWS, null, null, straight, ps[1].clone(), null);
 
     CheckpointStore store = new CheckpointStore(Fs.local(), dir.toUri().toString());
     float[] first = ps[0].clone();
-    SparkTrainer.Result part = new SparkTrainer(sc, SPEC, cfg, o.withMaxSteps(6), store,
+    TrainResult part = new SparkTrainer(sc, SPEC, cfg, o.withMaxSteps(6), store,
         Map.of(), null).fit(train, ROWS, null, null, first, ps[1].clone(), null);
     assertEquals(6, part.steps());
     var ckpt = store.loadLatest();
     assertEquals(6, ckpt.step());
     float[] resumed = new float[first.length];
     float[] rs = new float[ps[1].length];
-    SparkTrainer.Result rest = new SparkTrainer(sc, SPEC, cfg, o, store, Map.of(), null)
+    TrainResult rest = new SparkTrainer(sc, SPEC, cfg, o, store, Map.of(), null)
         .fit(train, ROWS, null, null, resumed, rs, ckpt);
     assertEquals(2L * SparkTrainer.stepsPerEpoch(ROWS, 2, BATCH), rest.steps());
     assertArrayEquals(straight, resumed, "resumed run must equal the straight run exactly");

@@ -1,7 +1,6 @@
 package org.sparkprop.trainer.data;
 
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * Input scaling x' = (x − shift)·scale per feature, fitted on the training split only and
@@ -16,19 +15,18 @@ public record Normalizer(String kind, float[] shift, float[] scale) {
     }
   }
 
-  /** Fits the named scaling on x (N, F). */
-  public static Normalizer fit(String kind, float[] x, int rows, int features) {
-    String k = kind.trim().toLowerCase(Locale.ROOT);
+  /** Fits scaling kind on x (N, F). */
+  public static Normalizer fit(Scaling kind, float[] x, int rows, int features) {
     float[] shift = new float[features];
     float[] scale = new float[features];
-    switch (k) {
-      case "none":
+    switch (kind) {
+      case NONE:
         Arrays.fill(scale, 1f);
         break;
-      case "scale255":
+      case SCALE255:
         Arrays.fill(scale, 1f / 255f);
         break;
-      case "standardize": {
+      case STANDARDIZE: {
         double[] sum = new double[features];
         double[] sq = new double[features];
         for (int r = 0; r < rows; r++) {
@@ -48,10 +46,9 @@ public record Normalizer(String kind, float[] shift, float[] scale) {
         return standardize(sum, sq, rows);
       }
       default:
-        throw new IllegalArgumentException("unknown scaling '" + kind
-            + "' (scale255, standardize, none)");
+        throw new IllegalStateException(kind.name());
     }
-    return new Normalizer(k, shift, scale);
+    return new Normalizer(kind.toString(), shift, scale);
   }
 
   /**

@@ -32,6 +32,16 @@ public interface Loss {
   /** Predictions per row that {@link #correct} counts: 1 (class), K (labels) or 0 (regression). */
   int predictionsPerRow(int k);
 
+  /**
+   * Accuracy from {@link #correct}'s count over rows rows of K outputs: correct / (rows ×
+   * predictions per row); NaN for regression or without rows. The one accuracy rule of the
+   * trainer, the Spark workers and the evaluator.
+   */
+  default double accuracy(long correct, long rows, int k) {
+    int perRow = predictionsPerRow(k);
+    return perRow == 0 || rows == 0 ? Double.NaN : (double) correct / (rows * perRow);
+  }
+
   /** Checks targets (B,T) for this loss; throws IllegalArgumentException naming the row. */
   void validateTargets(float[] targets, int rows, int k);
 

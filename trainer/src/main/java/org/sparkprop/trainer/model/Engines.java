@@ -1,6 +1,5 @@
 package org.sparkprop.trainer.model;
 
-import java.util.Locale;
 import org.sparkprop.trainer.gpu.Gpu;
 import org.sparkprop.trainer.gpu.GpuMlp;
 import org.sparkprop.trainer.kernel.Kernels;
@@ -23,37 +22,31 @@ public final class Engines {
   }
 
   /**
-   * Checks --device and, for "gpu", that the model has nothing the GPU path lacks, without
+   * Checks that, for {@link Device#GPU}, the model has nothing the GPU path lacks, without
    * looking for a GPU (the driver may have none while its executors do).
    */
-  public static void validate(String device, MlpSpec spec) {
-    String d = device == null ? "auto" : device.toLowerCase(Locale.ROOT);
-    if (!d.equals("auto") && !d.equals("cpu") && !d.equals("gpu")) {
-      throw new IllegalArgumentException("--device must be auto, cpu or gpu, got '" + device
-          + "'");
-    }
+  public static void validate(Device device, MlpSpec spec) {
     String why = GpuMlp.unsupported(spec);
-    if (d.equals("gpu") && why != null) {
+    if (device == Device.GPU && why != null) {
       throw new IllegalArgumentException("--device gpu: " + why);
     }
   }
 
   /** Resolves --device for spec on GPU ordinal (the executor's GPU, usually 0). */
-  public static Choice choose(String device, MlpSpec spec, int ordinal) {
+  public static Choice choose(Device device, MlpSpec spec, int ordinal) {
     validate(device, spec);
-    String d = device == null ? "auto" : device.toLowerCase(Locale.ROOT);
     String cpu = "cpu (" + Kernels.selectedKind() + ")";
-    switch (d) {
-      case "cpu":
+    switch (device) {
+      case CPU:
         return new Choice(false, ordinal, cpu, "--device cpu");
-      case "gpu": {
+      case GPU: {
         Gpu.Probe p = Gpu.probe(ordinal);
         if (!p.usable()) {
           throw new IllegalStateException("--device gpu: no usable GPU: " + p.reason());
         }
         return new Choice(true, ordinal, "gpu: " + p.description(), "--device gpu");
       }
-      case "auto": {
+      case AUTO: {
         Gpu.Probe p = Gpu.probe(ordinal);
         if (!p.usable()) {
           return new Choice(false, ordinal, cpu, "auto: no usable GPU (" + p.reason() + ")");
@@ -66,7 +59,7 @@ public final class Engines {
         return new Choice(true, ordinal, "gpu: " + p.description(), "auto: GPU found");
       }
       default:
-        throw new IllegalStateException(d);
+        throw new IllegalStateException(device.name());
     }
   }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.data.Minibatch;
 import org.sparkprop.trainer.kernel.Vec;
 import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.model.Mlp;
@@ -122,7 +123,6 @@ public final class Trainer implements AutoCloseable {
     this.data = train;
     this.order = idx;
     step = 0;
-    int predsPerRow = loss.predictionsPerRow(spec.outputs());
     for (int epoch = 1; epoch <= cfg.epochs(); epoch++) {
       long t0 = System.nanoTime();
       // Shuffle from the original order so an epoch's permutation depends on (seed, epoch) only.
@@ -160,8 +160,8 @@ public final class Trainer implements AutoCloseable {
       Evaluation val = validation == null || validation.rows() == 0
           ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(validation, p, s);
       EpochMetrics m = new EpochMetrics(epoch, lossSum / rows,
-          predsPerRow == 0 ? Double.NaN : (double) correct / ((long) rows * predsPerRow),
-          val.loss(), val.accuracy(), lr, secs, rows / secs, normSum / stepsPerEpoch);
+          loss.accuracy(correct, rows, spec.outputs()), val.loss(), val.accuracy(), lr, secs,
+          rows / secs, normSum / stepsPerEpoch);
       history.add(m);
       if (log != null) {
         log.accept(m);
@@ -195,15 +195,10 @@ public final class Trainer implements AutoCloseable {
     int from = batchStart + (int) ((long) batchRows * t / threads);
     int to = batchStart + (int) ((long) batchRows * (t + 1) / threads);
     int m = to - from;
-    int f = spec.inputs();
-    int tw = data.targetWidth();
     float[] x = xb[t];
     float[] y = yb[t];
-    for (int i = 0; i < m; i++) {
-      int r = order[from + i];
-      System.arraycopy(data.x(), r * f, x, i * f, f);
-      System.arraycopy(data.y(), r * tw, y, i * tw, tw);
-    }
+    Minibatch.gather(data.x(), data.y(), spec.inputs(), data.targetWidth(), order, from, m, x,
+        y);
     float[] g = grads[t];
     Mlp mlp = replicas[t];
     mlp.setDropoutSeed(Seeds.derive(cfg.seed(), Seeds.Purpose.DROPOUT, step, t));
@@ -290,9 +285,8 @@ public final class Trainer implements AutoCloseable {
       c += correctPart[t];
     }
     evalData = null;
-    int ppr = loss.predictionsPerRow(spec.outputs());
     return new Evaluation(d.rows() == 0 ? Double.NaN : ls / d.rows(),
-        ppr == 0 || d.rows() == 0 ? Double.NaN : (double) c / ((long) d.rows() * ppr), d.rows());
+        loss.accuracy(c, d.rows(), spec.outputs()), d.rows());
   }
 
   @Override

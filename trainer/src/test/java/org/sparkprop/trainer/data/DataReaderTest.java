@@ -108,15 +108,15 @@ class DataReaderTest {
   @Test
   void normalisersAndSplits() {
     float[] x = {0, 10, 255, 30};
-    Normalizer s = Normalizer.fit("scale255", x, 2, 2);
+    Normalizer s = Normalizer.fit(Scaling.SCALE255, x, 2, 2);
     float[] y = x.clone();
     s.apply(y, 2);
     assertArrayEquals(new float[] {0, 10 / 255f, 1, 30 / 255f}, y, 1e-7f);
-    Normalizer z = Normalizer.fit("standardize", x, 2, 2);
+    Normalizer z = Normalizer.fit(Scaling.STANDARDIZE, x, 2, 2);
     y = x.clone();
     z.apply(y, 2);
     assertArrayEquals(new float[] {-1, -1, 1, 1}, y, 1e-6f);
-    assertThrows(IllegalArgumentException.class, () -> Normalizer.fit("minmax", x, 2, 2));
+    assertThrows(IllegalArgumentException.class, () -> Scaling.parse("minmax"));
     Dataset d = new Dataset(new float[20], new float[10], 10, 2, 1);
     Dataset[] parts = d.split(0.3, 1);
     assertEquals(7, parts[0].rows());

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.activation.Activation;
+import org.sparkprop.trainer.model.Device;
 import org.sparkprop.trainer.model.Engines;
 import org.sparkprop.trainer.model.GradientEngine;
 import org.sparkprop.trainer.model.Mlp;
@@ -79,25 +80,22 @@ class GpuTest {
   void deviceSelectionSaysWhatItChoseAndWhy() {
     MlpSpec plain = MlpSpec.of("4-8-3", "relu", "softmax_ce");
     MlpSpec bn = plain.withBatchNorm(true);
-    Engines.Choice cpu = Engines.choose("cpu", plain, 0);
+    Engines.Choice cpu = Engines.choose(Device.CPU, plain, 0);
     assertFalse(cpu.gpu());
     assertTrue(cpu.engine().startsWith("cpu ("), cpu.engine());
     try (GradientEngine e = Engines.create(plain, 4, cpu)) {
       assertTrue(e instanceof Mlp);
     }
-    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-        () -> Engines.choose("tpu", plain, 0));
-    assertTrue(bad.getMessage().contains("auto, cpu or gpu"), bad.getMessage());
     IllegalArgumentException noBn = assertThrows(IllegalArgumentException.class,
-        () -> Engines.choose("gpu", bn, 0));
+        () -> Engines.choose(Device.GPU, bn, 0));
     assertTrue(noBn.getMessage().contains("batch normalisation"), noBn.getMessage());
-    Engines.Choice auto = Engines.choose("auto", plain, 0);
-    Engines.Choice autoBn = Engines.choose("auto", bn, 0);
+    Engines.Choice auto = Engines.choose(Device.AUTO, plain, 0);
+    Engines.Choice autoBn = Engines.choose(Device.AUTO, bn, 0);
     assertFalse(autoBn.gpu(), "batch norm falls back to the CPU");
     if (PROBE.usable()) {
       assertTrue(auto.gpu(), auto.line());
       assertTrue(autoBn.reason().contains("batch normalisation"), autoBn.reason());
-      assertTrue(Engines.choose("gpu", plain, 0).gpu());
+      assertTrue(Engines.choose(Device.GPU, plain, 0).gpu());
     } else {
       assertFalse(auto.gpu());
       assertTrue(auto.reason().startsWith("auto: no usable GPU (") && auto.reason()
@@ -106,7 +104,7 @@ class GpuTest {
       assertTrue(PROBE.reason().length() < 400, "one line, not JCuda's nested stack traces: "
           + PROBE.reason());
       IllegalStateException none = assertThrows(IllegalStateException.class,
-          () -> Engines.choose("gpu", plain, 0));
+          () -> Engines.choose(Device.GPU, plain, 0));
       assertTrue(none.getMessage().startsWith("--device gpu: no usable GPU: "),
           none.getMessage());
     }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -23,7 +24,7 @@ class ModelCodecTest {
     float[][] ps = mlp.initialise(77);
     ps[1][0] = 0.125f;
     float[] x = {0, 1, 2, 3, 4, 9, 8, 7, 6, 5};
-    return new Model(spec, Normalizer.fit("standardize", x, 2, 5), ps[0], ps[1],
+    return new Model(spec, Normalizer.fit(Scaling.STANDARDIZE, x, 2, 5), ps[0], ps[1],
         Map.of("seed", "77", "note", "ünïcode"));
   }
 

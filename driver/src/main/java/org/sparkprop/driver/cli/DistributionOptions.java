@@ -1,0 +1,87 @@
+package org.sparkprop.driver.cli;
+
+import org.sparkprop.driver.exchange.Exchange;
+import org.sparkprop.driver.spark.SparkContexts;
+import org.sparkprop.driver.train.LrScaling;
+import org.sparkprop.driver.train.Sync;
+import org.sparkprop.driver.train.TrainOptions;
+import org.sparkprop.trainer.model.Device;
+import org.sparkprop.trainer.model.Engines;
+import org.sparkprop.trainer.model.MlpSpec;
+import picocli.CommandLine.Option;
+
+/** How training is distributed, where workers compute, checkpoints and resuming. */
+final class DistributionOptions {
+  /** Seconds a sync waits for a worker before the epoch fails. */
+  private static final int SYNC_TIMEOUT_SECONDS = 600;
+
+  @Option(names = "--sync", defaultValue = "gradient", description = "gradient: average "
+      + "gradients every step, optimizer on the driver; params: parameter averaging every "
+      + "--average-every local steps (${DEFAULT-VALUE})")
+  Sync sync;
+
+  @Option(names = "--average-every", defaultValue = "16", description = "local steps between "
+      + "parameter averages with --sync params (${DEFAULT-VALUE})")
+  int averageEvery;
+
+  @Option(names = "--average-optimizer-state", negatable = true, defaultValue = "true",
+      fallbackValue = "true", description = "with --sync params, average the optimizer state "
+          + "too (on; --no-average-optimizer-state keeps one per worker)")
+  boolean averageOptimizerState;
+
+  @Option(names = "--exchange", defaultValue = "direct", description = "direct: one barrier "
+      + "stage per epoch, sums and parameters over a driver connection; spark: one Spark job "
+      + "per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
+  Exchange exchange;
+
+  @Option(names = "--device", defaultValue = "auto", description = "where workers compute: "
+      + "auto (a GPU through JCuda/cuBLAS when one answers and the model has no batch norm, "
+      + "else the CPU kernel), cpu, gpu (fails without one) (${DEFAULT-VALUE})")
+  Device device;
+
+  @Option(names = "--lr-scaling", defaultValue = "none", description = "scale --lr with the "
+      + "number of workers (global batch / --batch): linear, sqrt, none (${DEFAULT-VALUE})")
+  LrScaling lrScaling;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "URI", description = "write checkpoints "
+      + "here (at every epoch end and every --checkpoint-every steps)")
+  String checkpointDir;
+
+  @Option(names = "--checkpoint-every", defaultValue = "0", description = "steps between "
+      + "checkpoints inside an epoch; 0 = epoch ends only")
+  int checkpointEvery;
+
+  @Option(names = "--resume", paramLabel = "URI", description = "continue from the latest "
+      + "checkpoint in this folder (same data, batch and partitions)")
+  String resume;
+
+  @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many "
+      + "steps, with a checkpoint (0 = no limit)")
+  long maxSteps;
+
+  /** The distribution these flags choose, checked against the model and the Spark flags. */
+  TrainOptions options(MlpSpec spec, SparkOptions spark) {
+    Flags.parse("--device", () -> {
+      Engines.validate(device, spec);
+      return device;
+    });
+    if (resume != null && checkpointDir != null && !resume.equals(checkpointDir)) {
+      throw new IllegalArgumentException("--resume and --checkpoint-dir name different "
+          + "folders; give one (resuming keeps checkpointing into the same folder)");
+    }
+    int slots = SparkContexts.localSlots(spark.resolvedMaster());
+    if (exchange == Exchange.DIRECT && slots > 0 && spark.partitions > slots) {
+      throw new IllegalArgumentException("--partitions " + spark.partitions + " exceeds the "
+          + slots + " task slots of " + spark.resolvedMaster() + ": the direct exchange runs "
+          + "every partition at once (a barrier stage); use --partitions ≤ " + slots
+          + " or --exchange spark");
+    }
+    return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange,
+        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps);
+  }
+
+  /** The checkpoint folder of this run (resumed or new), or null. */
+  String checkpointFolder() {
+    return resume != null ? resume : checkpointDir;
+  }
+}

@@ -1,0 +1,44 @@
+package org.sparkprop.driver.data;
+
+import java.io.IOException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.driver.store.Fs;
+import org.sparkprop.trainer.io.Model;
+
+/**
+ * A saved model's input, scaled as the model says, one block per partition in input order,
+ * and how its rows are laid out over the partitions.
+ */
+public record ModelInput(JavaRDD<Block> blocks, TableShards.Layout layout) {
+
+  /**
+   * Reads features (and labels when labelled; null for LibSVM and tables) for model m: tables
+   * on the executors, files on the driver and then shipped to P partitions; checks the width
+   * and scales on the executors. what names the data in Spark's UI.
+   */
+  public static ModelInput read(JavaSparkContext sc, Fs fs, Model m, String features,
+      String labels, boolean labelled, InputFormat format, String featuresCol, String labelCol,
+      int partitions, String what) throws IOException {
+    InputFormat fmt = format.resolve(features, labels, labelled);
+    int k = m.spec().outputs();
+    int width = m.spec().inputs();
+    JavaRDD<Block> raw;
+    if (fmt.isTable()) {
+      raw = TableSource.blocks(sc, features, fmt, featuresCol, labelCol, labelled ? k : 0);
+      raw.persist(StorageLevel.MEMORY_AND_DISK());
+    } else {
+      raw = Shards.inOrder(sc, labelled
+          ? FileInputs.read(fs, fmt, features, labels, k, width)
+          : FileInputs.readFeatures(fs, fmt, features, width), partitions, what);
+    }
+    TableShards.Layout layout = TableShards.layout(raw, Fs.redact(features));
+    if (layout.features() != width) {
+      raw.unpersist(false);
+      throw new IllegalArgumentException(Fs.redact(features) + ": rows have "
+          + layout.features() + " features, the model takes " + width);
+    }
+    return new ModelInput(TableShards.scaled(raw, m.normalizer(), what), layout);
+  }
+}

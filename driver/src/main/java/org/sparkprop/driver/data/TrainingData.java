@@ -1,0 +1,109 @@
+package org.sparkprop.driver.data;
+
+import java.io.IOException;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.sparkprop.driver.store.Fs;
+import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.data.Normalizer;
+import org.sparkprop.trainer.data.Scaling;
+
+/**
+ * A training run's data on the cluster, scaled, split and sharded: the scaling fitted on the
+ * training split, P training shards (what the trainer sees), the validation shards (null
+ * without a validation split), the test set, the training set again in input order (for its
+ * predictions, built on demand), and up to 256 validation rows for the layer monitor.
+ */
+public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainRows,
+    JavaRDD<Block> validation, long validationRows, JavaRDD<Block> test, long testRows,
+    Supplier<JavaRDD<Block>> trainInOrder, Dataset sample) {
+  private static final int SAMPLE_ROWS = 256;
+
+  /** How the data is prepared: network input width, scaling, validation split, seed, P. */
+  public record Preparation(int inputs, String arch, Scaling scaling, double valFraction,
+      long seed, int partitions) {}
+
+  /**
+   * Reads, scales, splits and shards in: tables on the executors (the driver holds a few
+   * numbers per input partition, never the rows, see {@link TableShards}); other formats on
+   * the driver, then shipped as one broadcast per shard.
+   */
+  public static TrainingData prepare(JavaSparkContext sc, Fs fs, TrainInputs in,
+      Preparation how) throws IOException {
+    return in.trainFormat().isTable() ? fromTables(sc, in, how) : fromFiles(sc, fs, in, how);
+  }
+
+  private static TrainingData fromFiles(JavaSparkContext sc, Fs fs, TrainInputs in,
+      Preparation how) throws IOException {
+    Dataset[] raw = in.fashionMnist() ? FileInputs.fashionMnist(fs, in.fashionMnistDir())
+        : new Dataset[] {read(fs, in, in.trainFeatures(), in.trainLabels(), in.trainFormat(),
+            in.numFeatures()), null};
+    checkWidth(raw[0].features(), how);
+    if (raw[1] == null) {
+      raw[1] = read(fs, in, in.testFeatures(), in.testLabels(), in.testFormat(),
+          in.numFeatures() > 0 ? in.numFeatures() : raw[0].features());
+    }
+    Normalizer norm = Normalizer.fit(how.scaling(), raw[0].x(), raw[0].rows(),
+        raw[0].features());
+    Dataset[] split = norm.apply(raw[0]).split(how.valFraction(), how.seed());
+    Dataset test = norm.apply(raw[1]);
+    int parts = how.partitions();
+    if (parts > split[0].rows()) {
+      throw new IllegalArgumentException("--partitions " + parts + " exceeds the "
+          + split[0].rows() + " training rows");
+    }
+    return new TrainingData(norm, Shards.forTraining(sc, split[0], parts, how.seed(), "train"),
+        split[0].rows(), split[1].rows() == 0 ? null
+            : Shards.inOrder(sc, split[1], parts, "validation"), split[1].rows(),
+        Shards.inOrder(sc, test, parts, "test"), test.rows(),
+        () -> Shards.inOrder(sc, norm.apply(raw[0]), parts, "train"),
+        split[1].range(0, Math.min(SAMPLE_ROWS, split[1].rows())));
+  }
+
+  private static Dataset read(Fs fs, TrainInputs in, String features, String labels,
+      InputFormat format, int width) throws IOException {
+    return FileInputs.read(fs, format, features, labels, in.classes(), width);
+  }
+
+  private static TrainingData fromTables(JavaSparkContext sc, TrainInputs in, Preparation how) {
+    InputFormat fmt = in.trainFormat();
+    Supplier<JavaRDD<Block>> trainTable = () -> TableSource.blocks(sc, in.trainFeatures(), fmt,
+        in.featuresCol(), in.labelCol(), in.classes());
+    JavaRDD<Block> raw = trainTable.get();
+    raw.persist(StorageLevel.MEMORY_AND_DISK());
+    String name = Fs.redact(in.trainFeatures());
+    TableShards.Layout layout = TableShards.layout(raw, name);
+    checkWidth(layout.features(), how);
+    TableShards.Split split = TableShards.split(raw, layout, how.valFraction(),
+        how.partitions(), how.seed(), name);
+    raw.unpersist(false);
+    Normalizer norm = TableShards.fitScaling(how.scaling(), split.train(), split.trainRows(),
+        layout.features());
+    JavaRDD<Block> train = TableShards.scaled(split.train(), norm, "train");
+    JavaRDD<Block> val = split.validation() == null ? null
+        : TableShards.scaled(split.validation(), norm, "validation");
+    JavaRDD<Block> testRaw = TableSource.blocks(sc, in.testFeatures(), fmt, in.featuresCol(),
+        in.labelCol(), in.classes());
+    TableShards.Layout testLayout = TableShards.layout(testRaw, Fs.redact(in.testFeatures()));
+    if (testLayout.features() != layout.features()) {
+      throw new IllegalArgumentException(Fs.redact(in.testFeatures()) + ": "
+          + testLayout.features() + " features per row, the training data has "
+          + layout.features());
+    }
+    JavaRDD<Block> test = TableShards.scaled(testRaw, norm, "test");
+    Dataset sample = val == null ? new Dataset(new float[0], new float[0], 0,
+        layout.features(), 1) : val.map(b -> b.head(SAMPLE_ROWS)).first().asDataset();
+    return new TrainingData(norm, train, split.trainRows(), val, split.validationRows(), test,
+        testLayout.rows(), () -> TableShards.scaled(trainTable.get(), norm,
+            "train in input order"), sample);
+  }
+
+  private static void checkWidth(int features, Preparation how) {
+    if (features != how.inputs()) {
+      throw new IllegalArgumentException("the data has " + features
+          + " features per row but --arch " + how.arch() + " takes " + how.inputs());
+    }
+  }
+}

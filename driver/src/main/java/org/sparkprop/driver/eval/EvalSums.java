@@ -1,0 +1,47 @@
+package org.sparkprop.driver.eval;
+
+/**
+ * Evaluation sums of one or more partitions: loss sum, correct predictions, rows, predictions
+ * per row (for the accuracy denominator) and, for single-label classification, the K×K
+ * confusion counts (row = true class, column = predicted), row-major.
+ */
+public final class EvalSums implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+  double lossSum;
+  long correct;
+  long rows;
+  long[] confusion;
+
+  EvalSums(double lossSum, long correct, long rows, long[] confusion) {
+    this.lossSum = lossSum;
+    this.correct = correct;
+    this.rows = rows;
+    this.confusion = confusion;
+  }
+
+  EvalSums merge(EvalSums o) {
+    lossSum += o.lossSum;
+    correct += o.correct;
+    rows += o.rows;
+    for (int i = 0; i < confusion.length; i++) {
+      confusion[i] += o.confusion[i];
+    }
+    return this;
+  }
+
+  public double lossSum() {
+    return lossSum;
+  }
+
+  public long correct() {
+    return correct;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  public long[] confusion() {
+    return confusion.clone();
+  }
+}

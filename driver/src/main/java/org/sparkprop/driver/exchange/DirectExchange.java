@@ -1,0 +1,163 @@
+package org.sparkprop.driver.exchange;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.sparkprop.driver.Errors;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.worker.Plan;
+import org.sparkprop.driver.worker.WorkerSpec;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
+
+/**
+ * The direct exchange: one Spark barrier stage per epoch whose tasks ({@link DirectTask})
+ * connect to the driver's {@link StepServer}; every sync each partition sends its sums, the
+ * driver reads them in partition order, combines them and writes the new parameters back to
+ * each partition in turn. No Spark job per step.
+ *
+ * <p>Spark never retries a failed barrier result stage ("Could not recover from a failed
+ * barrier ResultStage"), so this does: when a worker dies, the epoch restarts from its first
+ * state as a new job (its lost cached shards are rebuilt from their broadcasts), computing
+ * exactly what the first try would have; as many tries as Spark gives a task.
+ */
+final class DirectExchange implements EpochRunner {
+  private final JavaSparkContext sc;
+  private final WorkerSpec work;
+  private final StepServer server;
+  private final int timeoutMillis;
+
+  DirectExchange(JavaSparkContext sc, WorkerSpec work, int timeoutMillis) throws IOException {
+    this.sc = sc;
+    this.work = work;
+    this.timeoutMillis = timeoutMillis;
+    String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
+    String bind = sc.getConf().get("spark.driver.bindAddress", host);
+    this.server = new StepServer(host, bind, timeoutMillis);
+  }
+
+  @Override
+  public void runEpoch(JavaRDD<Block> train, Plan plan, DriverSide driver)
+      throws IOException, InterruptedException {
+    int partitions = train.getNumPartitions();
+    driver.markEpochStart();
+    ClassTag<Long> tag = ClassTag$.MODULE$.apply(Long.class);
+    int tries = sc.isLocal() ? 1 : Math.max(1, sc.getConf().getInt("spark.task.maxFailures", 4));
+    for (int attempt = 0; ; attempt++) {
+      server.newEpoch();
+      Endpoint at = new Endpoint(server.host(), server.port(), server.token(), timeoutMillis,
+          attempt);
+      RDD<Long> tasks = train.rdd().barrier().mapPartitions(new DirectTask(work, plan, at),
+          false, tag);
+      sc.setJobDescription(String.format(Locale.ROOT, "epoch %d · steps %d–%d (%s, direct)%s",
+          plan.epoch(), plan.firstStep() + 1, plan.stepsPerEpoch(),
+          plan.averageParams() ? "parameter averaging" : "gradient sync",
+          attempt == 0 ? "" : " · retry " + attempt));
+      JavaFutureAction<List<Long>> job = new JavaRDD<>(tasks, tag).collectAsync();
+      try {
+        server.acceptAll(plan.epoch(), attempt, partitions, job);
+        sendAll(driver, partitions, plan.averageParams());
+        for (int j = plan.firstStep(); j < plan.endStep(); ) {
+          int count = plan.stepsInSync(j);
+          sync(driver, partitions, plan, j, count);
+          j += count;
+        }
+        job.get();
+        return;
+      } catch (IOException | ExecutionException e) {
+        job.cancel(true);
+        server.closeAll();
+        if (attempt + 1 >= tries) {
+          throw new SparkJobException("epoch " + plan.epoch() + " failed"
+              + (tries > 1 ? " " + tries + " times" : "") + ": " + Errors.rootMessage(e), e);
+        }
+        driver.log("epoch " + plan.epoch() + ": lost a worker (" + Errors.rootMessage(e)
+            + "); restarting the epoch from its start (retry " + (attempt + 1) + " of "
+            + (tries - 1) + ")");
+        driver.rollBack();
+      } catch (RuntimeException | InterruptedException e) {
+        job.cancel(true);
+        throw e;
+      } finally {
+        server.closeAll();
+        sc.setJobDescription(null);
+      }
+    }
+  }
+
+  /** One sync: read every partition's sums in partition order, combine, send back. */
+  private void sync(DriverSide driver, int partitions, Plan plan, int j, int count)
+      throws IOException {
+    long t0 = System.nanoTime();
+    float[] a = driver.paramSums();
+    float[] b = driver.stateSums();
+    Arrays.fill(a, 0f);
+    Arrays.fill(b, 0f);
+    int n = a.length;
+    double lossSum = 0;
+    long correct = 0;
+    long rows = 0;
+    long maxCompute = 0;
+    boolean avg = plan.averageParams();
+    boolean avgOpt = avg && driver.averagesOptimizerState();
+    if (avgOpt) {
+      for (float[] o : driver.optimizerState(0)) {
+        Arrays.fill(o, 0f);
+      }
+    }
+    for (int q = 0; q < partitions; q++) {
+      Wire w = server.wire(q);
+      lossSum += w.in.readDouble();
+      correct += w.in.readLong();
+      long r = w.in.readLong();
+      rows += r;
+      maxCompute = Math.max(maxCompute, w.in.readLong());
+      // Parameters are averaged weighted by rows; gradients are already sums.
+      w.readAdd(a, 0, n, avg ? (float) r : 1f);
+      w.readAdd(b, 0, b.length, (float) r);
+      if (avg) {
+        for (float[] o : driver.optimizerState(q)) {
+          if (avgOpt) {
+            w.readAdd(o, 0, n, (float) r);
+          } else {
+            w.readFloats(o, 0, n);
+          }
+        }
+      }
+    }
+    long t1 = System.nanoTime();
+    driver.combine(a, b, lossSum, correct, rows, plan, j, count);
+    long t2 = System.nanoTime();
+    sendAll(driver, partitions, avg);
+    long t3 = System.nanoTime();
+    driver.addSyncTime(maxCompute, Math.max(0, t1 - t0 - maxCompute) + (t3 - t2), t2 - t1);
+    driver.afterSync(plan, j + count);
+  }
+
+  private void sendAll(DriverSide driver, int partitions, boolean avg) throws IOException {
+    float[] p = driver.params();
+    float[] s = driver.state();
+    for (int q = 0; q < partitions; q++) {
+      Wire w = server.wire(q);
+      w.writeFloats(p, 0, p.length);
+      w.writeFloats(s, 0, s.length);
+      if (avg) {
+        for (float[] o : driver.optimizerState(q)) {
+          w.writeFloats(o, 0, o.length);
+        }
+      }
+      w.out.flush();
+    }
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

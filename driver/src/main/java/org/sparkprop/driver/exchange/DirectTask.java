@@ -1,0 +1,118 @@
+package org.sparkprop.driver.exchange;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.worker.Plan;
+import org.sparkprop.driver.worker.ShardWorker;
+import org.sparkprop.driver.worker.WorkerSpec;
+import scala.collection.Iterator;
+import scala.collection.Iterator$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * The executor side of the direct exchange: one long task per partition and epoch (a barrier
+ * stage, so all partitions run at once) that keeps a TCP connection to the driver and, per
+ * sync, sends its gradient sum (or, averaging parameters, its parameters and optimizer state)
+ * and receives the new parameters. The driver does the combining and the optimizer step, so
+ * the result is the same algorithm as one Spark job per step, without a job per step.
+ *
+ * <p>Protocol (big-endian header, little-endian float payload). Worker → driver hello, five
+ * fields: long token, int epoch, int driver try, int Spark stage attempt, int partition.
+ * Driver → worker: payload (parameters n, state S, and with parameter averaging the O
+ * optimizer state arrays). Then per sync: worker → driver: double loss sum, long correct, long
+ * rows, long compute ns, payload (gradient sum n and state S; or parameters, state, optimizer
+ * state); driver → worker: payload.
+ */
+final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final WorkerSpec work;
+  private final Plan plan;
+  private final Endpoint driver;
+
+  DirectTask(WorkerSpec work, Plan plan, Endpoint driver) {
+    this.work = work;
+    this.plan = plan;
+    this.driver = driver;
+  }
+
+  @Override
+  public Iterator<Long> apply(Iterator<Block> blocks) {
+    Block block = blocks.next();
+    TaskContext ctx = TaskContext.get();
+    int partition = ctx.partitionId();
+    try (ShardWorker w = new ShardWorker(work, partition)) {
+      return Iterator$.MODULE$.single(run(w, ctx, block, partition));
+    }
+  }
+
+  /** Runs the epoch's syncs; returns the nanoseconds spent computing. */
+  private long run(ShardWorker w, TaskContext ctx, Block block, int partition) {
+    w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
+    int n = w.paramCount();
+    float[] p = new float[n];
+    float[] s = new float[w.stateCount()];
+    List<float[]> opt = plan.averageParams() ? w.optimizer().state() : List.of();
+    long busy = 0;
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(driver.host(), driver.port()),
+          driver.timeoutMillis());
+      try (Wire wire = new Wire(socket, driver.timeoutMillis())) {
+        wire.out.writeLong(driver.token());
+        wire.out.writeInt(plan.epoch());
+        wire.out.writeInt(driver.attempt());
+        wire.out.writeInt(ctx.stageAttemptNumber());
+        wire.out.writeInt(partition);
+        wire.out.flush();
+        readPayload(wire, p, s, opt);
+        for (int j = plan.firstStep(); j < plan.endStep(); ) {
+          int count = plan.stepsInSync(j);
+          long t0 = System.nanoTime();
+          if (plan.averageParams()) {
+            w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
+          } else {
+            w.gradientSum(p, s, j, plan.globalStep(j));
+          }
+          long t = System.nanoTime() - t0;
+          busy += t;
+          wire.out.writeDouble(w.lossSum());
+          wire.out.writeLong(w.correct());
+          wire.out.writeLong(w.rows());
+          wire.out.writeLong(t);
+          writePayload(wire, plan.averageParams() ? p : w.gradient(), s, opt);
+          wire.out.flush();
+          readPayload(wire, p, s, opt);
+          j += count;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("partition " + partition + ": lost the connection to the "
+          + "driver at " + driver.host() + ":" + driver.port() + ": " + e.getMessage(), e);
+    }
+    return busy;
+  }
+
+  private static void writePayload(Wire wire, float[] a, float[] s, List<float[]> opt)
+      throws IOException {
+    wire.writeFloats(a, 0, a.length);
+    wire.writeFloats(s, 0, s.length);
+    for (float[] o : opt) {
+      wire.writeFloats(o, 0, o.length);
+    }
+  }
+
+  private static void readPayload(Wire wire, float[] p, float[] s, List<float[]> opt)
+      throws IOException {
+    wire.readFloats(p, 0, p.length);
+    wire.readFloats(s, 0, s.length);
+    for (float[] o : opt) {
+      wire.readFloats(o, 0, o.length);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package org.sparkprop.driver.exchange;
+
+import java.io.IOException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.worker.Plan;
+import org.sparkprop.driver.worker.WorkerSpec;
+
+/**
+ * Runs the local steps of one epoch on the cluster and moves each sync's numbers between the
+ * workers and the driver's {@link DriverSide}. One implementation per {@link Exchange}.
+ */
+public interface EpochRunner extends AutoCloseable {
+  /**
+   * Runs local steps plan.firstStep() … plan.endStep()-1 over train (one Block per partition),
+   * calling driver.combine once per sync, in step order.
+   */
+  void runEpoch(JavaRDD<Block> train, Plan plan, DriverSide driver)
+      throws IOException, InterruptedException;
+
+  @Override
+  void close();
+
+  /**
+   * The runner for exchange: tasks build their workers from work; a sync waits at most
+   * timeoutSeconds for a worker.
+   */
+  static EpochRunner open(Exchange exchange, JavaSparkContext sc, WorkerSpec work,
+      int timeoutSeconds) throws IOException {
+    return switch (exchange) {
+      case DIRECT -> new DirectExchange(sc, work, timeoutSeconds * 1000);
+      case SPARK -> new SparkJobExchange(sc, work);
+    };
+  }
+}

@@ -1,0 +1,23 @@
+package org.sparkprop.driver.exchange;
+
+import java.util.Locale;
+
+/** How the numbers of a sync move between executors and driver ({@code --exchange}). */
+public enum Exchange {
+  /**
+   * One Spark barrier stage per epoch whose tasks keep a TCP connection to the driver and
+   * exchange sums and parameters every sync: no Spark job per step.
+   */
+  DIRECT,
+  /**
+   * One Spark job per step (broadcast the parameters, treeReduce the sums, destroy the
+   * broadcast), as Spark MLlib's optimisers do. Gradient sync only.
+   */
+  SPARK;
+
+  /** The command line's spelling. */
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,91 @@
+package org.sparkprop.driver.exchange;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+
+/**
+ * One end of a driver–worker connection of the direct exchange: float arrays move as raw
+ * little-endian bytes through one staging buffer (bulk copies, no per-element calls, nothing
+ * allocated per message). Not thread-safe.
+ */
+final class Wire implements AutoCloseable {
+  private static final int CHUNK = 1 << 18;
+  private final Socket socket;
+  final DataInputStream in;
+  final DataOutputStream out;
+  private final byte[] buf = new byte[CHUNK];
+  private final FloatBuffer floats =
+      ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+  private final float[] scratch = new float[CHUNK / 4];
+
+  Wire(Socket socket, int timeoutMillis) throws IOException {
+    this.socket = socket;
+    socket.setTcpNoDelay(true);
+    socket.setSoTimeout(timeoutMillis);
+    socket.setSendBufferSize(1 << 20);
+    socket.setReceiveBufferSize(1 << 20);
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+    this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+  }
+
+  void writeFloats(float[] a, int off, int len) throws IOException {
+    while (len > 0) {
+      int m = Math.min(len, CHUNK / 4);
+      floats.clear();
+      floats.put(a, off, m);
+      out.write(buf, 0, 4 * m);
+      off += m;
+      len -= m;
+    }
+  }
+
+  void readFloats(float[] a, int off, int len) throws IOException {
+    while (len > 0) {
+      int m = Math.min(len, CHUNK / 4);
+      in.readFully(buf, 0, 4 * m);
+      floats.clear();
+      floats.get(a, off, m);
+      off += m;
+      len -= m;
+    }
+  }
+
+  /** Reads len floats and ADDS w times each to a[off..). */
+  void readAdd(float[] a, int off, int len, float w) throws IOException {
+    while (len > 0) {
+      int m = Math.min(len, CHUNK / 4);
+      in.readFully(buf, 0, 4 * m);
+      floats.clear();
+      // Bulk copy out of the byte view, then a plain loop over arrays (which C2 vectorises).
+      floats.get(scratch, 0, m);
+      float[] t = scratch;
+      if (w == 1f) {
+        for (int i = 0; i < m; i++) {
+          a[off + i] += t[i];
+        }
+      } else {
+        for (int i = 0; i < m; i++) {
+          a[off + i] += w * t[i];
+        }
+      }
+      off += m;
+      len -= m;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closing: nothing left to do
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package org.sparkprop.driver.output;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.sparkprop.trainer.train.EpochMetrics;
+
+/**
+ * The run's metrics as metrics.json and metrics.csv hold them: per-epoch rows, the confusion
+ * matrix as nested lists, and the training seconds at which validation accuracy first reached
+ * each milestone.
+ */
+public final class Metrics {
+  private static final double[] MILESTONES = {0.8, 0.85, 0.88, 0.9};
+
+  private Metrics() {}
+
+  /** One map per epoch under metrics.json's names. */
+  public static List<Object> epochRows(List<EpochMetrics> ms) {
+    List<Object> rows = new ArrayList<>();
+    for (EpochMetrics m : ms) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("epoch", m.epoch());
+      r.put("train_loss", m.trainLoss());
+      r.put("train_accuracy", m.trainAccuracy());
+      r.put("validation_loss", m.validationLoss());
+      r.put("validation_accuracy", m.validationAccuracy());
+      r.put("lr", m.lr());
+      r.put("seconds", m.seconds());
+      r.put("samples_per_second", m.samplesPerSecond());
+      r.put("mean_gradient_norm", m.gradNorm());
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  /** metrics.csv: a header and one line per epoch. */
+  public static String csv(List<EpochMetrics> ms) {
+    StringBuilder b = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,"
+        + "validation_accuracy,lr,seconds,samples_per_second\n");
+    for (EpochMetrics m : ms) {
+      b.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f%n", m.epoch(),
+          m.trainLoss(), m.trainAccuracy(), m.validationLoss(), m.validationAccuracy(), m.lr(),
+          m.seconds(), m.samplesPerSecond()));
+    }
+    return b.toString();
+  }
+
+  /** The K×K counts c (row-major) as K rows; empty unless c has K² entries. */
+  public static List<Object> confusion(long[] c, int k) {
+    List<Object> rows = new ArrayList<>();
+    for (int i = 0; i < k && c.length == k * k; i++) {
+      List<Object> r = new ArrayList<>();
+      for (int j = 0; j < k; j++) {
+        r.add(c[i * k + j]);
+      }
+      rows.add(r);
+    }
+    return rows;
+  }
+
+  /** Milestone ("0.88") → training seconds when validation accuracy first reached it, or null. */
+  public static Map<String, Object> milestones(List<EpochMetrics> h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (double goal : MILESTONES) {
+      double secs = 0;
+      Double reached = null;
+      for (EpochMetrics e : h) {
+        secs += e.seconds();
+        if (e.validationAccuracy() >= goal) {
+          reached = secs;
+          break;
+        }
+      }
+      m.put(String.format(Locale.ROOT, "%.2f", goal), reached);
+    }
+    return m;
+  }
+}

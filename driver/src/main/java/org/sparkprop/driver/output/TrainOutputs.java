@@ -1,0 +1,112 @@
+package org.sparkprop.driver.output;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.data.TrainingData;
+import org.sparkprop.driver.eval.EvalSums;
+import org.sparkprop.driver.eval.Evaluator;
+import org.sparkprop.driver.store.Fs;
+import org.sparkprop.driver.train.TrainResult;
+import org.sparkprop.trainer.io.Model;
+import org.sparkprop.trainer.io.ModelCodec;
+import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.train.Evaluation;
+
+/**
+ * Everything train writes, computed before anything is written: the test evaluation, the
+ * model file, metrics.json and metrics.csv, the report and its plots, and the predictions
+ * (kept on the executors until each destination streams them in). {@link #publish} writes
+ * them to each destination; a failure part-way leaves that folder without _SUCCESS.
+ */
+public final class TrainOutputs implements AutoCloseable {
+  private final Map<String, Fs.Content> files = new LinkedHashMap<>();
+  private final Evaluator.Classes testPredictions;
+  private final Evaluator.Classes trainPredictions;
+  private final Evaluation test;
+
+  /** What a run adds to its outputs beyond the trained model: config, devices, timings. */
+  public record RunFacts(Map<String, Object> config, String configJson,
+      Map<String, Integer> devices, double loadSeconds, double trainSeconds, long startNanos) {}
+
+  private TrainOutputs(Evaluator.Classes testPredictions, Evaluator.Classes trainPredictions,
+      Evaluation test) {
+    this.testPredictions = testPredictions;
+    this.trainPredictions = trainPredictions;
+    this.test = test;
+  }
+
+  /** Evaluates and predicts the trained model r on data's test and training sets. */
+  public static TrainOutputs compute(JavaSparkContext sc, TrainingData data, MlpSpec spec,
+      TrainResult r, LayerStats stats, RunFacts facts) throws IOException {
+    float[] p = r.params();
+    float[] s = r.state();
+    EvalSums testSums = Evaluator.sums(sc, data.test(), spec, p, s);
+    Evaluation test = Evaluator.evaluation(testSums, spec);
+    TrainOutputs out = new TrainOutputs(Evaluator.classes(sc, data.test(), spec, p, s),
+        Evaluator.classes(sc, data.trainInOrder().get(), spec, p, s), test);
+    Map<String, String> meta = new LinkedHashMap<>();
+    meta.put("config", facts.configJson());
+    meta.put("test_accuracy", Double.toString(test.accuracy()));
+    meta.put("format", "sparkprop model v" + ModelCodec.VERSION);
+    Model model = new Model(spec, data.scaling(), p, s, meta);
+    Map<String, Object> seconds = new LinkedHashMap<>();
+    seconds.put("data_loading", facts.loadSeconds());
+    seconds.put("training", facts.trainSeconds());
+    seconds.putAll(r.timing().toMap());
+    seconds.put("total", (System.nanoTime() - facts.startNanos()) / 1e9);
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("config", facts.config());
+    metrics.put("devices", facts.devices());
+    metrics.put("epochs", Metrics.epochRows(r.history()));
+    metrics.put("best_epoch", r.bestEpoch());
+    metrics.put("stopped_early", r.stoppedEarly());
+    metrics.put("steps", r.steps());
+    metrics.put("test_loss", test.loss());
+    metrics.put("test_accuracy", test.accuracy());
+    metrics.put("seconds", seconds);
+    metrics.put("samples_per_second", r.samplesPerSecond());
+    metrics.put("validation_accuracy_milestones", Metrics.milestones(r.history()));
+    metrics.put("confusion_matrix", Metrics.confusion(testSums.confusion(), spec.outputs()));
+    metrics.put("layer_activation_rms", stats.activations);
+    metrics.put("layer_gradient_rms", stats.gradients);
+    Map<String, byte[]> report = Report.build("sparkprop · " + spec.arch(), r.history(), stats,
+        testSums.confusion(), spec.outputs(), test.accuracy(), seconds);
+    out.files.put("model.spkm", Fs.Content.of(ModelCodec.encode(model)));
+    out.files.put("metrics.json", Fs.Content.of(utf8(Json.write(metrics))));
+    out.files.put("metrics.csv", Fs.Content.of(utf8(Metrics.csv(r.history()))));
+    out.files.put("test_predictions.csv", out.testPredictions.lines());
+    out.files.put("train_predictions.csv", out.trainPredictions.lines());
+    report.forEach((name, bytes) -> out.files.put(name, Fs.Content.of(bytes)));
+    return out;
+  }
+
+  /** The test set's loss and accuracy. */
+  public Evaluation test() {
+    return test;
+  }
+
+  /** Publishes every file to each destination in turn, saying so on log. */
+  public void publish(Fs fs, List<String> destinations, Consumer<String> log)
+      throws IOException {
+    for (String d : destinations) {
+      fs.publishContents(d, files);
+      log.accept("wrote " + Fs.redact(d));
+    }
+  }
+
+  /** Releases the predictions held on the executors. */
+  @Override
+  public void close() {
+    testPredictions.close();
+    trainPredictions.close();
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

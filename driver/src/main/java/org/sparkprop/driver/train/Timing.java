@@ -1,0 +1,47 @@
+package org.sparkprop.driver.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Where the training wall time went, in seconds summed over syncs: the slowest worker's
+ * compute, communication (the rest of a sync's wall time outside the driver's update), the
+ * driver's update, evaluation and checkpoints; and the number of syncs.
+ */
+public record Timing(double compute, double communication, double driverUpdate,
+    double evaluation, double checkpoint, long syncs) {
+
+  /** Communication / (compute + communication + driver update); 0 before any sync. */
+  public double communicationShare() {
+    double step = compute + communication + driverUpdate;
+    return step == 0 ? 0 : communication / step;
+  }
+
+  /** The fields under metrics.json's names. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("compute_seconds", compute);
+    m.put("communication_seconds", communication);
+    m.put("driver_update_seconds", driverUpdate);
+    m.put("evaluation_seconds", evaluation);
+    m.put("checkpoint_seconds", checkpoint);
+    m.put("syncs", syncs);
+    m.put("communication_share", communicationShare());
+    return m;
+  }
+
+  /** The running nanosecond counters behind a Timing. */
+  static final class Counters {
+    long computeNs;
+    long commNs;
+    long updateNs;
+    long evalNs;
+    long checkpointNs;
+    long syncs;
+
+    Timing toTiming() {
+      return new Timing(computeNs / 1e9, commNs / 1e9, updateNs / 1e9, evalNs / 1e9,
+          checkpointNs / 1e9, syncs);
+    }
+  }
+}

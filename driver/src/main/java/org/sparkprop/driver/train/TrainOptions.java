@@ -1,0 +1,58 @@
+package org.sparkprop.driver.train;
+
+import java.io.Serializable;
+import org.sparkprop.driver.exchange.Exchange;
+
+/**
+ * How training is distributed and checkpointed (the model and optimizer are in the MlpSpec and
+ * TrainConfig): the sync algorithm and its k, whether parameter averaging averages optimizer
+ * state too, the exchange, steps between mid-epoch checkpoints (0 = epoch ends only), how long
+ * a sync may wait for a worker, and a step budget (0 = none). Validated on construction.
+ */
+public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
+    Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps)
+    implements Serializable {
+  public TrainOptions {
+    if (averageEvery < 1) {
+      throw new IllegalArgumentException("--average-every must be ≥ 1, got " + averageEvery);
+    }
+    if (sync == Sync.PARAMS && exchange == Exchange.SPARK) {
+      throw new IllegalArgumentException("--sync params needs --exchange direct (the local "
+          + "optimizer state lives in the epoch's long-running task)");
+    }
+    if (checkpointEvery < 0) {
+      throw new IllegalArgumentException("--checkpoint-every must be ≥ 0, got "
+          + checkpointEvery);
+    }
+    if (maxSteps < 0) {
+      throw new IllegalArgumentException("--max-steps must be ≥ 0 (0 = no limit), got "
+          + maxSteps);
+    }
+    if (syncTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("sync timeout must be ≥ 1 s, got "
+          + syncTimeoutSeconds);
+    }
+  }
+
+  /** Gradient sync every step over the direct exchange, no checkpoints, 600 s timeout. */
+  public static TrainOptions defaults() {
+    return new TrainOptions(Sync.GRADIENT, 1, true, Exchange.DIRECT, 0, 600, 0);
+  }
+
+  /** These options with another sync algorithm, k and exchange. */
+  public TrainOptions with(Sync s, int k, Exchange e) {
+    return new TrainOptions(s, k, averageOptimizerState, e, checkpointEvery, syncTimeoutSeconds,
+        maxSteps);
+  }
+
+  /** Stop (with a checkpoint) once this many steps are done; 0 = no limit. */
+  public TrainOptions withMaxSteps(long steps) {
+    return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
+        syncTimeoutSeconds, steps);
+  }
+
+  /** Local steps per sync: k with parameter averaging, else 1. */
+  public int stepsPerSync() {
+    return sync == Sync.PARAMS ? averageEvery : 1;
+  }
+}
