@@ -2,12 +2,10 @@ package org.sparkprop.driver.cli;
 
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.ModelInput;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.output.PredictionsParquet;
 import org.sparkprop.driver.store.Fs;
-import org.sparkprop.trainer.io.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,34 +28,24 @@ public final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  @Mixin ModelFlag model = new ModelFlag();
+  @Mixin ApplyOptions apply = new ApplyOptions();
 
-  @Option(names = "--features", required = true, paramLabel = "URI",
-      description = "IDX images, a *_vectors.csv file, LibSVM, or a Parquet/CSV table")
-  String features;
-
-  @Option(names = "--output", required = true, paramLabel = "URI") String output;
+  @Option(names = "--output", required = true, paramLabel = "URI", description = "a file "
+      + "(lines) or a folder that does not exist yet (parquet)")
+  String output;
 
   @Option(names = "--format", defaultValue = "lines", description = "lines: one class per "
       + "line; parquet: a Parquet folder with row, prediction, probabilities (${DEFAULT-VALUE})")
   Format format;
 
-  @Mixin TableOptions table = new TableOptions();
-
-  @Mixin SparkOptions spark = new SparkOptions();
-
   @Override
   public Integer call() throws Exception {
-    spark.check();
-    try (JavaSparkContext sc = spark.start("sparkprop predict")) {
-      Fs fs = new Fs(sc.hadoopConfiguration());
-      Model m = model.load(fs);
+    apply.run("sparkprop predict", (sc, fs, m) -> {
       if (format == Format.PARQUET && fs.exists(output)) {
         throw new IllegalArgumentException(Fs.redact(output) + ": already exists (Parquet "
             + "predictions are not written over an existing folder)");
       }
-      ModelInput in = ModelInput.read(sc, fs, m, features, null, false, table.format,
-          table.featuresCol, table.labelCol, spark.partitions(sc), "predict");
+      ModelInput in = apply.input(sc, fs, m, null, false, "predict");
       long n;
       if (format == Format.LINES) {
         try (Evaluator.Classes c = Evaluator.classes(sc, in.blocks(), m.spec(), m.params(),
@@ -70,7 +58,7 @@ public final class PredictCommand implements Callable<Integer> {
             m.state(), output);
       }
       System.out.printf(Locale.ROOT, "wrote %d predictions to %s%n", n, Fs.redact(output));
-    }
+    });
     return 0;
   }
 }

@@ -1,5 +1,7 @@
 package org.sparkprop.driver.data;
 
+import org.sparkprop.trainer.rng.Rng;
+
 import java.io.Serializable;
 
 /**
@@ -28,7 +30,7 @@ public final class RowPermutation implements Serializable {
     long s = seed;
     for (int k = 0; k < keys.length; k++) {
       s += 0x9E3779B97F4A7C15L;
-      keys[k] = mix(s);
+      keys[k] = Rng.mix(s);
     }
   }
 
@@ -53,17 +55,10 @@ public final class RowPermutation implements Serializable {
     long l = x >>> half;
     long r = x & mask;
     for (long k : keys) {
-      long t = l ^ (mix(r ^ k) & mask);
+      long t = l ^ (Rng.mix(r ^ k) & mask);
       l = r;
       r = t;
     }
     return (l << half) | r;
-  }
-
-  /** SplitMix64's finaliser. */
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

@@ -73,9 +73,4 @@ public final class Shards {
     rdd.persist(StorageLevel.MEMORY_ONLY());
     return rdd;
   }
-
-  /** Rows each partition may use per epoch: the smallest shard. */
-  public static int rowsPerEpoch(int totalRows, int partitions) {
-    return totalRows / partitions;
-  }
 }

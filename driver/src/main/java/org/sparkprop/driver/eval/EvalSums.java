@@ -29,18 +29,7 @@ public final class EvalSums implements java.io.Serializable {
     return this;
   }
 
-  public double lossSum() {
-    return lossSum;
-  }
-
-  public long correct() {
-    return correct;
-  }
-
-  public long rows() {
-    return rows;
-  }
-
+  /** The K×K confusion counts (a copy; empty unless single-label classification). */
   public long[] confusion() {
     return confusion.clone();
   }

@@ -70,7 +70,9 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
         wire.out.writeInt(ctx.stageAttemptNumber());
         wire.out.writeInt(partition);
         wire.out.flush();
-        readPayload(wire, p, s, opt);
+        Transfer send = wire::writeFloats;
+        Transfer receive = wire::readFloats;
+        payload(receive, p, s, opt);
         for (int j = plan.firstStep(); j < plan.endStep(); ) {
           int count = plan.stepsInSync(j);
           long t0 = System.nanoTime();
@@ -85,9 +87,9 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
           wire.out.writeLong(w.correct());
           wire.out.writeLong(w.rows());
           wire.out.writeLong(t);
-          writePayload(wire, plan.averageParams() ? p : w.gradient(), s, opt);
+          payload(send, plan.averageParams() ? p : w.gradient(), s, opt);
           wire.out.flush();
-          readPayload(wire, p, s, opt);
+          payload(receive, p, s, opt);
           j += count;
         }
       }
@@ -98,21 +100,18 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
     return busy;
   }
 
-  private static void writePayload(Wire wire, float[] a, float[] s, List<float[]> opt)
-      throws IOException {
-    wire.writeFloats(a, 0, a.length);
-    wire.writeFloats(s, 0, s.length);
-    for (float[] o : opt) {
-      wire.writeFloats(o, 0, o.length);
-    }
+  /** One of Wire's bulk float transfers: len floats of a from off, out or in. */
+  private interface Transfer {
+    void apply(float[] a, int off, int len) throws IOException;
   }
 
-  private static void readPayload(Wire wire, float[] p, float[] s, List<float[]> opt)
+  /** The payload of a message, in protocol order: a (n), s (S), then each optimizer array. */
+  private static void payload(Transfer t, float[] a, float[] s, List<float[]> opt)
       throws IOException {
-    wire.readFloats(p, 0, p.length);
-    wire.readFloats(s, 0, s.length);
+    t.apply(a, 0, a.length);
+    t.apply(s, 0, s.length);
     for (float[] o : opt) {
-      wire.readFloats(o, 0, o.length);
+      t.apply(o, 0, o.length);
     }
   }
 }

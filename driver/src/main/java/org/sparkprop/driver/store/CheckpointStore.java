@@ -53,11 +53,6 @@ public final class CheckpointStore {
     }
   }
 
-  /** True when the folder has a published checkpoint. */
-  public boolean hasLatest() throws IOException {
-    return fs.exists(Fs.child(dir, LATEST));
-  }
-
   /** The checkpoint LATEST names. */
   public Checkpoint loadLatest() throws IOException {
     String latest = Fs.child(dir, LATEST);

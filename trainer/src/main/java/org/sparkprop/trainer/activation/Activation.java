@@ -184,7 +184,11 @@ public final class Activation implements java.io.Serializable {
     return (float) (e / (1 + e));
   }
 
-  private static void softmaxRow(float[] x, float[] y, int o, int cols) {
+  /**
+   * y[o, o+cols) = softmax(x[o, o+cols)) (y may be x); returns the row's log-sum-exp,
+   * log Σ_j e^(x_j), which softmax cross-entropy needs for its loss.
+   */
+  public static double softmaxRow(float[] x, float[] y, int o, int cols) {
     // Subtract the row max only for numerical stability: softmax is shift-invariant.
     float max = Float.NEGATIVE_INFINITY;
     for (int j = 0; j < cols; j++) {
@@ -200,6 +204,7 @@ public final class Activation implements java.io.Serializable {
     for (int j = 0; j < cols; j++) {
       y[o + j] *= inv;
     }
+    return Math.log(sum) + max;
   }
 
   /**

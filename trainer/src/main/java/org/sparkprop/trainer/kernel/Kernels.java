@@ -25,22 +25,7 @@ public final class Kernels {
   }
 
   private static Elementwise buildElementwise(String kind) {
-    switch (kind) {
-      case "java":
-        return new Elementwise.Plain();
-      case "vector":
-        if (!VECTOR_AVAILABLE) {
-          throw new IllegalStateException("vector kernel requested but " + selectionReason());
-        }
-        try {
-          return (Elementwise) Class.forName("org.sparkprop.trainer.kernel.VectorElementwise")
-              .getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot build the vector update loops", e);
-        }
-      default:
-        throw new IllegalArgumentException("unknown kernel '" + kind + "' (vector, java)");
-    }
+    return build(kind, Elementwise.class, Elementwise.Plain::new, "VectorElementwise");
   }
 
   /** Whether the Vector API module is present in this JVM. */
@@ -70,19 +55,27 @@ public final class Kernels {
 
   /** A new kernel of a named kind: {@code "vector"} or {@code "java"}. */
   public static Gemm newGemm(String kind) {
+    return build(kind, Gemm.class, JavaGemm::new, "VectorGemm");
+  }
+
+  /**
+   * The plain implementation for "java"; for "vector" the Vector API class of this package
+   * named vectorClass, loaded by name so that this class loads without the incubator module.
+   */
+  private static <T> T build(String kind, Class<T> type, java.util.function.Supplier<T> plain,
+      String vectorClass) {
     switch (kind) {
       case "java":
-        return new JavaGemm();
+        return plain.get();
       case "vector":
         if (!VECTOR_AVAILABLE) {
           throw new IllegalStateException("vector kernel requested but " + selectionReason());
         }
-        // By name, so that this class loads without the incubator module.
         try {
-          return (Gemm) Class.forName("org.sparkprop.trainer.kernel.VectorGemm")
-              .getDeclaredConstructor().newInstance();
+          return type.cast(Class.forName(Kernels.class.getPackageName() + "." + vectorClass)
+              .getDeclaredConstructor().newInstance());
         } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot build the vector kernel", e);
+          throw new IllegalStateException("cannot build " + vectorClass, e);
         }
       default:
         throw new IllegalArgumentException("unknown kernel '" + kind + "' (vector, java)");

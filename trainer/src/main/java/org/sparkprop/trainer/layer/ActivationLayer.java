@@ -1,6 +1,5 @@
 package org.sparkprop.trainer.layer;
 
-import java.util.SplittableRandom;
 import org.sparkprop.trainer.activation.Activation;
 
 /** A parameter-free activation stage (used after batch normalisation). x, y: (B, C). */
@@ -17,14 +16,6 @@ public final class ActivationLayer implements Layer {
   public int inSize() {
     return width;
   }
-
-  @Override
-  public int outSize() {
-    return width;
-  }
-
-  @Override
-  public void init(float[] p, float[] s, SplittableRandom rng) {}
 
   @Override
   public void forward(float[] p, float[] s, float[] x, float[] y, int batch, boolean training) {

@@ -50,11 +50,6 @@ public final class BatchNorm implements Layer {
   }
 
   @Override
-  public int outSize() {
-    return width;
-  }
-
-  @Override
   public void init(float[] p, float[] s, SplittableRandom rng) {
     Arrays.fill(p, gamma.offset(), gamma.end(), 1f);
     Arrays.fill(p, beta.offset(), beta.end(), 0f);

@@ -1,6 +1,5 @@
 package org.sparkprop.trainer.layer;
 
-import java.util.SplittableRandom;
 import org.sparkprop.trainer.kernel.Elementwise;
 import org.sparkprop.trainer.kernel.Kernels;
 
@@ -35,14 +34,6 @@ public final class Dropout implements Layer {
   public int inSize() {
     return width;
   }
-
-  @Override
-  public int outSize() {
-    return width;
-  }
-
-  @Override
-  public void init(float[] p, float[] s, SplittableRandom r) {}
 
   @Override
   public void forward(float[] p, float[] s, float[] x, float[] y, int batch, boolean training) {

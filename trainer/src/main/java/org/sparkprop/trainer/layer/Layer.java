@@ -15,10 +15,16 @@ import java.util.SplittableRandom;
 public interface Layer {
   int inSize();
 
-  int outSize();
+  /** The output width; by default the input's (elementwise layers). */
+  default int outSize() {
+    return inSize();
+  }
 
-  /** Writes this layer's initial parameters into p and initial state into s. */
-  void init(float[] p, float[] s, SplittableRandom rng);
+  /**
+   * Writes this layer's initial parameters into p and initial state into s; by default
+   * nothing (layers without parameters or state).
+   */
+  default void init(float[] p, float[] s, SplittableRandom rng) {}
 
   /**
    * x (B,I) → y (B,O); overwrites y. Reads its slice of p; in training mode may update its

@@ -23,8 +23,10 @@ public interface Loss {
   /** The activation that turns raw outputs into predictions (softmax, sigmoid, identity). */
   Activation outputActivation();
 
-  /** Target values per row for K outputs. */
-  int targetWidth(int k);
+  /** Target values per row for K outputs; by default K (one target per output). */
+  default int targetWidth(int k) {
+    return k;
+  }
 
   /** Number of correct predictions in the batch (classes or labels), see {@link #predictionsPerRow}. */
   long correct(float[] out, float[] targets, int batch, int k);

@@ -36,11 +36,6 @@ public final class MeanSquaredError implements Loss {
   }
 
   @Override
-  public int targetWidth(int k) {
-    return k;
-  }
-
-  @Override
   public long correct(float[] out, float[] targets, int batch, int k) {
     return 0;
   }

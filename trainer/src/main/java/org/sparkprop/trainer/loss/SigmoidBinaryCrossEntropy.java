@@ -40,11 +40,6 @@ public final class SigmoidBinaryCrossEntropy implements Loss {
   }
 
   @Override
-  public int targetWidth(int k) {
-    return k;
-  }
-
-  @Override
   public long correct(float[] out, float[] targets, int batch, int k) {
     long c = 0;
     int n = batch * k;

@@ -14,21 +14,8 @@ public final class SoftmaxCrossEntropy implements Loss {
     for (int r = 0; r < batch; r++) {
       int o = r * k;
       int label = (int) targets[r];
-      float max = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < k; j++) {
-        max = Math.max(max, out[o + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < k; j++) {
-        float e = (float) Math.exp(out[o + j] - max);
-        dOut[o + j] = e;
-        sum += e;
-      }
-      total += Math.log(sum) + max - out[o + label];
-      float inv = (float) (1 / sum);
-      for (int j = 0; j < k; j++) {
-        dOut[o + j] *= inv;
-      }
+      // dOut = softmax(z) − onehot(y); the loss is logsumexp(z) − z_y.
+      total += Activation.softmaxRow(out, dOut, o, k) - out[o + label];
       dOut[o + label] -= 1f;
     }
     return total;

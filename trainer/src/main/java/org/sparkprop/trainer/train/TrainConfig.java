@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.train;
 
+import java.util.function.Consumer;
 import org.sparkprop.trainer.optim.LrSchedule;
 import org.sparkprop.trainer.optim.OptimizerConfig;
 
@@ -44,37 +45,76 @@ public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, 
   }
 
   public TrainConfig withEpochs(int e) {
-    return new TrainConfig(e, batchSize, optimizer, lr, schedule, l2, clipNorm, patience,
-        restoreBest, seed, threads);
+    return edit(c -> c.epochs = e);
   }
 
   public TrainConfig withBatch(int b) {
-    return new TrainConfig(epochs, b, optimizer, lr, schedule, l2, clipNorm, patience,
-        restoreBest, seed, threads);
+    return edit(c -> c.batchSize = b);
   }
 
   public TrainConfig withOptimizer(OptimizerConfig o, float rate) {
-    return new TrainConfig(epochs, batchSize, o, rate, schedule, l2, clipNorm, patience,
-        restoreBest, seed, threads);
+    return edit(c -> {
+      c.optimizer = o;
+      c.lr = rate;
+    });
   }
 
   public TrainConfig withSchedule(LrSchedule s) {
-    return new TrainConfig(epochs, batchSize, optimizer, lr, s, l2, clipNorm, patience,
-        restoreBest, seed, threads);
+    return edit(c -> c.schedule = s);
   }
 
   public TrainConfig withRegularisation(float l2Weight, float clip) {
-    return new TrainConfig(epochs, batchSize, optimizer, lr, schedule, l2Weight, clip, patience,
-        restoreBest, seed, threads);
+    return edit(c -> {
+      c.l2 = l2Weight;
+      c.clipNorm = clip;
+    });
   }
 
   public TrainConfig withEarlyStopping(int pat, boolean restore) {
-    return new TrainConfig(epochs, batchSize, optimizer, lr, schedule, l2, clipNorm, pat,
-        restore, seed, threads);
+    return edit(c -> {
+      c.patience = pat;
+      c.restoreBest = restore;
+    });
   }
 
   public TrainConfig withThreads(int t) {
-    return new TrainConfig(epochs, batchSize, optimizer, lr, schedule, l2, clipNorm, patience,
-        restoreBest, seed, t);
+    return edit(c -> c.threads = t);
+  }
+
+  /** A copy of this config with change applied to its fields (validated again). */
+  private TrainConfig edit(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new TrainConfig(f.epochs, f.batchSize, f.optimizer, f.lr, f.schedule, f.l2,
+        f.clipNorm, f.patience, f.restoreBest, f.seed, f.threads);
+  }
+
+  /** The record's fields, mutable, for {@link #edit}. */
+  private static final class Fields {
+    int epochs;
+    int batchSize;
+    OptimizerConfig optimizer;
+    float lr;
+    LrSchedule schedule;
+    float l2;
+    float clipNorm;
+    int patience;
+    boolean restoreBest;
+    long seed;
+    int threads;
+
+    Fields(TrainConfig c) {
+      epochs = c.epochs;
+      batchSize = c.batchSize;
+      optimizer = c.optimizer;
+      lr = c.lr;
+      schedule = c.schedule;
+      l2 = c.l2;
+      clipNorm = c.clipNorm;
+      patience = c.patience;
+      restoreBest = c.restoreBest;
+      seed = c.seed;
+      threads = c.threads;
+    }
   }
 }
