@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.Kryo;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.trainer.model.Weights;
 
 /**
  * Kryo for everything Spark serialises (task results, broadcasts, shuffles), with every class
@@ -14,6 +15,7 @@ public final class KryoSetup implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(Block.class);
+    kryo.register(Weights.class);
     kryo.register(org.sparkprop.driver.data.TableShards.ShardPiece.class);
     kryo.register(org.sparkprop.driver.exchange.StepSums.class);
     kryo.register(org.sparkprop.driver.eval.EvalSums.class);

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.TrainInputs;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.driver.data.TrainingData;
 import org.sparkprop.driver.output.Json;
 import org.sparkprop.driver.output.LayerStats;
@@ -79,13 +80,13 @@ public final class TrainCommand implements Callable<Integer> {
       CheckpointStore store = ckptDir == null ? null : new CheckpointStore(fs, ckptDir);
       Checkpoint from = distribution.resume == null ? null : store.loadLatest();
       Mlp local = new Mlp(spec, Math.max(1, data.sample().rows()));
-      float[][] ps = local.initialise(epochs.seed);
+      Weights ps = local.initialise(epochs.seed);
       LayerStats stats = new LayerStats(local, data.sample());
       long tTrain = System.nanoTime();
       TrainResult result = new SparkTrainer(sc, spec, cfg, opts, store,
           Map.of("config", configJson), out::println).onEpoch(stats::record)
           .onDevice(distribution.device)
-          .fit(data.train(), data.trainRows(), data.validation(), null, ps[0], ps[1], from);
+          .fit(data.train(), data.trainRows(), data.validation(), null, ps.params(), ps.state(), from);
       double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
       long planned = (long) SparkTrainer.stepsPerEpoch(data.trainRows(), parts, cfg.batchSize())
           * cfg.epochs();

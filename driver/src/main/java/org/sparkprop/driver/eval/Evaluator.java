@@ -16,6 +16,7 @@ import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.loss.SoftmaxCrossEntropy;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.train.Evaluation;
 
 /**
@@ -32,12 +33,12 @@ public final class Evaluator {
   /** Loss/accuracy sums and the confusion matrix of (p, s) on data. */
   public static EvalSums sums(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
       float[] p, float[] s) {
-    Broadcast<float[][]> bc = sc.broadcast(new float[][] {p, s});
+    Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
       int k = spec.outputs();
       boolean classes = Loss.parse(spec.loss()) instanceof SoftmaxCrossEntropy;
       return data.mapPartitions((Iterator<Block> it) -> {
-        float[][] ps = bc.value();
+        Weights w = bc.value();
         Mlp mlp = null;
         Loss loss = null;
         EvalSums sum = new EvalSums(0, 0, 0, new long[classes ? k * k : 0]);
@@ -57,7 +58,7 @@ public final class Evaluator {
             int m = Math.min(CHUNK, b.rows() - start);
             System.arraycopy(b.x(), start * f, xb, 0, m * f);
             System.arraycopy(b.y(), start * tw, yb, 0, m * tw);
-            float[] out = mlp.forward(ps[0], ps[1], xb, m, false);
+            float[] out = mlp.forward(w.params(), w.state(), xb, m, false);
             sum.lossSum += loss.loss(out, yb, m, k);
             sum.correct += loss.correct(out, yb, m, k);
             if (classes) {
@@ -92,7 +93,7 @@ public final class Evaluator {
    * argmax class per row (K ≥ 2; for K = 1 the output thresholded at 0.5) as a float,
    * otherwise the K outputs (probabilities or values) per row.
    */
-  public static float[] outputs(MlpSpec spec, float[][] ps, Block b, boolean probabilities) {
+  public static float[] outputs(MlpSpec spec, Weights w, Block b, boolean probabilities) {
     int k = spec.outputs();
     Mlp mlp = new Mlp(spec, CHUNK);
     int f = b.features();
@@ -102,7 +103,7 @@ public final class Evaluator {
     for (int start = 0; start < b.rows(); start += CHUNK) {
       int m = Math.min(CHUNK, b.rows() - start);
       System.arraycopy(b.x(), start * f, xb, 0, m * f);
-      mlp.predict(ps[0], ps[1], xb, m, probs);
+      mlp.predict(w.params(), w.state(), xb, m, probs);
       if (probabilities) {
         System.arraycopy(probs, 0, res, start * k, m * k);
         continue;
@@ -125,13 +126,13 @@ public final class Evaluator {
    * so the driver never holds them all. Close to release them.
    */
   public static final class Classes implements AutoCloseable {
-    private final Broadcast<float[][]> bc;
+    private final Broadcast<Weights> bc;
     private final JavaRDD<float[]> rdd;
     private final long rows;
 
     Classes(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec, float[] p, float[] s) {
-      bc = sc.broadcast(new float[][] {p, s});
-      Broadcast<float[][]> b = bc;
+      bc = sc.broadcast(new Weights(p, s));
+      Broadcast<Weights> b = bc;
       rdd = data.map(block -> outputs(spec, b.value(), block, false)).setName("predictions");
       rdd.persist(StorageLevel.MEMORY_AND_DISK());
       rows = rdd.map(a -> (long) a.length).fold(0L, Long::sum);

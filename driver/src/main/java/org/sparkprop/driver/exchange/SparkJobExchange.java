@@ -10,6 +10,7 @@ import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
+import org.sparkprop.trainer.model.Weights;
 
 /**
  * The Spark exchange: one Spark job per step, as Spark MLlib's optimisers do: broadcast the
@@ -39,7 +40,7 @@ final class SparkJobExchange implements EpochRunner {
         long t0 = System.nanoTime();
         sc.setJobDescription(String.format(Locale.ROOT, "epoch %d · step %d", plan.epoch(),
             j + 1));
-        Broadcast<float[][]> bc = sc.broadcast(new float[][] {driver.params(), driver.state()});
+        Broadcast<Weights> bc = sc.broadcast(new Weights(driver.params(), driver.state()));
         int step = j;
         StepSums sums;
         try {
@@ -61,14 +62,14 @@ final class SparkJobExchange implements EpochRunner {
     }
   }
 
-  /** On an executor: partition part's gradient sum for local step j; ps = {params, state}. */
+  /** On an executor: partition part's gradient sum for local step j from weights ps. */
   private static StepSums partitionSums(WorkerSpec work, int part, Block block, Plan plan, int j,
-      float[][] ps) {
+      Weights ps) {
     ShardWorker w = WorkerCache.get(work, part);
     w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
-    float[] st = ps[1].clone();
+    float[] st = ps.state().clone();
     long t0 = System.nanoTime();
-    w.gradientSum(ps[0], st, j, plan.globalStep(j));
+    w.gradientSum(ps.params(), st, j, plan.globalStep(j));
     long ns = System.nanoTime() - t0;
     for (int i = 0; i < st.length; i++) {
       st[i] *= w.rows();

@@ -13,6 +13,7 @@ import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.TableShards;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 
 /**
  * Predictions as Parquet, written by the executors (nothing passes through the driver): row
@@ -35,7 +36,7 @@ public final class PredictionsParquet {
       MlpSpec spec, float[] p, float[] s, String output) {
     org.apache.spark.sql.SparkSession spark =
         org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-    Broadcast<float[][]> bc = sc.broadcast(new float[][] {p, s});
+    Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
       long[] offsets = layout.offsets();
       int k = spec.outputs();

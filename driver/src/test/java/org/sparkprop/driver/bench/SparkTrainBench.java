@@ -8,6 +8,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.KryoSetup;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Shards;
 import org.sparkprop.driver.exchange.Exchange;
@@ -70,9 +71,9 @@ public final class SparkTrainBench {
         TrainOptions o = TrainOptions.defaults().with(
             Sync.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)), Integer.parseInt(f[2]),
             Exchange.valueOf(f[0].toUpperCase(java.util.Locale.ROOT)));
-        float[][] ps = new Mlp(spec, 1).initialise(42);
+        Weights ps = new Mlp(spec, 1).initialise(42);
         SparkTrainer t = new SparkTrainer(sc, spec, cfg, o, null, Map.of(), System.err::println);
-        TrainResult r = t.fit(trainRdd, train.rows(), null, testRdd, ps[0], ps[1], null);
+        TrainResult r = t.fit(trainRdd, train.rows(), null, testRdd, ps.params(), ps.state(), null);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("run", a);
         run.put("global_batch", batch * partitions);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sparkprop.driver.TestSpark;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Shards;
 import org.sparkprop.driver.exchange.Exchange;
@@ -140,13 +141,13 @@ class DistributedEquivalenceTest {
       throws Exception {
     TrainConfig cfg = config(optimizer, optimizer.equals("adam") ? 0.01f : 0.1f, 2);
     JavaRDD<Block> train = Shards.forTraining(sc, data(3), partitions, cfg.seed(), "train");
-    float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
-    float[] expected = reference(train.collect(), cfg, ps[0], ps[1]);
+    Weights ps = new Mlp(SPEC, 1).initialise(cfg.seed());
+    float[] expected = reference(train.collect(), cfg, ps.params(), ps.state());
     SparkTrainer t = new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
         .with(Sync.GRADIENT, 1, Exchange.valueOf(exchange)), null,
         Map.of(), null);
-    float[] p = ps[0].clone();
-    TrainResult r = t.fit(train, ROWS, null, null, p, ps[1].clone(), null);
+    float[] p = ps.params().clone();
+    TrainResult r = t.fit(train, ROWS, null, null, p, ps.state().clone(), null);
     assertEquals(2L * SparkTrainer.stepsPerEpoch(ROWS, partitions, BATCH), r.steps());
     assertClose(expected, p, 1e-4, optimizer + " × " + partitions);
     train.unpersist();
@@ -156,20 +157,20 @@ class DistributedEquivalenceTest {
   void parameterAveragingWithSgdAndKOneEqualsGradientAveraging() throws Exception {
     TrainConfig cfg = config("sgd", 0.1f, 2);
     JavaRDD<Block> train = Shards.forTraining(sc, data(4), 4, cfg.seed(), "train");
-    float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
-    float[] grad = ps[0].clone();
+    Weights ps = new Mlp(SPEC, 1).initialise(cfg.seed());
+    float[] grad = ps.params().clone();
     new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults(), null, Map.of(), null)
-        .fit(train, ROWS, null, null, grad, ps[1].clone(), null);
-    float[] avg = ps[0].clone();
+        .fit(train, ROWS, null, null, grad, ps.state().clone(), null);
+    float[] avg = ps.params().clone();
     new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
         .with(Sync.PARAMS, 1, Exchange.DIRECT), null, Map.of(), null)
-        .fit(train, ROWS, null, null, avg, ps[1].clone(), null);
+        .fit(train, ROWS, null, null, avg, ps.state().clone(), null);
     assertClose(grad, avg, 1e-4, "params k=1 vs gradient");
     // With k > 1 it is a different algorithm: the parameters must differ.
-    float[] k4 = ps[0].clone();
+    float[] k4 = ps.params().clone();
     new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
         .with(Sync.PARAMS, 4, Exchange.DIRECT), null, Map.of(), null)
-        .fit(train, ROWS, null, null, k4, ps[1].clone(), null);
+        .fit(train, ROWS, null, null, k4, ps.state().clone(), null);
     double diff = 0;
     for (int i = 0; i < k4.length; i++) {
       diff = Math.max(diff, Math.abs(k4[i] - grad[i]));
@@ -183,22 +184,22 @@ class DistributedEquivalenceTest {
   void resumeEqualsStraightRun(String sync, int k, @TempDir Path dir) throws Exception {
     TrainConfig cfg = config("adam", 0.01f, 2);
     JavaRDD<Block> train = Shards.forTraining(sc, data(5), 2, cfg.seed(), "train");
-    float[][] ps = new Mlp(SPEC, 1).initialise(cfg.seed());
+    Weights ps = new Mlp(SPEC, 1).initialise(cfg.seed());
     TrainOptions o = TrainOptions.defaults()
         .with(Sync.valueOf(sync), k, Exchange.DIRECT);
-    float[] straight = ps[0].clone();
+    float[] straight = ps.params().clone();
     new SparkTrainer(sc, SPEC, cfg, o, null, Map.of(), null)
-        .fit(train, ROWS, null, null, straight, ps[1].clone(), null);
+        .fit(train, ROWS, null, null, straight, ps.state().clone(), null);
 
     CheckpointStore store = new CheckpointStore(Fs.local(), dir.toUri().toString());
-    float[] first = ps[0].clone();
+    float[] first = ps.params().clone();
     TrainResult part = new SparkTrainer(sc, SPEC, cfg, o.withMaxSteps(6), store,
-        Map.of(), null).fit(train, ROWS, null, null, first, ps[1].clone(), null);
+        Map.of(), null).fit(train, ROWS, null, null, first, ps.state().clone(), null);
     assertEquals(6, part.steps());
     var ckpt = store.loadLatest();
     assertEquals(6, ckpt.step());
     float[] resumed = new float[first.length];
-    float[] rs = new float[ps[1].length];
+    float[] rs = new float[ps.state().length];
     TrainResult rest = new SparkTrainer(sc, SPEC, cfg, o, store, Map.of(), null)
         .fit(train, ROWS, null, null, resumed, rs, ckpt);
     assertEquals(2L * SparkTrainer.stepsPerEpoch(ROWS, 2, BATCH), rest.steps());

@@ -115,14 +115,14 @@ public final class Mlp implements GradientEngine {
   }
 
   /** Fresh parameters and state drawn from the seed (stream INIT). */
-  public float[][] initialise(long seed) {
+  public Weights initialise(long seed) {
     float[] p = new float[params.total()];
     float[] s = new float[state.total()];
     SplittableRandom rng = new SplittableRandom(Seeds.derive(seed, Seeds.Purpose.INIT, 0, 0));
     for (Layer l : layers) {
       l.init(p, s, rng);
     }
-    return new float[][] {p, s};
+    return new Weights(p, s);
   }
 
   /** Seeds the dropout masks of the next training-mode pass (one stream per dropout layer). */

@@ -10,6 +10,7 @@ import org.sparkprop.trainer.kernel.Vec;
 import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.optim.Optimizer;
 import org.sparkprop.trainer.rng.Rng;
 import org.sparkprop.trainer.rng.Seeds;
@@ -77,7 +78,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** A fresh model's parameters and state from the config's seed. */
-  public float[][] initialise() {
+  public Weights initialise() {
     return replicas[0].initialise(cfg.seed());
   }
 

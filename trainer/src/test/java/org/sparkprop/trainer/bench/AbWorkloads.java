@@ -55,7 +55,10 @@ public final class AbWorkloads {
 
   private static Runnable step(MlpSpec spec, int b, SplittableRandom r) {
     Mlp mlp = new Mlp(spec, b);
-    float[][] ps = mlp.initialise(1);
+    // Parameters drawn here, not by Mlp.initialise, whose return type differs between
+    // revisions: this class runs against older builds too.
+    float[] p = Rates.uniform(r, mlp.paramCount());
+    float[] s = new float[mlp.stateLayout().total()];
     float[] x = Rates.uniform(r, b * 784);
     float[] y = new float[b];
     for (int i = 0; i < b; i++) {
@@ -66,7 +69,7 @@ public final class AbWorkloads {
     return () -> {
       Arrays.fill(g, 0f);
       mlp.setDropoutSeed(step[0]++);
-      mlp.lossAndGrad(ps[0], ps[1], x, y, b, g);
+      mlp.lossAndGrad(p, s, x, y, b, g);
     };
   }
 }

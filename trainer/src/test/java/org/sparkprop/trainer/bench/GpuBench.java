@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.sparkprop.trainer.gpu.Gpu;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.gpu.GpuMlp;
 import org.sparkprop.trainer.model.GradientEngine;
 import org.sparkprop.trainer.model.Mlp;
@@ -67,8 +68,8 @@ public final class GpuBench {
     for (int i = 0; i < b; i++) {
       y[i] = r.nextInt(10);
     }
-    float[][] ps = new Mlp(spec, 1).initialise(1);
-    int n = ps[0].length;
+    Weights ps = new Mlp(spec, 1).initialise(1);
+    int n = ps.params().length;
     float[] g = new float[n];
     TrainConfig cfg = TrainConfig.defaults(1);
     int[] decay = e.paramLayout().decayRanges();
@@ -77,12 +78,12 @@ public final class GpuBench {
     long[] step = {0};
     Runnable body = () -> {
       Arrays.fill(g, 0f);
-      double loss = e.lossAndGrad(ps[0], ps[1], x, y, b, g);
+      double loss = e.lossAndGrad(ps.params(), ps.state(), x, y, b, g);
       float inv = 1f / b;
       for (int i = 0; i < n; i++) {
         g[i] *= inv;
       }
-      update.apply(ps[0], g, loss / b, ++step[0], 1_000_000, 1);
+      update.apply(ps.params(), g, loss / b, ++step[0], 1_000_000, 1);
     };
     Rates.wall(body, seconds);
     double[] v = new double[5];

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.kernel.Gemm;
 import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.model.Mlp;
@@ -203,7 +204,7 @@ public final class TrainerBench {
 
   private String fwdBwdRow(MlpSpec spec, int b) {
     Mlp mlp = new Mlp(spec, b);
-    float[][] ps = mlp.initialise(1);
+    Weights ps = mlp.initialise(1);
     SplittableRandom r = new SplittableRandom(234);
     float[] x = Rates.uniform(r, b * 784);
     float[] y = new float[b];
@@ -212,7 +213,7 @@ public final class TrainerBench {
     }
     float[] g = new float[mlp.paramCount()];
     // Overwrites g, as Trainer does (PyTorch's side: zero_grad(set_to_none=True)).
-    double[][][] res = alternate(() -> mlp.lossAndGrad(ps[0], ps[1], x, y, b, g, false),
+    double[][][] res = alternate(() -> mlp.lossAndGrad(ps.params(), ps.state(), x, y, b, g, false),
         "train fwdbwd " + b, slice, pairs);
     return String.format(Locale.ROOT, "    {\"what\": \"forward+backward\", \"batch\": %d, "
         + "\"threads\": 1, %s}", b, fields(res, b, "samples_per_s"));
@@ -233,9 +234,9 @@ public final class TrainerBench {
     TrainConfig cfg = TrainConfig.defaults(7).withEpochs(1).withBatch(b).withThreads(threads)
         .withOptimizer(OptimizerConfig.defaults(opt), opt.equals("sgd") ? 0.01f : 1e-4f);
     try (Trainer t = new Trainer(spec, cfg)) {
-      float[][] ps = t.initialise();
+      Weights ps = t.initialise();
       // PyTorch's rate is in steps (one batch each), sparkprop's in epochs.
-      double[][][] res = alternate(() -> t.fit(d, null, ps[0], ps[1], null),
+      double[][][] res = alternate(() -> t.fit(d, null, ps.params(), ps.state(), null),
           "train " + opt + " " + b, slice, pairs);
       for (int p = 1; p < res.length; p++) {
         for (int i = 0; i < pairs; i++) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.activation.Activation;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.model.Device;
 import org.sparkprop.trainer.model.Engines;
 import org.sparkprop.trainer.model.GradientEngine;
@@ -144,7 +145,7 @@ class GpuTest {
       for (int batch : new int[] {1, 7, 33}) {
         Mlp cpu = new Mlp(spec, 33);
         GpuMlp gpu = new GpuMlp(spec, 33, 0);
-        float[][] ps = cpu.initialise(5);
+        Weights ps = cpu.initialise(5);
         float[] x = random(r, batch * 20, 2);
         int tw = cpu.loss().targetWidth(5);
         float[] y = new float[batch * tw];
@@ -156,8 +157,8 @@ class GpuTest {
         float[] gg = new float[cpu.paramCount()];
         cpu.setDropoutSeed(99);
         gpu.setDropoutSeed(99);
-        double lc = cpu.lossAndGrad(ps[0], ps[1], x, y, batch, gc);
-        double lg = gpu.lossAndGrad(ps[0], ps[1], x, y, batch, gg);
+        double lc = cpu.lossAndGrad(ps.params(), ps.state(), x, y, batch, gc);
+        double lg = gpu.lossAndGrad(ps.params(), ps.state(), x, y, batch, gg);
         String what = spec.arch() + " " + spec.hidden() + " " + spec.loss() + " b" + batch;
         assertEquals(lc, lg, 1e-4 * Math.abs(lc) + 1e-6, what + " loss");
         assertTrue(relativeError(gg, gc) < 1e-4, what + " gradient: "
@@ -184,18 +185,18 @@ class GpuTest {
       y[i] = r.nextInt(10);
     }
     Mlp cpu = new Mlp(spec, batch);
-    float[][] pc = cpu.initialise(7);
-    float[] pg = pc[0].clone();
+    Weights pc = cpu.initialise(7);
+    float[] pg = pc.params().clone();
     try (GpuMlp gpu = new GpuMlp(spec, batch, 0)) {
       float[] g = new float[cpu.paramCount()];
       for (int step = 0; step < 10; step++) {
         java.util.Arrays.fill(g, 0f);
         cpu.setDropoutSeed(step);
-        double lc = cpu.lossAndGrad(pc[0], pc[1], x, y, batch, g);
-        sgd(pc[0], g, batch);
+        double lc = cpu.lossAndGrad(pc.params(), pc.state(), x, y, batch, g);
+        sgd(pc.params(), g, batch);
         java.util.Arrays.fill(g, 0f);
         gpu.setDropoutSeed(step);
-        double lg = gpu.lossAndGrad(pg, pc[1], x, y, batch, g);
+        double lg = gpu.lossAndGrad(pg, pc.state(), x, y, batch, g);
         sgd(pg, g, batch);
         assertEquals(lc, lg, 1e-4 * Math.abs(lc), "step " + step);
       }

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.trainer.data.Scaling;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -21,10 +22,10 @@ class ModelCodecTest {
     MlpSpec spec = MlpSpec.of("5-4-3-2", "leaky_relu:0.1", "softmax_ce").withBatchNorm(true)
         .withDropout(0.25);
     Mlp mlp = new Mlp(spec, 1);
-    float[][] ps = mlp.initialise(77);
-    ps[1][0] = 0.125f;
+    Weights ps = mlp.initialise(77);
+    ps.state()[0] = 0.125f;
     float[] x = {0, 1, 2, 3, 4, 9, 8, 7, 6, 5};
-    return new Model(spec, Normalizer.fit(Scaling.STANDARDIZE, x, 2, 5), ps[0], ps[1],
+    return new Model(spec, Normalizer.fit(Scaling.STANDARDIZE, x, 2, 5), ps.params(), ps.state(),
         Map.of("seed", "77", "note", "ünïcode"));
   }
 

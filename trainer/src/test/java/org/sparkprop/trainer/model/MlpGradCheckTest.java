@@ -18,8 +18,8 @@ class MlpGradCheckTest {
   private static void check(MlpSpec spec, String kernel) {
     int b = 3;
     Mlp mlp = new Mlp(spec, b, Kernels.newGemm(kernel));
-    float[][] ps = mlp.initialise(12);
-    float[] p = ps[0];
+    Weights ps = mlp.initialise(12);
+    float[] p = ps.params();
     SplittableRandom r = new SplittableRandom(12);
     for (int i = 0; i < p.length; i++) {
       p[i] += (float) (r.nextDouble() * 0.2 - 0.1); // move γ, β, biases off their init values
@@ -36,8 +36,8 @@ class MlpGradCheckTest {
     }
     float[] g = new float[p.length];
     mlp.setDropoutSeed(99);
-    float[] s0 = ps[1].clone();
-    mlp.lossAndGrad(p, ps[1].clone(), x, y, b, g);
+    float[] s0 = ps.state().clone();
+    mlp.lossAndGrad(p, ps.state().clone(), x, y, b, g);
     GradCheck.check(spec + " on " + kernel, p, g, () -> {
       mlp.setDropoutSeed(99);
       float[] out = mlp.forward(p, s0.clone(), x, b, true);
@@ -65,18 +65,18 @@ class MlpGradCheckTest {
   void batchNormUsesRunningStatisticsInEvaluation() {
     MlpSpec spec = MlpSpec.of("2-3-2", "identity", "mse").withBatchNorm(true);
     Mlp mlp = new Mlp(spec, 4);
-    float[][] ps = mlp.initialise(1);
+    Weights ps = mlp.initialise(1);
     float[] x = {1, 2, 3, 4, 5, 6, 7, 8};
-    float[] before = mlp.forward(ps[0], ps[1], x, 4, false).clone();
-    float[] s = ps[1].clone();
-    mlp.forward(ps[0], s, x, 4, true);
+    float[] before = mlp.forward(ps.params(), ps.state(), x, 4, false).clone();
+    float[] s = ps.state().clone();
+    mlp.forward(ps.params(), s, x, 4, true);
     // running mean moved 10 % towards the batch mean; running var towards the unbiased var
-    assertEquals(false, Arrays.equals(s, ps[1]));
-    float[] after = mlp.forward(ps[0], s, x, 4, false);
+    assertEquals(false, Arrays.equals(s, ps.state()));
+    float[] after = mlp.forward(ps.params(), s, x, 4, false);
     assertEquals(false, Arrays.equals(before, after));
     // evaluation is deterministic and does not touch the state
     float[] s2 = s.clone();
-    mlp.forward(ps[0], s, x, 4, false);
+    mlp.forward(ps.params(), s, x, 4, false);
     assertArrayEquals(s2, s);
   }
 
@@ -93,7 +93,7 @@ class MlpGradCheckTest {
           MlpSpec.of("300-40-33-7", "tanh", "softmax_ce").withBatchNorm(true).withDropout(0.2))) {
         int b = 37;
         Mlp mlp = new Mlp(spec, b, Kernels.newGemm(kernel));
-        float[][] ps = mlp.initialise(5);
+        Weights ps = mlp.initialise(5);
         SplittableRandom r = new SplittableRandom(5);
         float[] x = new float[b * spec.inputs()];
         for (int i = 0; i < x.length; i++) {
@@ -103,20 +103,20 @@ class MlpGradCheckTest {
         for (int i = 0; i < b; i++) {
           y[i] = r.nextInt(spec.outputs());
         }
-        float[] zeroed = new float[ps[0].length];
+        float[] zeroed = new float[ps.params().length];
         mlp.setDropoutSeed(3);
-        double l1 = mlp.lossAndGrad(ps[0], ps[1].clone(), x, y, b, zeroed, true);
-        float[] over = new float[ps[0].length];
+        double l1 = mlp.lossAndGrad(ps.params(), ps.state().clone(), x, y, b, zeroed, true);
+        float[] over = new float[ps.params().length];
         Arrays.fill(over, Float.NaN);
         mlp.setDropoutSeed(3);
-        double l2 = mlp.lossAndGrad(ps[0], ps[1].clone(), x, y, b, over, false);
+        double l2 = mlp.lossAndGrad(ps.params(), ps.state().clone(), x, y, b, over, false);
         String what = spec + " on " + kernel;
         assertEquals(l1, l2, what + " loss");
         assertArrayEquals(zeroed, over, what + " overwrite");
-        float[] added = new float[ps[0].length];
+        float[] added = new float[ps.params().length];
         Arrays.fill(added, 1f);
         mlp.setDropoutSeed(3);
-        mlp.lossAndGrad(ps[0], ps[1].clone(), x, y, b, added, true);
+        mlp.lossAndGrad(ps.params(), ps.state().clone(), x, y, b, added, true);
         for (int i = 0; i < added.length; i++) {
           assertEquals(1f + zeroed[i], added[i], 1e-5f * (1 + Math.abs(zeroed[i])), what + " add");
         }

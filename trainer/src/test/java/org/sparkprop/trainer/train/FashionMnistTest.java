@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.data.Scaling;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.FashionMnist;
 import org.sparkprop.trainer.data.Normalizer;
@@ -35,10 +36,10 @@ class FashionMnistTest {
         .withOptimizer(OptimizerConfig.defaults("adamw").withWeightDecay(0.01f), 1e-3f)
         .withSchedule(new LrSchedule("cosine", 0, 1, 1, 0));
     try (Trainer t = new Trainer(spec, cfg)) {
-      float[][] ps = t.initialise();
+      Weights ps = t.initialise();
       long t0 = System.nanoTime();
-      t.fit(split[0], split[1], ps[0], ps[1], null);
-      double acc = t.evaluate(test, ps[0], ps[1]).accuracy();
+      t.fit(split[0], split[1], ps.params(), ps.state(), null);
+      double acc = t.evaluate(test, ps.params(), ps.state()).accuracy();
       System.out.printf("Fashion-MNIST test accuracy %.4f after %.1f s of training%n", acc,
           (System.nanoTime() - t0) / 1e9);
       assertTrue(acc >= 0.90, "test accuracy " + acc);

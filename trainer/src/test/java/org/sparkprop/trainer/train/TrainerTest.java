@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.optim.LrSchedule;
 import org.sparkprop.trainer.optim.OptimizerConfig;
@@ -23,9 +24,9 @@ class TrainerTest {
     TrainConfig cfg = TrainConfig.defaults(3).withEpochs(600).withBatch(4)
         .withOptimizer(OptimizerConfig.defaults("adam"), 0.05f);
     try (Trainer t = new Trainer(spec, cfg)) {
-      float[][] ps = t.initialise();
-      Trainer.Result r = t.fit(xor(), null, ps[0], ps[1], null);
-      Evaluation e = t.evaluate(xor(), ps[0], ps[1]);
+      Weights ps = t.initialise();
+      Trainer.Result r = t.fit(xor(), null, ps.params(), ps.state(), null);
+      Evaluation e = t.evaluate(xor(), ps.params(), ps.state());
       assertEquals(1.0, e.accuracy(), "XOR accuracy");
       assertTrue(e.loss() < 0.05, "XOR loss " + e.loss());
       assertEquals(600, r.steps());
@@ -47,9 +48,9 @@ class TrainerTest {
         .withOptimizer(OptimizerConfig.defaults("adam"), 0.01f)
         .withSchedule(new LrSchedule("cosine", 0, 1, 1, 0.01));
     try (Trainer t = new Trainer(spec, cfg)) {
-      float[][] ps = t.initialise();
-      t.fit(d, null, ps[0], ps[1], null);
-      double mse = 2 * t.evaluate(d, ps[0], ps[1]).loss(); // loss is ½Σ per row, K = 1
+      Weights ps = t.initialise();
+      t.fit(d, null, ps.params(), ps.state(), null);
+      double mse = 2 * t.evaluate(d, ps.params(), ps.state()).loss(); // loss is ½Σ per row, K = 1
       assertTrue(mse < 1e-3, "MSE on sin[0, π] = " + mse);
     }
   }
@@ -69,9 +70,9 @@ class TrainerTest {
 
   private static float[] train(MlpSpec spec, TrainConfig cfg, Dataset d) {
     try (Trainer t = new Trainer(spec, cfg)) {
-      float[][] ps = t.initialise();
-      t.fit(d, null, ps[0], ps[1], null);
-      return ps[0];
+      Weights ps = t.initialise();
+      t.fit(d, null, ps.params(), ps.state(), null);
+      return ps.params();
     }
   }
 
@@ -114,12 +115,12 @@ class TrainerTest {
     TrainConfig cfg = TrainConfig.defaults(6).withEpochs(200).withBatch(16)
         .withOptimizer(OptimizerConfig.defaults("adam"), 0.01f).withEarlyStopping(3, true);
     try (Trainer t = new Trainer(spec, cfg)) {
-      float[][] ps = t.initialise();
-      Trainer.Result r = t.fit(trainSet, val, ps[0], ps[1], null);
+      Weights ps = t.initialise();
+      Trainer.Result r = t.fit(trainSet, val, ps.params(), ps.state(), null);
       assertTrue(r.stoppedEarly(), "stopped early");
       assertEquals(r.bestEpoch() + 3, r.history().size());
       double bestVal = r.history().get(r.bestEpoch() - 1).validationLoss();
-      assertEquals(bestVal, t.evaluate(val, ps[0], ps[1]).loss(), 1e-6);
+      assertEquals(bestVal, t.evaluate(val, ps.params(), ps.state()).loss(), 1e-6);
     }
   }
 
@@ -132,7 +133,7 @@ class TrainerTest {
     float[] plain = train(spec, base, d);
     float[] l2 = train(spec, base.withRegularisation(0.5f, 0f), d);
     try (Trainer t = new Trainer(spec, base)) {
-      float[] p0 = t.initialise()[0];
+      float[] p0 = t.initialise().params();
       int[] decay = t.engine().paramLayout().decayRanges();
       // one SGD step: l2 adds lr·λ·w0 to the weights' update and nothing to the biases
       for (int i = 0; i < p0.length; i++) {
@@ -163,9 +164,9 @@ class TrainerTest {
     TrainConfig cfg = TrainConfig.defaults(1).withEpochs(5).withBatch(8)
         .withOptimizer(OptimizerConfig.defaults("sgd"), 1f);
     try (Trainer t = new Trainer(spec, cfg)) {
-      float[][] ps = t.initialise();
+      Weights ps = t.initialise();
       DivergenceException e = assertThrows(DivergenceException.class,
-          () -> t.fit(reg, null, ps[0], ps[1], null));
+          () -> t.fit(reg, null, ps.params(), ps.state(), null));
       assertTrue(e.getMessage().contains("epoch 1"), e.getMessage());
     }
   }
@@ -174,12 +175,12 @@ class TrainerTest {
   void rejectsDataOfTheWrongShape() {
     MlpSpec spec = MlpSpec.of("4-3-2", "tanh", "softmax_ce");
     try (Trainer t = new Trainer(spec, TrainConfig.defaults(1))) {
-      float[][] ps = t.initialise();
+      Weights ps = t.initialise();
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> t.fit(random(10, 5, 2, 1), null, ps[0], ps[1], null));
+          () -> t.fit(random(10, 5, 2, 1), null, ps.params(), ps.state(), null));
       assertTrue(e.getMessage().contains("5 features"), e.getMessage());
       assertThrows(IllegalArgumentException.class,
-          () -> t.fit(random(10, 4, 3, 1), null, ps[0], ps[1], null)); // label 2 ≥ 2 classes
+          () -> t.fit(random(10, 4, 3, 1), null, ps.params(), ps.state(), null)); // label 2 ≥ 2 classes
     }
   }
 }
