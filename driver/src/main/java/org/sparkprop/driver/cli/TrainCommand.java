@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.TrainInputs;
-import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.driver.data.TrainingData;
 import org.sparkprop.driver.output.Json;
 import org.sparkprop.driver.output.LayerStats;
@@ -24,6 +23,7 @@ import org.sparkprop.trainer.io.Checkpoint;
 import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.train.Evaluation;
 import org.sparkprop.trainer.train.TrainConfig;
 import picocli.CommandLine.Command;
@@ -86,7 +86,8 @@ public final class TrainCommand implements Callable<Integer> {
       TrainResult result = new SparkTrainer(sc, spec, cfg, opts, store,
           Map.of("config", configJson), out::println).onEpoch(stats::record)
           .onDevice(distribution.device)
-          .fit(data.train(), data.trainRows(), data.validation(), null, ps.params(), ps.state(), from);
+          .fit(data.train(), data.trainRows(), data.validation(), null, ps.params(),
+              ps.state(), from);
       double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
       long planned = (long) SparkTrainer.stepsPerEpoch(data.trainRows(), parts, cfg.batchSize())
           * cfg.epochs();

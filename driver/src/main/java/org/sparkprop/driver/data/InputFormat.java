@@ -7,7 +7,10 @@ import java.util.Locale;
  * executors; the other formats on the driver, then shipped.
  */
 public enum InputFormat {
-  /** Chosen by name: .libsvm/.svm, .parquet, .csv (course-csv with a labels file, else csv), idx. */
+  /**
+   * Chosen by name: .libsvm/.svm, .parquet, .csv (course-csv with a labels file, else csv),
+   * else idx.
+   */
   AUTO("auto"),
   /** IDX tensors (gzip or plain): images plus a labels file. */
   IDX("idx"),

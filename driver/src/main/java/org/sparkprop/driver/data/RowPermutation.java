@@ -1,8 +1,7 @@
 package org.sparkprop.driver.data;
 
-import org.sparkprop.trainer.rng.Rng;
-
 import java.io.Serializable;
+import org.sparkprop.trainer.rng.Rng;
 
 /**
  * A seeded pseudo-random permutation of the row numbers [0, n) that any executor evaluates for

@@ -20,7 +20,8 @@ import org.sparkprop.trainer.train.EpochMetrics;
 public final class Report {
   private Report() {}
 
-  public static Map<String, byte[]> build(String title, List<EpochMetrics> history, LayerStats stats,
+  public static Map<String, byte[]> build(String title, List<EpochMetrics> history,
+      LayerStats stats,
       long[] confusion, int k, double testAccuracy, Map<String, Object> timing)
       throws IOException {
     System.setProperty("java.awt.headless", "true");

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkprop.driver.TestSpark;
-import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.data.Normalizer;
+import org.sparkprop.trainer.data.Scaling;
 
 /**
  * Tables sharded on the executors: every row lands in exactly one shard, shards are equal to

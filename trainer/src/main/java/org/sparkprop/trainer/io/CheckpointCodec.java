@@ -77,7 +77,8 @@ public final class CheckpointCodec {
         meta.put(readText(in), readText(in));
       }
       if (in.available() != 0) {
-        throw new CorruptModelException(name + ": " + in.available() + " unexpected trailing bytes");
+        throw new CorruptModelException(name + ": " + in.available()
+            + " unexpected trailing bytes");
       }
       if (epoch < 1 || stepInEpoch < 0 || step < 0) {
         throw new CorruptModelException(name + ": bad cursor epoch " + epoch + " step " + step);

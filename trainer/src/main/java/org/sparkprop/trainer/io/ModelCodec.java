@@ -135,7 +135,8 @@ public final class ModelCodec {
         meta.put(in.readUTF(), in.readUTF());
       }
       if (in.available() != 0) {
-        throw new CorruptModelException(name + ": " + in.available() + " unexpected trailing bytes");
+        throw new CorruptModelException(name + ": " + in.available()
+            + " unexpected trailing bytes");
       }
       Mlp shape = new Mlp(spec, 1, org.sparkprop.trainer.kernel.Kernels.newGemm("java"));
       if (params.length != shape.paramCount() || state.length != shape.stateLayout().total()

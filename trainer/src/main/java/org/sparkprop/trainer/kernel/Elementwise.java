@@ -3,12 +3,16 @@ package org.sparkprop.trainer.kernel;
 import org.sparkprop.trainer.rng.Rng;
 
 /**
- * The optimizers' per-parameter update loops over the flat arrays (the driver's and the single
- * machine's one serial step per minibatch; with 0.5 M parameters the scalar loops, each with a
- * square root and a division per element, cost more than a millisecond). Two implementations
- * chosen once per JVM with the GEMM kernel ({@link Kernels#elementwise()}): plain Java, and the
- * Vector API. Both evaluate the same float operations in the same order (no fused multiply-add,
- * correctly rounded square root and division), so they give bit-identical results.
+ * The elementwise loops of a training step over flat arrays, outside the matrix products:
+ * the optimizers' per-parameter updates (Adam, the RMS family), the gradient's sum of
+ * squares, dropout masks, ReLU forward (bias fused) and backward, and bias gradients as
+ * column sums (fused with ReLU's gradient). With 0.5 M parameters the scalar update loops,
+ * each with a square root and a division per element, cost more than a millisecond per step.
+ * Two implementations, chosen once per JVM with the GEMM kernel ({@link Kernels#elementwise()}):
+ * plain Java, and the Vector API. Both evaluate the same float operations in the same order
+ * (no fused multiply-add, correctly rounded square root and division), so they give
+ * bit-identical results, except {@link #sumSquares}, whose partial sums are added in another
+ * order (see there).
  */
 public abstract class Elementwise {
   /**

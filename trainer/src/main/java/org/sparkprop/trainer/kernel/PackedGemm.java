@@ -32,7 +32,8 @@ abstract class PackedGemm implements Gemm {
 
   PackedGemm(int mr, int nr) {
     if (MC % mr != 0 || NC % nr != 0) {
-      throw new IllegalArgumentException("block sizes must be multiples of the tile " + mr + "x" + nr);
+      throw new IllegalArgumentException("block sizes must be multiples of the tile " + mr + "x"
+          + nr);
     }
     this.mr = mr;
     this.nr = nr;

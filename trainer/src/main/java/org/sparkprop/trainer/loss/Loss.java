@@ -28,7 +28,10 @@ public interface Loss {
     return k;
   }
 
-  /** Number of correct predictions in the batch (classes or labels), see {@link #predictionsPerRow}. */
+  /**
+   * Number of correct predictions in the batch (classes or labels), see
+   * {@link #predictionsPerRow}.
+   */
   long correct(float[] out, float[] targets, int batch, int k);
 
   /** Predictions per row that {@link #correct} counts: 1 (class), K (labels) or 0 (regression). */
@@ -53,10 +56,12 @@ public interface Loss {
   static Loss parse(String s) {
     switch (s.trim().toLowerCase(Locale.ROOT)) {
       case "softmax_ce": case "cross_entropy": case "ce": return new SoftmaxCrossEntropy();
-      case "sigmoid_bce": case "bce": case "binary_cross_entropy": return new SigmoidBinaryCrossEntropy();
+      case "sigmoid_bce": case "bce": case "binary_cross_entropy":
+        return new SigmoidBinaryCrossEntropy();
       case "mse": case "squared_error": return new MeanSquaredError();
       default:
-        throw new IllegalArgumentException("unknown loss '" + s + "' (softmax_ce, sigmoid_bce, mse)");
+        throw new IllegalArgumentException("unknown loss '" + s
+            + "' (softmax_ce, sigmoid_bce, mse)");
     }
   }
 }

@@ -22,7 +22,8 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, String loss, double 
     }
     for (int s : sizes) {
       if (s <= 0) {
-        throw new IllegalArgumentException("layer sizes must be positive: " + Arrays.toString(sizes));
+        throw new IllegalArgumentException("layer sizes must be positive: "
+            + Arrays.toString(sizes));
       }
     }
     sizes = sizes.clone();

@@ -12,7 +12,8 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy,
   /** One log line. */
   public String line() {
     return String.format(java.util.Locale.ROOT,
-        "epoch %3d | train loss %.4f acc %.4f | val loss %.4f acc %.4f | lr %.2e | %.2f s | %.0f samples/s",
+        "epoch %3d | train loss %.4f acc %.4f | val loss %.4f acc %.4f | lr %.2e | %.2f s"
+            + " | %.0f samples/s",
         epoch, trainLoss, trainAccuracy, validationLoss, validationAccuracy, lr, seconds,
         samplesPerSecond);
   }

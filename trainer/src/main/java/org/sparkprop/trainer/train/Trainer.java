@@ -186,7 +186,8 @@ public final class Trainer implements AutoCloseable {
     int tw = loss.targetWidth(spec.outputs());
     if (d.targetWidth() != tw) {
       throw new IllegalArgumentException(what + " data has " + d.targetWidth()
-          + " targets per row, " + loss.name() + " with " + spec.outputs() + " outputs needs " + tw);
+          + " targets per row, " + loss.name() + " with " + spec.outputs() + " outputs needs "
+          + tw);
     }
     loss.validateTargets(d.y(), d.rows(), spec.outputs());
   }

@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.activation.Activation;
-import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.model.Device;
 import org.sparkprop.trainer.model.Engines;
 import org.sparkprop.trainer.model.GradientEngine;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 
 /**
  * The GPU engine: device selection everywhere; equivalence with the CPU engine where a GPU

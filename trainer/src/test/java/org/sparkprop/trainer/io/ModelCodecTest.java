@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sparkprop.trainer.data.Scaling;
-import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.data.Normalizer;
+import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 
 class ModelCodecTest {
   static Model sample() {

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
-import org.sparkprop.trainer.data.Scaling;
-import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.FashionMnist;
 import org.sparkprop.trainer.data.Normalizer;
+import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.optim.LrSchedule;
 import org.sparkprop.trainer.optim.OptimizerConfig;
 
@@ -27,7 +27,8 @@ class FashionMnistTest {
     assumeTrue(FashionMnist.available(dir), "Fashion-MNIST not found in " + dir
         + ": run scripts/setup.sh");
     Dataset[] raw = FashionMnist.load(dir);
-    Normalizer norm = Normalizer.fit(Scaling.SCALE255, raw[0].x(), raw[0].rows(), raw[0].features());
+    Normalizer norm = Normalizer.fit(Scaling.SCALE255, raw[0].x(), raw[0].rows(),
+        raw[0].features());
     Dataset[] split = norm.apply(raw[0]).split(0.1, 1);
     Dataset test = norm.apply(raw[1]);
     MlpSpec spec = MlpSpec.of("784-512-256-10", "relu", "softmax_ce").withDropout(0.3)

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.data.Dataset;
-import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.optim.LrSchedule;
 import org.sparkprop.trainer.optim.OptimizerConfig;
 
@@ -180,7 +180,8 @@ class TrainerTest {
           () -> t.fit(random(10, 5, 2, 1), null, ps.params(), ps.state(), null));
       assertTrue(e.getMessage().contains("5 features"), e.getMessage());
       assertThrows(IllegalArgumentException.class,
-          () -> t.fit(random(10, 4, 3, 1), null, ps.params(), ps.state(), null)); // label 2 ≥ 2 classes
+          // label 2 ≥ 2 classes
+          () -> t.fit(random(10, 4, 3, 1), null, ps.params(), ps.state(), null));
     }
   }
 }
