@@ -61,20 +61,20 @@ public final class CheckpointCodec {
       int epoch = in.readInt();
       int stepInEpoch = in.readInt();
       long step = in.readLong();
-      float[] p = Framing.readFloats(in);
-      float[] s = Framing.readFloats(in);
+      float[] p = Framing.readFloats(in, name);
+      float[] s = Framing.readFloats(in, name);
       int a = in.readInt();
       if (a < 0 || a > 1 << 16) {
         throw new CorruptModelException(name + ": bad optimizer state count " + a);
       }
       List<float[]> opt = new ArrayList<>();
       for (int i = 0; i < a; i++) {
-        opt.add(Framing.readFloats(in));
+        opt.add(Framing.readFloats(in, name));
       }
       int m = in.readInt();
       Map<String, String> meta = new TreeMap<>();
       for (int i = 0; i < m; i++) {
-        meta.put(readText(in), readText(in));
+        meta.put(readText(in, name), readText(in, name));
       }
       if (in.available() != 0) {
         throw new CorruptModelException(name + ": " + in.available()
@@ -95,10 +95,10 @@ public final class CheckpointCodec {
     out.write(b);
   }
 
-  private static String readText(DataInputStream in) throws IOException {
+  private static String readText(DataInputStream in, String name) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > in.available()) {
-      throw new CorruptModelException("text length " + n + " exceeds the file");
+      throw new CorruptModelException(name + ": text length " + n + " exceeds the file");
     }
     byte[] b = new byte[n];
     in.readFully(b);

@@ -73,10 +73,10 @@ final class Framing {
     out.write(buf.array());
   }
 
-  static float[] readFloats(DataInputStream in) throws IOException {
+  static float[] readFloats(DataInputStream in, String name) throws IOException {
     int n = in.readInt();
     if (n < 0 || n > in.available() / 4) {
-      throw new CorruptModelException("array length " + n + " exceeds the file");
+      throw new CorruptModelException(name + ": array length " + n + " exceeds the file");
     }
     byte[] raw = new byte[4 * n];
     in.readFully(raw);

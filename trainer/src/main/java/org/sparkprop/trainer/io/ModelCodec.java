@@ -126,9 +126,10 @@ public final class ModelCodec {
       }
       MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(arch), hidden, loss, dropout, bn, init);
       String kind = in.readUTF();
-      Normalizer norm = new Normalizer(kind, Framing.readFloats(in), Framing.readFloats(in));
-      float[] params = Framing.readFloats(in);
-      float[] state = Framing.readFloats(in);
+      Normalizer norm = new Normalizer(kind, Framing.readFloats(in, name),
+          Framing.readFloats(in, name));
+      float[] params = Framing.readFloats(in, name);
+      float[] state = Framing.readFloats(in, name);
       int nm = in.readInt();
       Map<String, String> meta = new TreeMap<>();
       for (int i = 0; i < nm; i++) {
