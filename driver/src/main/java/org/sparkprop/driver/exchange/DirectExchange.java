@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.sparkprop.driver.Errors;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.spark.SparkContexts;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.WorkerSpec;
 import scala.reflect.ClassTag;
@@ -25,9 +29,11 @@ import scala.reflect.ClassTag$;
  * <p>Spark never retries a failed barrier result stage ("Could not recover from a failed
  * barrier ResultStage"), so this does: when a worker dies, the epoch restarts from its first
  * state as a new job (its lost cached shards are rebuilt from their broadcasts), computing
- * exactly what the first try would have; as many tries as Spark gives a task.
+ * exactly what the first try would have; as many tries as Spark gives a task (F of a
+ * local[N,F] master, else spark.task.maxFailures).
  */
 final class DirectExchange implements EpochRunner {
+  private static final int TASK_FAILURE_WAIT_SECONDS = 10;
   private final JavaSparkContext sc;
   private final WorkerSpec work;
   private final StepServer server;
@@ -48,7 +54,8 @@ final class DirectExchange implements EpochRunner {
     int partitions = train.getNumPartitions();
     driver.markEpochStart();
     ClassTag<Long> tag = ClassTag$.MODULE$.apply(Long.class);
-    int tries = sc.isLocal() ? 1 : Math.max(1, sc.getConf().getInt("spark.task.maxFailures", 4));
+    int tries = SparkContexts.taskTries(sc.master(),
+        sc.getConf().getInt("spark.task.maxFailures", 4));
     for (int attempt = 0; ; attempt++) {
       server.newEpoch();
       Endpoint at = new Endpoint(server.host(), server.port(), server.token(), timeoutMillis,
@@ -71,13 +78,15 @@ final class DirectExchange implements EpochRunner {
         job.get();
         return;
       } catch (IOException | ExecutionException e) {
-        job.cancel(true);
         server.closeAll();
+        Throwable why = e instanceof IOException lost && !(e instanceof WorkerFailedException)
+            ? taskFailure(job, lost) : e;
+        job.cancel(true);
         if (attempt + 1 >= tries) {
           throw new SparkJobException("epoch " + plan.epoch() + " failed"
-              + (tries > 1 ? " " + tries + " times" : "") + ": " + Errors.rootMessage(e), e);
+              + (tries > 1 ? " " + tries + " times" : "") + ": " + Errors.rootMessage(why), why);
         }
-        driver.log("epoch " + plan.epoch() + ": lost a worker (" + Errors.rootMessage(e)
+        driver.log("epoch " + plan.epoch() + ": lost a worker (" + Errors.rootMessage(why)
             + "); restarting the epoch from its start (retry " + (attempt + 1) + " of "
             + (tries - 1) + ")");
         driver.rollBack();
@@ -88,6 +97,31 @@ final class DirectExchange implements EpochRunner {
         server.closeAll();
         sc.setJobDescription(null);
       }
+    }
+  }
+
+  /** A task reported that its step failed; the message is its reason. */
+  static final class WorkerFailedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    WorkerFailedException(String reason) {
+      super(reason);
+    }
+  }
+
+  /**
+   * Why a connection broke: the failed task's own error when the job ends with one within a
+   * few seconds (its connection closing is usually what the driver saw first), else lost.
+   */
+  private static Throwable taskFailure(JavaFutureAction<?> job, IOException lost)
+      throws InterruptedException {
+    try {
+      job.get(TASK_FAILURE_WAIT_SECONDS, TimeUnit.SECONDS);
+      return lost;
+    } catch (ExecutionException e) {
+      return e;
+    } catch (TimeoutException | CancellationException e) {
+      return lost;
     }
   }
 
@@ -113,6 +147,9 @@ final class DirectExchange implements EpochRunner {
     }
     for (int q = 0; q < partitions; q++) {
       Wire w = server.wire(q);
+      if (w.in.readInt() != DirectTask.OK) {
+        throw new WorkerFailedException(DirectTask.oneLine(w.in.readUTF()));
+      }
       lossSum += w.in.readDouble();
       correct += w.in.readLong();
       long r = w.in.readLong();

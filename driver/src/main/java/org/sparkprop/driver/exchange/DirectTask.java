@@ -25,12 +25,23 @@ import scala.runtime.AbstractFunction1;
  * <p>Protocol (big-endian header, little-endian float payload). Worker → driver hello, five
  * fields: long token, int epoch, int driver try, int Spark stage attempt, int partition.
  * Driver → worker: payload (parameters n, state S, and with parameter averaging the O
- * optimizer state arrays). Then per sync: worker → driver: double loss sum, long correct, long
- * rows, long compute ns, payload (gradient sum n and state S; or parameters, state, optimizer
- * state); driver → worker: payload.
+ * optimizer state arrays). Then per sync: worker → driver: int status {@link #OK}, double
+ * loss sum, long correct, long rows, long compute ns, payload (gradient sum n and state S; or
+ * parameters, state, optimizer state); driver → worker: payload. A task whose step fails
+ * sends status {@link #FAILED} and a UTF line with the reason instead, then ends.
  */
 final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
     implements Serializable {
+  /**
+   * For tests of the epoch retry: a Spark local property "E:S:P" makes partition P fail at
+   * local step S of epoch E, on the driver's first try of that epoch only.
+   */
+  static final String FAIL_AT = "sparkprop.test.failAt";
+  /** A sync message's status: its sums follow. */
+  static final int OK = 0;
+  /** A sync message's status: the task failed; a UTF line with the reason follows. */
+  static final int FAILED = 1;
+  private static final int MAX_REASON = 1000;
   private static final long serialVersionUID = 1L;
   private final WorkerSpec work;
   private final Plan plan;
@@ -59,6 +70,7 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
     float[] p = new float[n];
     float[] s = new float[w.stateCount()];
     List<float[]> opt = plan.averageParams() ? w.optimizer().state() : List.of();
+    int failStep = injectedFailureStep(ctx.getLocalProperty(FAIL_AT), partition);
     long busy = 0;
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(driver.host(), driver.port()),
@@ -76,13 +88,26 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
         for (int j = plan.firstStep(); j < plan.endStep(); ) {
           int count = plan.stepsInSync(j);
           long t0 = System.nanoTime();
-          if (plan.averageParams()) {
-            w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
-          } else {
-            w.gradientSum(p, s, j, plan.globalStep(j));
+          try {
+            if (j <= failStep && failStep < j + count) {
+              throw new IllegalStateException("injected failure at epoch " + plan.epoch()
+                  + ", step " + failStep);
+            }
+            if (plan.averageParams()) {
+              w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
+            } else {
+              w.gradientSum(p, s, j, plan.globalStep(j));
+            }
+          } catch (RuntimeException e) {
+            // Tell the driver why before the connection closes: its log names the cause.
+            wire.out.writeInt(FAILED);
+            wire.out.writeUTF(oneLine("partition " + partition + ": " + e));
+            wire.out.flush();
+            throw e;
           }
           long t = System.nanoTime() - t0;
           busy += t;
+          wire.out.writeInt(OK);
           wire.out.writeDouble(w.lossSum());
           wire.out.writeLong(w.correct());
           wire.out.writeLong(w.rows());
@@ -98,6 +123,23 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
           + "driver at " + driver.host() + ":" + driver.port() + ": " + e.getMessage(), e);
     }
     return busy;
+  }
+
+  /** The first line of s, at most MAX_REASON characters. */
+  static String oneLine(String s) {
+    int nl = s.indexOf('\n');
+    String line = nl >= 0 ? s.substring(0, nl) : s;
+    return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) : line;
+  }
+
+  /** The local step at which FAIL_AT fails this task, or -1. */
+  private int injectedFailureStep(String failAt, int partition) {
+    if (failAt == null || driver.attempt() > 0) {
+      return -1;
+    }
+    String[] f = failAt.split(":");
+    return Integer.parseInt(f[0]) == plan.epoch() && Integer.parseInt(f[2]) == partition
+        ? Integer.parseInt(f[1]) : -1;
   }
 
   /** One of Wire's bulk float transfers: len floats of a from off, out or in. */

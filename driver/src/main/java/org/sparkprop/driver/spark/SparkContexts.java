@@ -16,7 +16,8 @@ public final class SparkContexts {
   static final String EXECUTOR_OPTS = "spark.executor.extraJavaOptions";
   static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
 
-  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
+  private static final Pattern LOCAL =
+      Pattern.compile("local(?:\\[(\\*|\\d+)(?:,(\\d+))?\\])?");
 
   private SparkContexts() {}
 
@@ -74,5 +75,17 @@ public final class SparkContexts {
     }
     return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors()
         : Integer.parseInt(m.group(1));
+  }
+
+  /**
+   * How many times Spark tries a task on this master: F of local[N,F] (1 for other local
+   * masters), else spark.task.maxFailures (default 4).
+   */
+  public static int taskTries(String master, int maxFailures) {
+    Matcher m = LOCAL.matcher(master);
+    if (m.matches()) {
+      return m.group(2) == null ? 1 : Math.max(1, Integer.parseInt(m.group(2)));
+    }
+    return Math.max(1, maxFailures);
   }
 }

@@ -30,5 +30,9 @@ class SparkContextsTest {
     assertEquals(3, SparkContexts.localSlots("local[3]"));
     assertEquals(2, SparkContexts.localSlots("local[2,4]"));
     assertEquals(-1, SparkContexts.localSlots("spark://127.0.0.1:7077"));
+    assertEquals(1, SparkContexts.taskTries("local[2]", 4));
+    assertEquals(3, SparkContexts.taskTries("local[2,3]", 4));
+    assertEquals(4, SparkContexts.taskTries("spark://127.0.0.1:7077", 4));
+    assertEquals(1, SparkContexts.taskTries("yarn", 0));
   }
 }
