@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.trainer.data.FashionMnist;
@@ -16,6 +17,7 @@ import org.sparkprop.trainer.data.FashionMnist;
  * partitions trains Fashion-MNIST to ≥ 89 % test accuracy and writes every output.
  * CI installs the data set (scripts/setup.sh); elsewhere the test is skipped, visibly.
  */
+@Tag("slow")
 class FashionMnistSparkTest {
   @Test
   void defaultMainJobReaches89Percent(@TempDir Path dir) throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.FashionMnist;
@@ -20,6 +21,7 @@ import org.sparkprop.trainer.optim.OptimizerConfig;
  * Measured here: 90.10 % after 20 epochs, ~100 s on 2 busy cores. The data comes from
  * scripts/setup.sh (which .ci/run calls); without it the test is skipped with the reason.
  */
+@Tag("slow")
 class FashionMnistTest {
   @Test
   void reachesNinetyPercentOnTheOfficialTestSet() throws Exception {
