@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.layer.Init;
+import org.sparkprop.trainer.loss.LossKind;
 import org.sparkprop.trainer.model.MlpSpec;
 import picocli.CommandLine.Option;
 
@@ -55,7 +56,8 @@ final class ModelOptions {
     }
     Flags.inRange("--dropout", dropout, 0, 1, false);
     Init in = Flags.parse("--init", () -> Init.parse(init));
-    Flags.parse("--loss", () -> org.sparkprop.trainer.loss.Loss.parse(loss));
-    return Flags.parse("--arch", () -> new MlpSpec(sizes, acts, loss, dropout, batchNorm, in));
+    LossKind lossKind = Flags.parse("--loss", () -> LossKind.parse(loss));
+    return Flags.parse("--arch", () -> new MlpSpec(sizes, acts, lossKind, dropout, batchNorm,
+        in));
   }
 }

@@ -133,7 +133,7 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("arch", spec.arch());
     c.put("activation", spec.hidden().toString());
-    c.put("loss", spec.loss());
+    c.put("loss", spec.loss().toString());
     c.put("dropout", spec.dropout());
     c.put("batch_norm", spec.batchNorm());
     c.put("init", spec.init().name().toLowerCase(Locale.ROOT));

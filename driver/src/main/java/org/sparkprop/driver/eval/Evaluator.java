@@ -13,6 +13,7 @@ import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.loss.Loss;
+import org.sparkprop.trainer.loss.LossKind;
 import org.sparkprop.trainer.loss.SoftmaxCrossEntropy;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -36,7 +37,7 @@ public final class Evaluator {
     Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
       int k = spec.outputs();
-      boolean classes = Loss.parse(spec.loss()) instanceof SoftmaxCrossEntropy;
+      boolean classes = spec.loss() == LossKind.SOFTMAX_CE;
       return data.mapPartitions((Iterator<Block> it) -> {
         Weights w = bc.value();
         Mlp mlp = null;
@@ -85,7 +86,7 @@ public final class Evaluator {
   /** Mean loss and accuracy from evaluation sums. */
   public static Evaluation evaluation(EvalSums e, MlpSpec spec) {
     return new Evaluation(e.rows == 0 ? Double.NaN : e.lossSum / e.rows,
-        Loss.parse(spec.loss()).accuracy(e.correct, e.rows, spec.outputs()), e.rows);
+        spec.loss().create().accuracy(e.correct, e.rows, spec.outputs()), e.rows);
   }
 
   /**

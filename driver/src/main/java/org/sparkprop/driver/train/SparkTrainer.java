@@ -143,7 +143,7 @@ public final class SparkTrainer {
       log.accept("resuming at epoch " + startEpoch + ", step " + run.step + " ("
           + history.size() + " finished epochs restored)");
     }
-    Loss loss = Loss.parse(spec.loss());
+    Loss loss = spec.loss().create();
     EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
     boolean stoppedEarly = false;
     try (EpochRunner runner = EpochRunner.open(opts.exchange(), sc,

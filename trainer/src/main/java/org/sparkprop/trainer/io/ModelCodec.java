@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.layer.Init;
+import org.sparkprop.trainer.loss.LossKind;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 
@@ -51,7 +52,7 @@ public final class ModelCodec {
         acts.add(a.toString());
       }
       out.writeUTF(String.join(",", acts));
-      out.writeUTF(s.loss());
+      out.writeUTF(s.loss().toString());
       out.writeDouble(s.dropout());
       out.writeBoolean(s.batchNorm());
       out.writeUTF(s.init().name());
@@ -124,7 +125,8 @@ public final class ModelCodec {
           hidden.add(Activation.parse(a));
         }
       }
-      MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(arch), hidden, loss, dropout, bn, init);
+      MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(arch), hidden, LossKind.parse(loss),
+          dropout, bn, init);
       String kind = in.readUTF();
       Normalizer norm = new Normalizer(kind, Framing.readFloats(in, name),
           Framing.readFloats(in, name));

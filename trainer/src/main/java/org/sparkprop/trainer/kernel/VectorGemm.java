@@ -40,6 +40,13 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every FloatVector has the one shape S (see {@link VectorElementwise} for why). Loaded only
  * when the {@code jdk.incubator.vector} module is present (see {@link Kernels}).
+ *
+ * <p>Why this file is longer than the project's 400 lines, and repeats itself: the
+ * micro-kernels are written out by hand, one straight-line method per layout and width, with no
+ * helpers shared between them. C2 compiles a micro-kernel with its Vector API intrinsics only
+ * while the method stays small and calls nothing it might not inline; shared helpers hit C2's
+ * inlining limits and the kernels then boxed their vectors (about 5× slower). {@link #packB}
+ * stays a copy of {@link PackedGemm}'s for the same reason (see there).
  */
 final class VectorGemm implements Gemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

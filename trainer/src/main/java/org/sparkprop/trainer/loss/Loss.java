@@ -1,6 +1,5 @@
 package org.sparkprop.trainer.loss;
 
-import java.util.Locale;
 import org.sparkprop.trainer.activation.Activation;
 
 /**
@@ -52,16 +51,8 @@ public interface Loss {
 
   String name();
 
-  /** softmax_ce (alias cross_entropy), sigmoid_bce (alias bce), mse. */
+  /** The loss a name or alias names, see {@link LossKind#parse}. */
   static Loss parse(String s) {
-    switch (s.trim().toLowerCase(Locale.ROOT)) {
-      case "softmax_ce": case "cross_entropy": case "ce": return new SoftmaxCrossEntropy();
-      case "sigmoid_bce": case "bce": case "binary_cross_entropy":
-        return new SigmoidBinaryCrossEntropy();
-      case "mse": case "squared_error": return new MeanSquaredError();
-      default:
-        throw new IllegalArgumentException("unknown loss '" + s
-            + "' (softmax_ce, sigmoid_bce, mse)");
-    }
+    return LossKind.parse(s).create();
   }
 }

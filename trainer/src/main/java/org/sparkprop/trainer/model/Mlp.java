@@ -48,7 +48,7 @@ public final class Mlp implements GradientEngine {
       throw new IllegalArgumentException("maxBatch must be positive");
     }
     this.spec = spec;
-    this.loss = Loss.parse(spec.loss());
+    this.loss = spec.loss().create();
     this.maxBatch = maxBatch;
     this.gemmName = gemm.name();
     int[] sizes = spec.sizes();

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.layer.Init;
-import org.sparkprop.trainer.loss.Loss;
+import org.sparkprop.trainer.loss.LossKind;
 
 /**
  * The architecture of a sequential MLP: layer sizes (input first, outputs last), one activation
@@ -13,7 +13,7 @@ import org.sparkprop.trainer.loss.Loss;
  * hidden layer, optional batch normalisation before each hidden activation, and the weight
  * initialisation. Immutable and validated here, so a built model is always consistent.
  */
-public record MlpSpec(int[] sizes, List<Activation> hidden, String loss, double dropout,
+public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, double dropout,
     boolean batchNorm, Init init) implements java.io.Serializable {
 
   public MlpSpec {
@@ -41,7 +41,9 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, String loss, double 
       }
     }
     hidden = List.copyOf(hidden);
-    Loss.parse(loss); // validates the name
+    if (loss == null) {
+      throw new IllegalArgumentException("an MLP needs a loss");
+    }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
     }
@@ -72,7 +74,7 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, String loss, double 
     for (int i = 0; i < sizes.length - 2; i++) {
       acts.add(Activation.parse(hiddenActivation));
     }
-    return new MlpSpec(sizes, acts, loss, 0, false, Init.AUTO);
+    return new MlpSpec(sizes, acts, LossKind.parse(loss), 0, false, Init.AUTO);
   }
 
   public MlpSpec withDropout(double rate) {

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.activation.Activation;
+import org.sparkprop.trainer.loss.LossKind;
 import org.sparkprop.trainer.model.Device;
 import org.sparkprop.trainer.model.Engines;
 import org.sparkprop.trainer.model.GradientEngine;
@@ -150,7 +151,7 @@ class GpuTest {
         int tw = cpu.loss().targetWidth(5);
         float[] y = new float[batch * tw];
         for (int i = 0; i < y.length; i++) {
-          y[i] = tw == 1 ? r.nextInt(5) : spec.loss().equals("mse")
+          y[i] = tw == 1 ? r.nextInt(5) : spec.loss() == LossKind.MSE
               ? (float) r.nextGaussian() : r.nextInt(2);
         }
         float[] gc = new float[cpu.paramCount()];

@@ -18,6 +18,7 @@ import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.layer.Init;
+import org.sparkprop.trainer.loss.LossKind;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
@@ -80,7 +81,7 @@ class ModelCodecTest {
   void goldenVersion1FileStillLoadsAndPredictsTheSame() throws Exception {
     Model m = ModelCodec.load(Path.of("src/test/resources/golden/model-v1.spkm"));
     assertEquals(new MlpSpec(new int[] {5, 4, 3, 2}, List.of(Activation.parse("leaky_relu:0.1")),
-        "softmax_ce", 0.25, true, Init.AUTO), m.spec());
+        LossKind.SOFTMAX_CE, 0.25, true, Init.AUTO), m.spec());
     assertEquals(54, m.params().length);
     assertEquals("b745aa54021b643c458aaca724ea0a84fd0b409ae9b23d145fb6126e9fe75bc1",
         sha256(m.params()));
