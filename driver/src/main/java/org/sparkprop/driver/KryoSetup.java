@@ -1,9 +1,14 @@
 package org.sparkprop.driver;
 
 import com.esotericsoftware.kryo.Kryo;
+import java.lang.reflect.Array;
+import java.util.ArrayList;
 import org.apache.spark.SparkConf;
 import org.apache.spark.serializer.KryoRegistrator;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.data.TableShards;
+import org.sparkprop.driver.eval.EvalSums;
+import org.sparkprop.driver.exchange.StepSums;
 import org.sparkprop.trainer.model.Weights;
 
 /**
@@ -16,9 +21,9 @@ public final class KryoSetup implements KryoRegistrator {
   public void registerClasses(Kryo kryo) {
     kryo.register(Block.class);
     kryo.register(Weights.class);
-    kryo.register(org.sparkprop.driver.data.TableShards.ShardPiece.class);
-    kryo.register(org.sparkprop.driver.exchange.StepSums.class);
-    kryo.register(org.sparkprop.driver.eval.EvalSums.class);
+    kryo.register(TableShards.ShardPiece.class);
+    kryo.register(StepSums.class);
+    kryo.register(EvalSums.class);
     kryo.register(float[].class);
     kryo.register(float[][].class);
     kryo.register(double[].class);
@@ -28,14 +33,14 @@ public final class KryoSetup implements KryoRegistrator {
     kryo.register(Long[].class);
     kryo.register(Integer[].class);
     kryo.register(Block[].class);
-    kryo.register(org.sparkprop.driver.exchange.StepSums[].class);
-    kryo.register(org.sparkprop.driver.eval.EvalSums[].class);
-    kryo.register(java.util.ArrayList.class);
+    kryo.register(StepSums[].class);
+    kryo.register(EvalSums[].class);
+    kryo.register(ArrayList.class);
     // Spark SQL, for reading Parquet/CSV tables (schema inference and scans ship these).
     for (String c : SQL_CLASSES) {
       try {
         kryo.register(c.endsWith("[]")
-            ? java.lang.reflect.Array.newInstance(Class.forName(c.substring(0, c.length() - 2)),
+            ? Array.newInstance(Class.forName(c.substring(0, c.length() - 2)),
                 0).getClass()
             : Class.forName(c));
       } catch (ClassNotFoundException e) {

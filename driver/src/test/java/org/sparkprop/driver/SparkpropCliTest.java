@@ -7,10 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.driver.store.CheckpointStore;
+import org.sparkprop.driver.store.Fs;
+import org.sparkprop.trainer.gpu.Gpu;
 
 /** The command line on small generated course-project CSV data. */
 public class SparkpropCliTest {
@@ -32,7 +43,7 @@ public class SparkpropCliTest {
   }
 
   public static String[] trainArgs(Path d, Path out, String... extra) {
-    List<String> a = new java.util.ArrayList<>(List.of("train", "--out", out.toString(),
+    List<String> a = new ArrayList<>(List.of("train", "--out", out.toString(),
         "--train-features", d.resolve("train_vectors.csv").toString(),
         "--train-labels", d.resolve("train_labels.csv").toString(),
         "--test-features", d.resolve("test_vectors.csv").toString(),
@@ -68,7 +79,7 @@ public class SparkpropCliTest {
     assertEquals("gradient", metrics.at("/config/sync").asText());
     assertEquals(0.01, metrics.at("/config/lr").asDouble(), 0);
     // --device auto: where the two partitions computed, and why.
-    boolean gpu = org.sparkprop.trainer.gpu.Gpu.probe(0).usable();
+    boolean gpu = Gpu.probe(0).usable();
     JsonNode devices = metrics.get("devices");
     assertEquals(1, devices.size(), devices.toString());
     String line = devices.fieldNames().next();
@@ -85,10 +96,10 @@ public class SparkpropCliTest {
         "--features", d.resolve("test_vectors.csv").toString(), "--output", pq.toString(),
         "--format", "parquet", "--master", "local[2]"));
     // Read back with Spark's defaults (Spark SQL's reader ships its own classes through Kryo).
-    try (var sc = new org.apache.spark.api.java.JavaSparkContext(new org.apache.spark.SparkConf()
+    try (var sc = new JavaSparkContext(new SparkConf()
         .setMaster("local[1]").setAppName("read").set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"))) {
-      var rows = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate()
+      var rows = SparkSession.builder().sparkContext(sc.sc()).getOrCreate()
           .read().parquet(pq.toString()).orderBy("row").collectAsList();
       assertEquals(60, rows.size());
       for (int i = 0; i < 60; i++) {
@@ -136,28 +147,28 @@ public class SparkpropCliTest {
   @Test
   void trainsOnParquetAndCsvTables(@TempDir Path d) throws Exception {
     // Write the tables with Spark's defaults, then train through the command line.
-    try (var sc = new org.apache.spark.api.java.JavaSparkContext(new org.apache.spark.SparkConf()
+    try (var sc = new JavaSparkContext(new SparkConf()
         .setMaster("local[1]").setAppName("write").set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"))) {
-      var spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+      var spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
       SplittableRandom r = new SplittableRandom(9);
-      var arraySchema = new org.apache.spark.sql.types.StructType()
-          .add("features", org.apache.spark.sql.types.DataTypes.createArrayType(
-              org.apache.spark.sql.types.DataTypes.DoubleType))
-          .add("label", org.apache.spark.sql.types.DataTypes.IntegerType);
-      var csvSchema = new org.apache.spark.sql.types.StructType()
-          .add("a", org.apache.spark.sql.types.DataTypes.DoubleType)
-          .add("label", org.apache.spark.sql.types.DataTypes.IntegerType)
-          .add("b", org.apache.spark.sql.types.DataTypes.DoubleType);
+      var arraySchema = new StructType()
+          .add("features", DataTypes.createArrayType(
+              DataTypes.DoubleType))
+          .add("label", DataTypes.IntegerType);
+      var csvSchema = new StructType()
+          .add("a", DataTypes.DoubleType)
+          .add("label", DataTypes.IntegerType)
+          .add("b", DataTypes.DoubleType);
       for (String name : List.of("train", "test")) {
-        List<org.apache.spark.sql.Row> arr = new java.util.ArrayList<>();
-        List<org.apache.spark.sql.Row> tab = new java.util.ArrayList<>();
+        List<Row> arr = new ArrayList<>();
+        List<Row> tab = new ArrayList<>();
         for (int i = 0; i < (name.equals("train") ? 200 : 40); i++) {
           int c = i % 2;
           double a = c * 3 + r.nextGaussian();
           double b = c * 3 + r.nextGaussian();
-          arr.add(org.apache.spark.sql.RowFactory.create(List.of(a, b).toArray(new Double[0]), c));
-          tab.add(org.apache.spark.sql.RowFactory.create(a, c, b));
+          arr.add(RowFactory.create(List.of(a, b).toArray(new Double[0]), c));
+          tab.add(RowFactory.create(a, c, b));
         }
         spark.createDataFrame(arr, arraySchema).repartition(3)
             .write().parquet(d.resolve(name + ".parquet").toString());
@@ -194,18 +205,18 @@ public class SparkpropCliTest {
       assertEquals(0, SparkpropCli.run("predict", "--model", model, "--features", test,
           "--input-format", fmt, "--output", pq.toString(), "--format", "parquet",
           "--master", "local[2]"));
-      try (var sc = new org.apache.spark.api.java.JavaSparkContext(
-          new org.apache.spark.SparkConf().setMaster("local[1]").setAppName("read")
+      try (var sc = new JavaSparkContext(
+          new SparkConf().setMaster("local[1]").setAppName("read")
               .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
               .set("spark.driver.bindAddress", "127.0.0.1"))) {
-        var spark = org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc())
+        var spark = SparkSession.builder().sparkContext(sc.sc())
             .getOrCreate();
         var rows = spark.read().parquet(pq.toString()).orderBy("row").collectAsList();
         assertEquals(40, rows.size());
         // The table's labels in the order Spark reads it, which is the prediction order.
         var input = fmt.equals("parquet") ? spark.read().parquet(test)
             : spark.read().option("header", "true").option("inferSchema", "true").csv(test);
-        List<org.apache.spark.sql.Row> labels = input.select("label").collectAsList();
+        List<Row> labels = input.select("label").collectAsList();
         int right = 0;
         for (int i = 0; i < 40; i++) {
           assertEquals(i, rows.get(i).getLong(0));
@@ -238,8 +249,8 @@ public class SparkpropCliTest {
     assertEquals(1, run.code(), run.toString());
     assertTrue(run.error().startsWith("training diverged at epoch 1, step "), run.error());
     assertFalse(Files.exists(out.resolve("model.spkm")), "no model from a diverged run");
-    var store = new org.sparkprop.driver.store.CheckpointStore(
-        org.sparkprop.driver.store.Fs.local(), ckpt.toUri().toString());
+    var store = new CheckpointStore(
+        Fs.local(), ckpt.toUri().toString());
     var last = store.loadLatest();
     for (float v : last.params()) {
       assertTrue(Float.isFinite(v), "the last checkpoint holds finite parameters");

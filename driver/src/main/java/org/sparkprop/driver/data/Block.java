@@ -1,6 +1,7 @@
 package org.sparkprop.driver.data;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import org.sparkprop.trainer.data.Dataset;
 
 /**
@@ -58,8 +59,8 @@ public final class Block implements Serializable {
   /** The first min(n, rows) rows (a copy). */
   public Block head(int n) {
     int m = Math.min(n, rows);
-    return new Block(java.util.Arrays.copyOf(x, m * features),
-        java.util.Arrays.copyOf(y, m * targetWidth), m, features, targetWidth);
+    return new Block(Arrays.copyOf(x, m * features),
+        Arrays.copyOf(y, m * targetWidth), m, features, targetWidth);
   }
 
   public Dataset asDataset() {

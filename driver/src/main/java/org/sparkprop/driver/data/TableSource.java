@@ -1,10 +1,13 @@
 package org.sparkprop.driver.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -14,6 +17,7 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.driver.store.Fs;
+import scala.collection.Seq;
 
 /**
  * Tables read by Spark SQL from any Hadoop URI: Parquet with a features column (array of
@@ -45,7 +49,7 @@ public final class TableSource {
       };
     } catch (Exception e) {
       // Scala throws the checked AnalysisException (path does not exist, bad schema) undeclared.
-      if (e instanceof org.apache.spark.sql.AnalysisException a) {
+      if (e instanceof AnalysisException a) {
         throw new IllegalArgumentException(name + ": " + a.getSimpleMessage());
       }
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
@@ -83,12 +87,12 @@ public final class TableSource {
         featureCols.add(f.name());
       }
     }
-    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    List<Column> cols = new ArrayList<>();
     for (String c : featureCols) {
       cols.add(df.col(c));
     }
     cols.add(needLabel ? df.col(labelCol) : org.apache.spark.sql.functions.lit(0));
-    Dataset<Row> sel = df.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+    Dataset<Row> sel = df.select(cols.toArray(new Column[0]));
     int nFeat = featureCols.size();
     boolean vec = vectorColumn;
     return sel.javaRDD().mapPartitionsWithIndex((part, it) -> {
@@ -116,7 +120,7 @@ public final class TableSource {
         }
       }
       while ((rows + 1) * (long) width > x.length) {
-        x = java.util.Arrays.copyOf(x, x.length * 2);
+        x = Arrays.copyOf(x, x.length * 2);
       }
       for (int f = 0; f < width; f++) {
         float val = vector ? v[f] : number(r, f, name, part, rows);
@@ -127,7 +131,7 @@ public final class TableSource {
         x[rows * width + f] = val;
       }
       if (rows == y.length) {
-        y = java.util.Arrays.copyOf(y, rows * 2);
+        y = Arrays.copyOf(y, rows * 2);
       }
       float label = number(r, vector ? 1 : nFeat, name, part, rows);
       if (classes > 0 && (label != (int) label || label < 0 || label >= classes)) {
@@ -137,7 +141,7 @@ public final class TableSource {
       y[rows++] = label;
     }
     int w = Math.max(width, 1);
-    return new Block(java.util.Arrays.copyOf(x, rows * w), java.util.Arrays.copyOf(y, rows),
+    return new Block(Arrays.copyOf(x, rows * w), Arrays.copyOf(y, rows),
         rows, w, 1);
   }
 
@@ -153,7 +157,7 @@ public final class TableSource {
 
   /** An array of numbers, or a Spark ML vector struct (type 0 sparse, 1 dense). */
   private static float[] vectorValues(Object o, String name, int part, int row) {
-    if (o instanceof scala.collection.Seq<?> seq) {
+    if (o instanceof Seq<?> seq) {
       float[] v = new float[seq.size()];
       for (int i = 0; i < v.length; i++) {
         v[i] = ((Number) seq.apply(i)).floatValue();

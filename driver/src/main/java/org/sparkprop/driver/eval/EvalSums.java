@@ -1,11 +1,13 @@
 package org.sparkprop.driver.eval;
 
+import java.io.Serializable;
+
 /**
  * Evaluation sums of one or more partitions: loss sum, correct predictions, rows, predictions
  * per row (for the accuracy denominator) and, for single-label classification, the K×K
  * confusion counts (row = true class, column = predicted), row-major.
  */
-public final class EvalSums implements java.io.Serializable {
+public final class EvalSums implements Serializable {
   private static final long serialVersionUID = 1L;
   double lossSum;
   long correct;

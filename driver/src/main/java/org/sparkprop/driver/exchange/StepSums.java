@@ -1,11 +1,13 @@
 package org.sparkprop.driver.exchange;
 
+import java.io.Serializable;
+
 /**
  * What one Spark task returns in the Spark-job-per-step exchange, and how two are merged: the
  * gradient SUM (n), the model state weighted by rows (S), the loss sum, correct predictions,
  * rows, and the slowest task's compute nanoseconds. Three counters and two arrays, one merge.
  */
-public final class StepSums implements java.io.Serializable {
+public final class StepSums implements Serializable {
   private static final long serialVersionUID = 1L;
   float[] grad;
   float[] state;

@@ -1,6 +1,7 @@
 package org.sparkprop.driver.output;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ public final class LayerStats {
     if (sample.rows() == 0) {
       return;
     }
-    java.util.Arrays.fill(grad, 0f);
+    Arrays.fill(grad, 0f);
     float[] st = s.clone();
     mlp.setDropoutSeed(0);
     int b = sample.rows();

@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.driver.data.Block;
@@ -34,8 +35,8 @@ public final class PredictionsParquet {
    */
   public static long write(JavaSparkContext sc, JavaRDD<Block> data, TableShards.Layout layout,
       MlpSpec spec, float[] p, float[] s, String output) {
-    org.apache.spark.sql.SparkSession spark =
-        org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+    SparkSession spark =
+        SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
       long[] offsets = layout.offsets();

@@ -1,7 +1,9 @@
 package org.sparkprop.driver.output;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -93,7 +95,7 @@ public final class Report {
       h.append("</table>\n");
     }
     h.append("</body></html>\n");
-    files.put("report.html", h.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    files.put("report.html", h.toString().getBytes(StandardCharsets.UTF_8));
     return files;
   }
 
@@ -116,7 +118,7 @@ public final class Report {
     c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
     c.getStyler().setYAxisLogarithmic(logY);
     List<String> names = new ArrayList<>(series.keySet());
-    java.util.Collections.sort(names);
+    Collections.sort(names);
     for (String name : names) {
       double[] y = series.get(name);
       boolean any = false;

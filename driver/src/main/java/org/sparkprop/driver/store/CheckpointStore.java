@@ -3,6 +3,7 @@ package org.sparkprop.driver.store;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -45,7 +46,7 @@ public final class CheckpointStore {
     FileSystem f = fs.fileSystem(d);
     FileStatus[] all = f.listStatus(d, p -> p.getName().startsWith("step-")
         && p.getName().endsWith(".spkc"));
-    java.util.Arrays.sort(all, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+    Arrays.sort(all, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
     for (int i = 0; i < all.length - 2; i++) {
       if (!all[i].getPath().getName().equals(keep)) {
         f.delete(all[i].getPath(), false);

@@ -5,10 +5,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -80,7 +84,7 @@ public final class Fs {
   }
 
   public String readString(String uri) throws IOException {
-    return new String(readAll(uri), java.nio.charset.StandardCharsets.UTF_8);
+    return new String(readAll(uri), StandardCharsets.UTF_8);
   }
 
   public static boolean isObjectStore(Path p) {
@@ -144,7 +148,7 @@ public final class Fs {
   }
 
   private static long writeCounted(FileSystem fs, Path p, Content content) throws IOException {
-    try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(p, true)) {
+    try (FSDataOutputStream out = fs.create(p, true)) {
       content.writeTo(out);
       out.flush();
       return out.getPos();
@@ -186,7 +190,7 @@ public final class Fs {
    * finds _SUCCESS finds every file complete; a failure part-way leaves no _SUCCESS.
    */
   public void publish(String dir, Map<String, byte[]> files) throws IOException {
-    Map<String, Content> contents = new java.util.LinkedHashMap<>();
+    Map<String, Content> contents = new LinkedHashMap<>();
     files.forEach((name, bytes) -> contents.put(name, Content.of(bytes)));
     publishContents(dir, contents);
   }
@@ -243,7 +247,7 @@ public final class Fs {
   }
 
   public void writeString(String uri, String text) throws IOException {
-    write(uri, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    write(uri, text.getBytes(StandardCharsets.UTF_8));
   }
 
   public void delete(String uri) throws IOException {
@@ -265,7 +269,7 @@ public final class Fs {
       }
       return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(),
           u.getFragment()).toString();
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return uri.replaceAll("//[^/@]*@", "//");
     }
   }

@@ -3,6 +3,7 @@ package org.sparkprop.driver.bench;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -69,8 +70,8 @@ public final class SparkTrainBench {
             .withOptimizer(OptimizerConfig.defaults(f[4]), Float.parseFloat(f[5]))
             .withSchedule(new LrSchedule(schedule, 0, 1, 0.5, 0));
         TrainOptions o = TrainOptions.defaults().with(
-            Sync.valueOf(f[1].toUpperCase(java.util.Locale.ROOT)), Integer.parseInt(f[2]),
-            Exchange.valueOf(f[0].toUpperCase(java.util.Locale.ROOT)));
+            Sync.valueOf(f[1].toUpperCase(Locale.ROOT)), Integer.parseInt(f[2]),
+            Exchange.valueOf(f[0].toUpperCase(Locale.ROOT)));
         Weights ps = new Mlp(spec, 1).initialise(42);
         SparkTrainer t = new SparkTrainer(sc, spec, cfg, o, null, Map.of(), System.err::println);
         TrainResult r = t.fit(trainRdd, train.rows(), null, testRdd, ps.params(), ps.state(), null);

@@ -1,6 +1,7 @@
 package org.sparkprop.driver.cluster;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -26,7 +27,7 @@ final class S3Server implements AutoCloseable {
   S3Server(Path jar, Path dir) throws IOException {
     this.jar = jar;
     this.dir = dir;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       this.port = s.getLocalPort();
     }
   }

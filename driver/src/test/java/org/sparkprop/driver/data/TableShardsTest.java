@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -148,7 +149,7 @@ class TableShardsTest {
     }
     TableShards.Split other = TableShards.split(raw2, TableShards.layout(raw2, "t"), 0.1, 3, 8,
         "t");
-    assertTrue(!java.util.Arrays.equals(train.get(0).x(), other.train().collect().get(0).x()));
+    assertTrue(!Arrays.equals(train.get(0).x(), other.train().collect().get(0).x()));
   }
 
   @Test

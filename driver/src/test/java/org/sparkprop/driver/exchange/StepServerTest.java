@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -143,7 +145,7 @@ class StepServerTest {
       a[i] = (float) r.nextGaussian();
       base[i] = (float) r.nextGaussian();
     }
-    try (ServerSocket listen = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+    try (ServerSocket listen = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         Socket client = new Socket(listen.getInetAddress(), listen.getLocalPort());
         Socket accepted = listen.accept();
         Wire out = new Wire(client, 10_000);
@@ -155,7 +157,7 @@ class StepServerTest {
           }
           out.out.flush();
         } catch (IOException e) {
-          throw new java.io.UncheckedIOException(e);
+          throw new UncheckedIOException(e);
         }
       });
       writer.start();

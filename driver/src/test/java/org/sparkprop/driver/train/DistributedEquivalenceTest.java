@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
@@ -112,7 +113,7 @@ class DistributedEquivalenceTest {
             yb[m++] = b.y()[order[q][i]];
           }
         }
-        java.util.Arrays.fill(g, 0f);
+        Arrays.fill(g, 0f);
         double loss = mlp.lossAndGrad(p, s, xb, yb, m, g);
         for (int i = 0; i < n; i++) {
           g[i] /= m;

@@ -1,6 +1,8 @@
 package org.sparkprop.trainer.activation;
 
+import java.io.Serializable;
 import java.util.Locale;
+import org.sparkprop.trainer.kernel.Kernels;
 
 /**
  * Activation functions, applied elementwise (softmax: per row). Derivatives are computed from
@@ -13,7 +15,7 @@ import java.util.Locale;
  * seeds' "tanh" form (1−e^(−ξ))/(1+e^(−ξ)) equals tanh(ξ/2); {@code tanh} here is the standard
  * tanh(ξ). The binary step has no useful derivative: it serves the perceptron only.
  */
-public final class Activation implements java.io.Serializable {
+public final class Activation implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The function family. */
@@ -126,7 +128,7 @@ public final class Activation implements java.io.Serializable {
       if (x != y) {
         System.arraycopy(x, 0, y, 0, n);
       }
-      org.sparkprop.trainer.kernel.Kernels.elementwise().reluBias(y, null, 0, 1, n);
+      Kernels.elementwise().reluBias(y, null, 0, 1, n);
       return;
     }
     for (int i = 0; i < n; i++) {
@@ -141,7 +143,7 @@ public final class Activation implements java.io.Serializable {
   public void forwardBias(float[] y, float[] bias, int biasOff, int rows, int cols) {
     if (kind == Kind.RELU) {
       // The hidden layers' usual case, on the Vector API when present (same results).
-      org.sparkprop.trainer.kernel.Kernels.elementwise().reluBias(y, bias, biasOff, rows, cols);
+      Kernels.elementwise().reluBias(y, bias, biasOff, rows, cols);
       return;
     }
     for (int r = 0; r < rows; r++) {
@@ -233,7 +235,7 @@ public final class Activation implements java.io.Serializable {
         }
         return;
       case RELU:
-        org.sparkprop.trainer.kernel.Kernels.elementwise().reluBackward(y, dy, dx, n);
+        Kernels.elementwise().reluBackward(y, dy, dx, n);
         return;
       case LEAKY_RELU:
         // y > 0 exactly when ξ > 0 (α ≥ 0); at α = 0 this is ReLU.

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Reads the seeds' course-project layout: {@code *_vectors.csv} with one row of comma-separated
@@ -134,13 +135,13 @@ public final class CsvReader {
 
     void add(float v) {
       if (n == a.length) {
-        a = java.util.Arrays.copyOf(a, a.length * 2);
+        a = Arrays.copyOf(a, a.length * 2);
       }
       a[n++] = v;
     }
 
     float[] toArray() {
-      return java.util.Arrays.copyOf(a, n);
+      return Arrays.copyOf(a, n);
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.data;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ public final class FashionMnist {
     Path lab = find(dir, prefix + "-labels-idx1-ubyte");
     for (Path f : new Path[] {img, lab}) {
       if (!Files.isReadable(f)) {
-        throw new java.io.FileNotFoundException(f + ": not found or not readable (install the "
+        throw new FileNotFoundException(f + ": not found or not readable (install the "
             + "Debian package dataset-fashion-mnist, or run scripts/setup.sh)");
       }
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * LibSVM text: one example per line, {@code label index:value index:value …} with 1-based,
@@ -98,7 +99,7 @@ public final class LibSvmReader {
         x[row * width + entries.ints[e]] = entries.floats[e];
       }
     }
-    float[] y = java.util.Arrays.copyOf(rows.floats, n);
+    float[] y = Arrays.copyOf(rows.floats, n);
     return new Dataset(x, y, n, width, 1);
   }
 
@@ -110,8 +111,8 @@ public final class LibSvmReader {
 
     void add(int i, float f) {
       if (size == ints.length) {
-        ints = java.util.Arrays.copyOf(ints, size * 2);
-        floats = java.util.Arrays.copyOf(floats, size * 2);
+        ints = Arrays.copyOf(ints, size * 2);
+        floats = Arrays.copyOf(floats, size * 2);
       }
       ints[size] = i;
       floats[size++] = f;

@@ -14,8 +14,12 @@ import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
@@ -74,7 +78,7 @@ public final class Gpu {
     cuDriverGetVersion(driver);
     String n = new String(name, StandardCharsets.US_ASCII).trim();
     int z = n.indexOf('\0');
-    this.description = String.format(java.util.Locale.ROOT, "%s (device %d, sm_%d%d, driver "
+    this.description = String.format(Locale.ROOT, "%s (device %d, sm_%d%d, driver "
         + "CUDA %d.%d)", z >= 0 ? n.substring(0, z) : n, ordinal, major[0], minor[0],
         driver[0] / 1000, driver[0] % 1000 / 10);
     cuModuleLoadData(module, ptx());
@@ -109,7 +113,7 @@ public final class Gpu {
     return p;
   }
 
-  private static final java.util.regex.Pattern MISSING_SO = java.util.regex.Pattern.compile(
+  private static final Pattern MISSING_SO = Pattern.compile(
       "(lib[\\w.+-]+\\.so[.0-9]*): cannot open shared object file");
 
   /**
@@ -122,7 +126,7 @@ public final class Gpu {
       r = r.getCause();
     }
     String m = r.getMessage() == null ? "" : r.getMessage().replaceAll("\\s+", " ").trim();
-    java.util.regex.Matcher so = MISSING_SO.matcher(m);
+    Matcher so = MISSING_SO.matcher(m);
     if (so.find()) {
       String lib = so.group(1);
       String hint = lib.startsWith("libcuda.") ? " (no NVIDIA driver on this machine)"
@@ -171,7 +175,7 @@ public final class Gpu {
         throw new IllegalStateException("kernels.ptx is missing from the class path");
       }
       byte[] b = in.readAllBytes();
-      byte[] z = java.util.Arrays.copyOf(b, b.length + 1);
+      byte[] z = Arrays.copyOf(b, b.length + 1);
       return z;
     } catch (IOException e) {
       throw new IllegalStateException("cannot read kernels.ptx", e);

@@ -15,6 +15,7 @@ import org.sparkprop.trainer.loss.SoftmaxCrossEntropy;
 import org.sparkprop.trainer.model.GradientEngine;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.param.ParamLayout;
 
 /**
  * The training step on a CUDA GPU: the parameters, the minibatch and its targets go to the
@@ -248,12 +249,12 @@ public final class GpuMlp implements GradientEngine {
   }
 
   @Override
-  public org.sparkprop.trainer.param.ParamLayout paramLayout() {
+  public ParamLayout paramLayout() {
     return host.paramLayout();
   }
 
   @Override
-  public org.sparkprop.trainer.param.ParamLayout stateLayout() {
+  public ParamLayout stateLayout() {
     return host.stateLayout();
   }
 

@@ -3,7 +3,9 @@ package org.sparkprop.trainer.io;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +86,13 @@ public final class CheckpointCodec {
         throw new CorruptModelException(name + ": bad cursor epoch " + epoch + " step " + step);
       }
       return new Checkpoint(epoch, stepInEpoch, step, p, s, opt, meta);
-    } catch (java.io.EOFException e) {
+    } catch (EOFException e) {
       throw new CorruptModelException(name + ": truncated checkpoint");
     }
   }
 
   private static void writeText(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
     out.writeInt(b.length);
     out.write(b);
   }
@@ -102,6 +104,6 @@ public final class CheckpointCodec {
     }
     byte[] b = new byte[n];
     in.readFully(b);
-    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(b, StandardCharsets.UTF_8);
   }
 }

@@ -3,18 +3,21 @@ package org.sparkprop.trainer.io;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.data.Normalizer;
+import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.layer.Init;
 import org.sparkprop.trainer.loss.LossKind;
 import org.sparkprop.trainer.model.Mlp;
@@ -90,7 +93,7 @@ public final class ModelCodec {
       try {
         // createTempFile makes the file private (0600); a model is an ordinary output file.
         Files.setPosixFilePermissions(tmp,
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            PosixFilePermissions.fromString("rw-r--r--"));
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: keep the default permissions
       }
@@ -141,14 +144,14 @@ public final class ModelCodec {
         throw new CorruptModelException(name + ": " + in.available()
             + " unexpected trailing bytes");
       }
-      Mlp shape = new Mlp(spec, 1, org.sparkprop.trainer.kernel.Kernels.newGemm("java"));
+      Mlp shape = new Mlp(spec, 1, Kernels.newGemm("java"));
       if (params.length != shape.paramCount() || state.length != shape.stateLayout().total()
           || norm.shift().length != spec.inputs()) {
         throw new CorruptModelException(name + ": parameter counts do not match architecture "
             + arch);
       }
       return new Model(spec, norm, params, state, meta);
-    } catch (java.io.EOFException | IllegalArgumentException e) {
+    } catch (EOFException | IllegalArgumentException e) {
       throw new CorruptModelException(name + ": malformed model: " + e.getMessage());
     }
   }

@@ -1,5 +1,7 @@
 package org.sparkprop.trainer.kernel;
 
+import java.util.Arrays;
+
 /**
  * The portable CPU kernel, used when the Vector API module is absent: {@link PackedGemm} with a
  * plain-Java micro-kernel. The accumulator tile is a separate small array and the inner loop runs
@@ -26,7 +28,7 @@ final class JavaGemm extends PackedGemm {
   void microKernel(int kc, float[] ap, int apOff, float[] bp, int bpOff, float[] c, int cOff,
       int ldc, int rows, int cols, boolean overwrite) {
     final float[] acc = this.acc;
-    java.util.Arrays.fill(acc, 0f);
+    Arrays.fill(acc, 0f);
     for (int kk = 0; kk < kc; kk++) {
       int bo = bpOff + kk * NR;
       int ao = apOff + kk * MR;

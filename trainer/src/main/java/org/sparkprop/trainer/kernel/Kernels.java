@@ -1,5 +1,7 @@
 package org.sparkprop.trainer.kernel;
 
+import java.util.function.Supplier;
+
 /**
  * Chooses the CPU kernel once per JVM: the Vector API kernel when the
  * {@code jdk.incubator.vector} module is in the boot layer (JVM flag
@@ -62,7 +64,7 @@ public final class Kernels {
    * The plain implementation for "java"; for "vector" the Vector API class of this package
    * named vectorClass, loaded by name so that this class loads without the incubator module.
    */
-  private static <T> T build(String kind, Class<T> type, java.util.function.Supplier<T> plain,
+  private static <T> T build(String kind, Class<T> type, Supplier<T> plain,
       String vectorClass) {
     switch (kind) {
       case "java":

@@ -1,5 +1,7 @@
 package org.sparkprop.trainer.kernel;
 
+import java.util.Arrays;
+
 /**
  * The cache-blocked, packed matrix product of the plain-Java kernel ({@link JavaGemm}; GotoBLAS's
  * loop nest). The Vector API kernel ({@link VectorGemm}) packs only B and reads A in place.
@@ -77,7 +79,7 @@ abstract class PackedGemm implements Gemm {
     if (k == 0) {
       if (!accumulate) {
         for (int i = 0; i < m; i++) {
-          java.util.Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
+          Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
         }
       }
       return;
@@ -173,7 +175,7 @@ abstract class PackedGemm implements Gemm {
         }
         if (cols < nr) {
           for (int kk = 0; kk < kc; kk++) {
-            java.util.Arrays.fill(bp, base + kk * nr + cols, base + kk * nr + nr, 0f);
+            Arrays.fill(bp, base + kk * nr + cols, base + kk * nr + nr, 0f);
           }
         }
       } else {
@@ -181,7 +183,7 @@ abstract class PackedGemm implements Gemm {
           int dst = base + kk * nr;
           System.arraycopy(b, bOff + (pc + kk) * n + j0, bp, dst, cols);
           if (cols < nr) {
-            java.util.Arrays.fill(bp, dst + cols, dst + nr, 0f);
+            Arrays.fill(bp, dst + cols, dst + nr, 0f);
           }
         }
       }

@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.layer;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.kernel.Elementwise;
@@ -78,7 +79,7 @@ public final class Dense implements Layer {
   public void init(float[] p, float[] s, SplittableRandom rng) {
     init.fill(p, w.offset(), in, out, rng);
     if (b != null) {
-      java.util.Arrays.fill(p, b.offset(), b.end(), 0f);
+      Arrays.fill(p, b.offset(), b.end(), 0f);
     }
   }
 
@@ -97,7 +98,7 @@ public final class Dense implements Layer {
       // The bias gradient is dy's column sums; for ReLU, taken in the same pass as its gradient.
       int bo = b.offset();
       if (!accumulate) {
-        java.util.Arrays.fill(g, bo, bo + out, 0f);
+        Arrays.fill(g, bo, bo + out, 0f);
       }
       if (act.kind() == Activation.Kind.RELU) {
         EW.reluBackwardColumnSums(y, dy, batch, out, g, bo);

@@ -1,5 +1,8 @@
 package org.sparkprop.trainer.model;
 
+import java.util.Arrays;
+import org.sparkprop.trainer.param.ParamLayout;
+
 /**
  * What a worker needs from a model to train: the loss and gradient sum of a minibatch. The CPU
  * engine is {@link Mlp}; the GPU engine ({@code org.sparkprop.trainer.gpu.GpuMlp}) keeps the
@@ -22,7 +25,7 @@ public interface GradientEngine extends AutoCloseable {
   default double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g,
       boolean accumulate) {
     if (!accumulate) {
-      java.util.Arrays.fill(g, 0f);
+      Arrays.fill(g, 0f);
     }
     return lossAndGrad(p, s, x, y, batch, g);
   }
@@ -34,10 +37,10 @@ public interface GradientEngine extends AutoCloseable {
   void setDropoutSeed(long seed);
 
   /** The layout of p and g (and the optimizer's state). */
-  org.sparkprop.trainer.param.ParamLayout paramLayout();
+  ParamLayout paramLayout();
 
   /** The layout of s (batch-norm running statistics). */
-  org.sparkprop.trainer.param.ParamLayout stateLayout();
+  ParamLayout stateLayout();
 
   /** Where it runs, for logs and metrics, e.g. "cpu (vector)". */
   String device();

@@ -1,7 +1,9 @@
 package org.sparkprop.trainer.model;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.layer.Init;
@@ -14,7 +16,7 @@ import org.sparkprop.trainer.loss.LossKind;
  * initialisation. Immutable and validated here, so a built model is always consistent.
  */
 public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, double dropout,
-    boolean batchNorm, Init init) implements java.io.Serializable {
+    boolean batchNorm, Init init) implements Serializable {
 
   public MlpSpec {
     if (sizes == null || sizes.length < 2) {
@@ -28,7 +30,7 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, doubl
     }
     sizes = sizes.clone();
     if (hidden.size() == 1 && sizes.length - 2 > 1) {
-      hidden = java.util.Collections.nCopies(sizes.length - 2, hidden.get(0));
+      hidden = Collections.nCopies(sizes.length - 2, hidden.get(0));
     }
     if (hidden.size() != sizes.length - 2) {
       throw new IllegalArgumentException(sizes.length - 2 + " hidden layers but " + hidden.size()

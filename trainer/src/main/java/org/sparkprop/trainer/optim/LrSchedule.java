@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.optim;
 
+import java.io.Serializable;
 import java.util.Locale;
 
 /**
@@ -15,7 +16,7 @@ import java.util.Locale;
  * t counts steps after the warm-up, from 0.
  */
 public record LrSchedule(String kind, long warmupSteps, long stepEvery, double gamma,
-    double minLrFactor) implements java.io.Serializable {
+    double minLrFactor) implements Serializable {
 
   public LrSchedule {
     kind = kind.trim().toLowerCase(Locale.ROOT);

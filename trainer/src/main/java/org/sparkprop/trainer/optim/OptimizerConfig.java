@@ -1,14 +1,16 @@
 package org.sparkprop.trainer.optim;
 
+import java.io.Serializable;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * An optimizer and its hyper-parameters (the learning rate lives in the schedule).
  * {@code weightDecay} is AdamW's decoupled decay; coupled L2 is the trainer's {@code l2}.
  */
 public record OptimizerConfig(String name, float momentum, float beta1, float beta2, float eps,
-    float rho, float weightDecay) implements java.io.Serializable {
+    float rho, float weightDecay) implements Serializable {
   public static final Set<String> NAMES =
       Set.of("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw");
 
@@ -16,7 +18,7 @@ public record OptimizerConfig(String name, float momentum, float beta1, float be
     name = name.trim().toLowerCase(Locale.ROOT);
     if (!NAMES.contains(name)) {
       throw new IllegalArgumentException("unknown optimizer '" + name + "' (" + String.join(", ",
-          new java.util.TreeSet<>(NAMES)) + ")");
+          new TreeSet<>(NAMES)) + ")");
     }
     check("momentum", momentum, 0, 1, true);
     check("beta1", beta1, 0, 1, true);

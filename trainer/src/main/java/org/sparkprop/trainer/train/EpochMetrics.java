@@ -1,5 +1,7 @@
 package org.sparkprop.trainer.train;
 
+import java.util.Locale;
+
 /**
  * One epoch: mean training loss and accuracy over its minibatches (training mode), validation
  * loss and accuracy (evaluation mode; NaN without a validation set or for regression), the
@@ -11,7 +13,7 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy,
 
   /** One log line. */
   public String line() {
-    return String.format(java.util.Locale.ROOT,
+    return String.format(Locale.ROOT,
         "epoch %3d | train loss %.4f acc %.4f | val loss %.4f acc %.4f | lr %.2e | %.2f s"
             + " | %.0f samples/s",
         epoch, trainLoss, trainAccuracy, validationLoss, validationAccuracy, lr, seconds,

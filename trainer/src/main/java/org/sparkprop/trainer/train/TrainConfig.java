@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.train;
 
+import java.io.Serializable;
 import java.util.function.Consumer;
 import org.sparkprop.trainer.optim.LrSchedule;
 import org.sparkprop.trainer.optim.OptimizerConfig;
@@ -12,7 +13,7 @@ import org.sparkprop.trainer.optim.OptimizerConfig;
  */
 public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, float lr,
     LrSchedule schedule, float l2, float clipNorm, int patience, boolean restoreBest, long seed,
-    int threads) implements java.io.Serializable {
+    int threads) implements Serializable {
 
   public TrainConfig {
     if (epochs <= 0) {

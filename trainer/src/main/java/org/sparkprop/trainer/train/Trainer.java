@@ -1,6 +1,7 @@
 package org.sparkprop.trainer.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -205,7 +206,7 @@ public final class Trainer implements AutoCloseable {
     Mlp mlp = replicas[t];
     mlp.setDropoutSeed(Seeds.derive(cfg.seed(), Seeds.Purpose.DROPOUT, step, t));
     if (m == 0) {
-      java.util.Arrays.fill(g, 0f);
+      Arrays.fill(g, 0f);
       lossPart[t] = 0;
     } else {
       // Overwrites g: no zeroing pass over the parameters first.

@@ -1,12 +1,14 @@
 package org.sparkprop.trainer.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 
 /** The benchmarks' inputs and timing loop: calls per wall-clock second of a body. */
 final class Rates {
-  private static final com.sun.management.OperatingSystemMXBean OS =
-      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private static final OperatingSystemMXBean OS =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private Rates() {}
 
@@ -29,7 +31,7 @@ final class Rates {
   }
 
   /** n uniform floats in [-0.5, 0.5): benchmark inputs. */
-  static float[] uniform(java.util.SplittableRandom r, int n) {
+  static float[] uniform(SplittableRandom r, int n) {
     float[] x = new float[n];
     for (int i = 0; i < n; i++) {
       x[i] = (float) r.nextDouble() - 0.5f;

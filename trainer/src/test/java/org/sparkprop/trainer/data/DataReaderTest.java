@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -67,14 +68,14 @@ class DataReaderTest {
     byte[] badMagic = okImages.clone();
     badMagic[2] = 0x0D; // float type
     assertTrue(idxError(badMagic, okLabels).matches("img\\.idx, byte 0: bad IDX magic.*"));
-    byte[] truncated = java.util.Arrays.copyOf(okImages, okImages.length - 1);
+    byte[] truncated = Arrays.copyOf(okImages, okImages.length - 1);
     assertTrue(idxError(truncated, okLabels).contains("truncated"));
     assertTrue(idxError(new byte[0], okLabels).contains("empty"));
     assertTrue(idxError(okImages, idx(new int[] {3}, new byte[] {1, 2, 3}))
         .contains("3 labels for 2 images"));
     assertTrue(idxError(okImages, idx(new int[] {2}, new byte[] {1, 12}))
         .startsWith("lab.idx, label 1"));
-    byte[] trailing = java.util.Arrays.copyOf(okImages, okImages.length + 1);
+    byte[] trailing = Arrays.copyOf(okImages, okImages.length + 1);
     assertTrue(idxError(trailing, okLabels).contains("trailing"));
   }
 

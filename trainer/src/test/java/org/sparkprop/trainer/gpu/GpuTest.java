@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -191,11 +192,11 @@ class GpuTest {
     try (GpuMlp gpu = new GpuMlp(spec, batch, 0)) {
       float[] g = new float[cpu.paramCount()];
       for (int step = 0; step < 10; step++) {
-        java.util.Arrays.fill(g, 0f);
+        Arrays.fill(g, 0f);
         cpu.setDropoutSeed(step);
         double lc = cpu.lossAndGrad(pc.params(), pc.state(), x, y, batch, g);
         sgd(pc.params(), g, batch);
-        java.util.Arrays.fill(g, 0f);
+        Arrays.fill(g, 0f);
         gpu.setDropoutSeed(step);
         double lg = gpu.lossAndGrad(pg, pc.state(), x, y, batch, g);
         sgd(pg, g, batch);

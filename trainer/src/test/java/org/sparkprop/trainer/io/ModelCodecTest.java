@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +68,7 @@ class ModelCodecTest {
     byte[] notModel = "hello, this is not a model file".getBytes();
     assertTrue(assertThrows(ModelCodec.CorruptModelException.class,
         () -> ModelCodec.decode(notModel, "m")).getMessage().contains("magic"));
-    byte[] cut = java.util.Arrays.copyOf(good, good.length - 20);
+    byte[] cut = Arrays.copyOf(good, good.length - 20);
     assertThrows(ModelCodec.CorruptModelException.class, () -> ModelCodec.decode(cut, "m"));
   }
 

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sparkprop.trainer.rng.Rng;
 
 /**
  * The optimizers' update loops: the plain path against hand-computed values, and the Vector
@@ -72,8 +76,8 @@ class ElementwiseTest {
     // Only [0, n) is touched.
     float[] longer = new float[n + 5];
     float[] gl = new float[n + 5];
-    java.util.Arrays.fill(gl, 1f);
-    java.util.Arrays.fill(longer, 7f);
+    Arrays.fill(gl, 1f);
+    Arrays.fill(longer, 7f);
     vec.rms(longer, gl, new float[n + 5], n, 1f, 1f, 0.5f, 0f);
     for (int i = n; i < n + 5; i++) {
       assertEquals(7f, longer[i]);
@@ -104,13 +108,13 @@ class ElementwiseTest {
     for (float keep : new float[] {0.7f, 0.5f, 0.9f, 1f}) {
       for (long seed : new long[] {0, 42, -7, Long.MIN_VALUE}) {
         // The reference: the stream the masks always came from.
-        org.sparkprop.trainer.rng.Rng rng = new org.sparkprop.trainer.rng.Rng(seed);
+        Rng rng = new Rng(seed);
         float scale = 1f / keep;
         float[] want = new float[n + 3];
         for (int i = 0; i < n; i++) {
           want[i] = rng.nextFloat() < keep ? scale : 0f;
         }
-        java.util.List<String> kinds = new java.util.ArrayList<>(java.util.List.of("java"));
+        List<String> kinds = new ArrayList<>(List.of("java"));
         if (Kernels.vectorAvailable()) {
           kinds.add("vector");
         }
@@ -154,7 +158,7 @@ class ElementwiseTest {
     for (int i = 0; i < rows * cols; i++) {
       wantDx[i] = want[i] > 0 ? dy[i] : 0f;
     }
-    java.util.List<String> kinds = new java.util.ArrayList<>(java.util.List.of("java"));
+    List<String> kinds = new ArrayList<>(List.of("java"));
     if (Kernels.vectorAvailable()) {
       kinds.add("vector");
     }

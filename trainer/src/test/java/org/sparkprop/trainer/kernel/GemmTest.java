@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.sparkprop.trainer.gpu.Gpu;
+import org.sparkprop.trainer.gpu.GpuGemm;
 
 /** Every kernel, every layout, against the naive reference and a hand-computed product. */
 class GemmTest {
@@ -21,8 +23,8 @@ class GemmTest {
     if (Kernels.vectorAvailable()) {
       ks.add(Kernels.newGemm("vector"));
     }
-    if (org.sparkprop.trainer.gpu.Gpu.probe(0).usable()) {
-      ks.add(new org.sparkprop.trainer.gpu.GpuGemm(0));  // the same checks on cuBLAS
+    if (Gpu.probe(0).usable()) {
+      ks.add(new GpuGemm(0));  // the same checks on cuBLAS
     }
     return ks;
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.data.Dataset;
@@ -103,7 +104,7 @@ class TrainerTest {
     assertArrayEquals(train(spec, cfg, d), train(spec, cfg, d));
     TrainConfig other = new TrainConfig(3, 16, cfg.optimizer(), cfg.lr(), cfg.schedule(), 0, 0, 0,
         true, 5, 2);
-    assertTrue(!java.util.Arrays.equals(train(spec, cfg, d), train(spec, other, d)));
+    assertTrue(!Arrays.equals(train(spec, cfg, d), train(spec, other, d)));
   }
 
   @Test
@@ -158,7 +159,7 @@ class TrainerTest {
   void divergenceStopsWithAClearMessage() {
     Dataset d = random(32, 4, 2, 5);
     float[] y = new float[32];
-    java.util.Arrays.fill(y, 1e20f);
+    Arrays.fill(y, 1e20f);
     Dataset reg = new Dataset(d.x(), y, 32, 4, 1);
     MlpSpec spec = MlpSpec.of("4-3-1", "relu", "mse");
     TrainConfig cfg = TrainConfig.defaults(1).withEpochs(5).withBatch(8)
