@@ -19,7 +19,6 @@ import org.sparkprop.driver.train.SparkTrainer;
 import org.sparkprop.driver.train.Sync;
 import org.sparkprop.driver.train.TrainOptions;
 import org.sparkprop.driver.train.TrainResult;
-import org.sparkprop.trainer.io.Checkpoint;
 import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -78,16 +77,19 @@ public final class TrainCommand implements Callable<Integer> {
       data.train().count();
       double loadSeconds = (System.nanoTime() - t0) / 1e9;
       CheckpointStore store = ckptDir == null ? null : new CheckpointStore(fs, ckptDir);
-      Checkpoint from = distribution.resume == null ? null : store.loadLatest();
       Mlp local = new Mlp(spec, Math.max(1, data.sample().rows()));
       Weights ps = local.initialise(epochs.seed);
       LayerStats stats = new LayerStats(local, data.sample());
       long tTrain = System.nanoTime();
-      TrainResult result = new SparkTrainer(sc, spec, cfg, opts, store,
-          Map.of("config", configJson), out::println).onEpoch(stats::record)
-          .onDevice(distribution.device)
-          .fit(data.train(), data.trainRows(), data.validation(), null, ps.params(),
-              ps.state(), from);
+      SparkTrainer trainer = new SparkTrainer(sc, spec, cfg, opts).logTo(out::println)
+          .onEpoch(stats::record).onDevice(distribution.device).validateOn(data.validation());
+      if (store != null) {
+        trainer.checkpointTo(store, Map.of("config", configJson));
+      }
+      if (distribution.resume != null) {
+        trainer.resumeFrom(store.loadLatest());
+      }
+      TrainResult result = trainer.fit(data.train(), data.trainRows(), ps);
       double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
       long planned = (long) SparkTrainer.stepsPerEpoch(data.trainRows(), parts, cfg.batchSize())
           * cfg.epochs();

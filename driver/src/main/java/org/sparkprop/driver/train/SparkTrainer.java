@@ -22,6 +22,7 @@ import org.sparkprop.trainer.model.Device;
 import org.sparkprop.trainer.model.Engines;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.optim.Optimizer;
 import org.sparkprop.trainer.train.EarlyStopping;
 import org.sparkprop.trainer.train.EpochMetrics;
@@ -45,32 +46,41 @@ public final class SparkTrainer {
   private final MlpSpec spec;
   private final TrainConfig cfg;
   private final TrainOptions opts;
-  private final CheckpointStore checkpoints;
-  private final Map<String, String> checkpointMeta;
-  private final Consumer<String> log;
   private final int paramCount;
   private final int stateCount;
   private final int[] decayRanges;
+  private CheckpointStore checkpoints;
+  private Map<String, String> checkpointMeta = Map.of();
+  private Consumer<String> log = line -> { };
   private Device device = Device.AUTO;
   private BiConsumer<float[], float[]> epochHook = (p, s) -> { };
+  private JavaRDD<Block> validation;
+  private JavaRDD<Block> monitor;
+  private Checkpoint resume;
 
-  /**
-   * A trainer of spec with cfg, distributed as opts says; checkpoints (may be null) receive
-   * checkpoints carrying checkpointMeta; log (may be null) receives progress lines.
-   */
-  public SparkTrainer(JavaSparkContext sc, MlpSpec spec, TrainConfig cfg, TrainOptions opts,
-      CheckpointStore checkpoints, Map<String, String> checkpointMeta, Consumer<String> log) {
+  /** A trainer of spec with cfg, distributed as opts says; the rest is optional (below). */
+  public SparkTrainer(JavaSparkContext sc, MlpSpec spec, TrainConfig cfg, TrainOptions opts) {
     this.sc = sc;
     this.spec = spec;
     this.cfg = cfg;
     this.opts = opts;
-    this.checkpoints = checkpoints;
-    this.checkpointMeta = Map.copyOf(checkpointMeta);
-    this.log = log == null ? x -> { } : log;
     Mlp shape = new Mlp(spec, 1, Kernels.newGemm("java"));
     this.paramCount = shape.paramCount();
     this.stateCount = shape.stateLayout().total();
     this.decayRanges = shape.paramLayout().decayRanges();
+  }
+
+  /** Writes checkpoints to store (epoch ends, and every checkpointEvery steps), with meta. */
+  public SparkTrainer checkpointTo(CheckpointStore store, Map<String, String> meta) {
+    this.checkpoints = store;
+    this.checkpointMeta = Map.copyOf(meta);
+    return this;
+  }
+
+  /** Progress and per-epoch lines go to out (default: nowhere). */
+  public SparkTrainer logTo(Consumer<String> out) {
+    this.log = out;
+    return this;
   }
 
   /** Where the workers compute (default {@link Device#AUTO}; see Engines). */
@@ -86,20 +96,40 @@ public final class SparkTrainer {
     return this;
   }
 
+  /** Evaluates data after every epoch for the history and early stopping. */
+  public SparkTrainer validateOn(JavaRDD<Block> data) {
+    this.validation = data;
+    return this;
+  }
+
+  /**
+   * Evaluates data after every epoch outside the timed training, into
+   * {@link TrainResult#monitorAccuracy()} (time-to-accuracy benchmarks).
+   */
+  public SparkTrainer monitor(JavaRDD<Block> data) {
+    this.monitor = data;
+    return this;
+  }
+
+  /** Continues the run checkpoint c belongs to instead of starting from the given weights. */
+  public SparkTrainer resumeFrom(Checkpoint c) {
+    this.resume = c;
+    return this;
+  }
+
   /** Steps per epoch for rows training rows over the given partitions. */
   public static int stepsPerEpoch(long rows, int partitions, int batch) {
     return ShardWorker.stepsPerEpoch((int) (rows / partitions), batch);
   }
 
   /**
-   * Trains (params, state) in place on train (rows in total, one Block per partition).
-   * validation (may be null) drives early stopping; monitor (may be null) is evaluated after
-   * every epoch outside the timed training (for time-to-accuracy benchmarks). resume (may be
-   * null) continues a checkpointed run.
+   * Trains w's parameters and state in place on train (rows in total, one Block per
+   * partition) and returns what happened.
    */
-  public TrainResult fit(JavaRDD<Block> train, long rows, JavaRDD<Block> validation,
-      JavaRDD<Block> monitor, float[] params, float[] state, Checkpoint resume)
+  public TrainResult fit(JavaRDD<Block> train, long rows, Weights w)
       throws IOException, InterruptedException {
+    float[] params = w.params();
+    float[] state = w.state();
     if (params.length != paramCount || state.length != stateCount) {
       throw new IllegalArgumentException("parameters (" + params.length + ") and state ("
           + state.length + ") do not match " + spec.arch() + " (" + paramCount + ", "

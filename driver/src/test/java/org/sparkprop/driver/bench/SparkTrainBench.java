@@ -73,8 +73,9 @@ public final class SparkTrainBench {
             Sync.valueOf(f[1].toUpperCase(Locale.ROOT)), Integer.parseInt(f[2]),
             Exchange.valueOf(f[0].toUpperCase(Locale.ROOT)));
         Weights ps = new Mlp(spec, 1).initialise(42);
-        SparkTrainer t = new SparkTrainer(sc, spec, cfg, o, null, Map.of(), System.err::println);
-        TrainResult r = t.fit(trainRdd, train.rows(), null, testRdd, ps.params(), ps.state(), null);
+        SparkTrainer t = new SparkTrainer(sc, spec, cfg, o).logTo(System.err::println)
+            .monitor(testRdd);
+        TrainResult r = t.fit(trainRdd, train.rows(), ps);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("run", a);
         run.put("global_batch", batch * partitions);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -76,16 +75,14 @@ class EpochRetryTest {
     JavaRDD<Block> train = Shards.forTraining(sc, data(), 2, cfg.seed(), "train");
     Weights init = new Mlp(SPEC, 1).initialise(cfg.seed());
     Weights straight = new Weights(init.params().clone(), init.state().clone());
-    new SparkTrainer(sc, SPEC, cfg, opts, null, Map.of(), null)
-        .fit(train, ROWS, null, null, straight.params(), straight.state(), null);
+    new SparkTrainer(sc, SPEC, cfg, opts).fit(train, ROWS, straight);
 
     Weights retried = new Weights(init.params().clone(), init.state().clone());
     List<String> log = new ArrayList<>();
     sc.setLocalProperty(DirectTask.FAIL_AT, "2:9:1");  // epoch 2, step 9 (of 15), partition 1
     TrainResult r;
     try {
-      r = new SparkTrainer(sc, SPEC, cfg, opts, null, Map.of(), log::add)
-          .fit(train, ROWS, null, null, retried.params(), retried.state(), null);
+      r = new SparkTrainer(sc, SPEC, cfg, opts).logTo(log::add).fit(train, ROWS, retried);
     } finally {
       sc.setLocalProperty(DirectTask.FAIL_AT, null);
     }

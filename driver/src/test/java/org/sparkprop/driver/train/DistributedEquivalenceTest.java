@@ -145,10 +145,9 @@ class DistributedEquivalenceTest {
     Weights ps = new Mlp(SPEC, 1).initialise(cfg.seed());
     float[] expected = reference(train.collect(), cfg, ps.params(), ps.state());
     SparkTrainer t = new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
-        .with(Sync.GRADIENT, 1, Exchange.valueOf(exchange)), null,
-        Map.of(), null);
+        .with(Sync.GRADIENT, 1, Exchange.valueOf(exchange)));
     float[] p = ps.params().clone();
-    TrainResult r = t.fit(train, ROWS, null, null, p, ps.state().clone(), null);
+    TrainResult r = t.fit(train, ROWS, new Weights(p, ps.state().clone()));
     assertEquals(2L * SparkTrainer.stepsPerEpoch(ROWS, partitions, BATCH), r.steps());
     assertClose(expected, p, 1e-4, optimizer + " × " + partitions);
     train.unpersist();
@@ -160,18 +159,18 @@ class DistributedEquivalenceTest {
     JavaRDD<Block> train = Shards.forTraining(sc, data(4), 4, cfg.seed(), "train");
     Weights ps = new Mlp(SPEC, 1).initialise(cfg.seed());
     float[] grad = ps.params().clone();
-    new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults(), null, Map.of(), null)
-        .fit(train, ROWS, null, null, grad, ps.state().clone(), null);
+    new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults())
+        .fit(train, ROWS, new Weights(grad, ps.state().clone()));
     float[] avg = ps.params().clone();
     new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
-        .with(Sync.PARAMS, 1, Exchange.DIRECT), null, Map.of(), null)
-        .fit(train, ROWS, null, null, avg, ps.state().clone(), null);
+        .with(Sync.PARAMS, 1, Exchange.DIRECT))
+        .fit(train, ROWS, new Weights(avg, ps.state().clone()));
     assertClose(grad, avg, 1e-4, "params k=1 vs gradient");
     // With k > 1 it is a different algorithm: the parameters must differ.
     float[] k4 = ps.params().clone();
     new SparkTrainer(sc, SPEC, cfg, TrainOptions.defaults()
-        .with(Sync.PARAMS, 4, Exchange.DIRECT), null, Map.of(), null)
-        .fit(train, ROWS, null, null, k4, ps.state().clone(), null);
+        .with(Sync.PARAMS, 4, Exchange.DIRECT))
+        .fit(train, ROWS, new Weights(k4, ps.state().clone()));
     double diff = 0;
     for (int i = 0; i < k4.length; i++) {
       diff = Math.max(diff, Math.abs(k4[i] - grad[i]));
@@ -189,20 +188,20 @@ class DistributedEquivalenceTest {
     TrainOptions o = TrainOptions.defaults()
         .with(Sync.valueOf(sync), k, Exchange.DIRECT);
     float[] straight = ps.params().clone();
-    new SparkTrainer(sc, SPEC, cfg, o, null, Map.of(), null)
-        .fit(train, ROWS, null, null, straight, ps.state().clone(), null);
+    new SparkTrainer(sc, SPEC, cfg, o)
+        .fit(train, ROWS, new Weights(straight, ps.state().clone()));
 
     CheckpointStore store = new CheckpointStore(Fs.local(), dir.toUri().toString());
     float[] first = ps.params().clone();
-    TrainResult part = new SparkTrainer(sc, SPEC, cfg, o.withMaxSteps(6), store,
-        Map.of(), null).fit(train, ROWS, null, null, first, ps.state().clone(), null);
+    TrainResult part = new SparkTrainer(sc, SPEC, cfg, o.withMaxSteps(6))
+        .checkpointTo(store, Map.of()).fit(train, ROWS, new Weights(first, ps.state().clone()));
     assertEquals(6, part.steps());
     var ckpt = store.loadLatest();
     assertEquals(6, ckpt.step());
     float[] resumed = new float[first.length];
     float[] rs = new float[ps.state().length];
-    TrainResult rest = new SparkTrainer(sc, SPEC, cfg, o, store, Map.of(), null)
-        .fit(train, ROWS, null, null, resumed, rs, ckpt);
+    TrainResult rest = new SparkTrainer(sc, SPEC, cfg, o).checkpointTo(store, Map.of())
+        .resumeFrom(ckpt).fit(train, ROWS, new Weights(resumed, rs));
     assertEquals(2L * SparkTrainer.stepsPerEpoch(ROWS, 2, BATCH), rest.steps());
     assertArrayEquals(straight, resumed, "resumed run must equal the straight run exactly");
     train.unpersist();
