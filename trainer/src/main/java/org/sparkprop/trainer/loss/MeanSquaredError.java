@@ -6,28 +6,16 @@ import org.sparkprop.trainer.activation.Activation;
  * Identity output + squared error for regression. Per row L = ½ Σ_k (z_k − t_k)² (the seeds'
  * E = ½ Σ (y − d)²); ∂L/∂z = z − t. The mean squared error per element is 2·L/K.
  */
-public final class MeanSquaredError implements Loss {
+public final class MeanSquaredError implements ElementwiseLoss {
   @Override
-  public double lossAndGrad(float[] out, float[] targets, float[] dOut, int batch, int k) {
-    int n = batch * k;
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      float d = out[i] - targets[i];
-      dOut[i] = d;
-      total += 0.5 * d * d;
-    }
-    return total;
+  public double elementLoss(float z, float t) {
+    double d = z - t;
+    return 0.5 * d * d;
   }
 
   @Override
-  public double loss(float[] out, float[] targets, int batch, int k) {
-    int n = batch * k;
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      double d = out[i] - targets[i];
-      total += 0.5 * d * d;
-    }
-    return total;
+  public float elementGrad(float z, float t) {
+    return z - t;
   }
 
   @Override

@@ -7,31 +7,16 @@ import org.sparkprop.trainer.activation.Activation;
  * K &gt; 1). Per element L = max(z,0) − z·t + log(1 + e^(−|z|)) (stable), ∂L/∂z = σ(z) − t.
  * Targets: K values in [0, 1] per row.
  */
-public final class SigmoidBinaryCrossEntropy implements Loss {
-  @Override
-  public double lossAndGrad(float[] out, float[] targets, float[] dOut, int batch, int k) {
-    int n = batch * k;
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      total += elementLoss(out[i], targets[i]);
-      dOut[i] = Activation.logistic(out[i]) - targets[i];
-    }
-    return total;
-  }
-
-  @Override
-  public double loss(float[] out, float[] targets, int batch, int k) {
-    int n = batch * k;
-    double total = 0;
-    for (int i = 0; i < n; i++) {
-      total += elementLoss(out[i], targets[i]);
-    }
-    return total;
-  }
-
+public final class SigmoidBinaryCrossEntropy implements ElementwiseLoss {
   /** −t·log σ(z) − (1−t)·log(1−σ(z)), in the form that never overflows. */
-  private static double elementLoss(float z, float t) {
+  @Override
+  public double elementLoss(float z, float t) {
     return Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
+  }
+
+  @Override
+  public float elementGrad(float z, float t) {
+    return Activation.logistic(z) - t;
   }
 
   @Override

@@ -54,10 +54,7 @@ public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, 
   }
 
   public TrainConfig withOptimizer(OptimizerConfig o, float rate) {
-    return edit(c -> {
-      c.optimizer = o;
-      c.lr = rate;
-    });
+    return edit(c -> c.optimizer = o).edit(c -> c.lr = rate);
   }
 
   public TrainConfig withSchedule(LrSchedule s) {
@@ -65,17 +62,11 @@ public record TrainConfig(int epochs, int batchSize, OptimizerConfig optimizer, 
   }
 
   public TrainConfig withRegularisation(float l2Weight, float clip) {
-    return edit(c -> {
-      c.l2 = l2Weight;
-      c.clipNorm = clip;
-    });
+    return edit(c -> c.l2 = l2Weight).edit(c -> c.clipNorm = clip);
   }
 
   public TrainConfig withEarlyStopping(int pat, boolean restore) {
-    return edit(c -> {
-      c.patience = pat;
-      c.restoreBest = restore;
-    });
+    return edit(c -> c.patience = pat).edit(c -> c.restoreBest = restore);
   }
 
   public TrainConfig withThreads(int t) {
