@@ -1,6 +1,7 @@
 package org.sparkprop.driver;
 
 import org.sparkprop.driver.cli.EvaluateCommand;
+import org.sparkprop.driver.cli.InspectCommand;
 import org.sparkprop.driver.cli.PredictCommand;
 import org.sparkprop.driver.cli.TrainCommand;
 import org.sparkprop.driver.data.InputFormat;
@@ -17,14 +18,16 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * The {@code sparkprop} command line: train, evaluate, predict, all on Spark (embedded
- * local[*] by default, or the master spark-submit gives). Also a library entry point:
+ * local[*] by default, or the master spark-submit gives), and inspect (a saved model, without
+ * Spark). Also a library entry point:
  * {@link #run(String...)} returns the exit code. Exit codes: 0 ok, 1 runtime failure (bad
  * data, divergence, a failed Spark job), 2 bad usage. Errors are one line on stderr, starting
  * "sparkprop: error: ".
  */
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
     description = "Train, evaluate and apply feed-forward neural networks.",
-    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
+        InspectCommand.class})
 public final class SparkpropCli implements Runnable {
   private static final String ERROR = "sparkprop: error: ";
 

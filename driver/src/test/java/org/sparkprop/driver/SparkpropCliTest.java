@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.SparkConf;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.driver.store.CheckpointStore;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.gpu.Gpu;
+import org.sparkprop.trainer.io.Model;
+import org.sparkprop.trainer.io.ModelCodec;
 
 /** The command line on small generated course-project CSV data. */
 public class SparkpropCliTest {
@@ -86,6 +91,20 @@ public class SparkpropCliTest {
     assertTrue(line.startsWith(gpu ? "device: gpu: " : "device: cpu (") && (gpu
         || line.contains("auto: no usable GPU (")), line);
     assertEquals(2, devices.get(line).asInt());
+    // inspect: the model's shape and the checksums of its numbers, without Spark.
+    CliRun inspect = CliRun.of("inspect", "--model", out.toString());
+    assertEquals(0, inspect.code(), inspect.toString());
+    JsonNode info = TestJson.parse(inspect.out());
+    Model saved = ModelCodec.decode(Files.readAllBytes(out.resolve("model.spkm")), "m");
+    assertEquals("4-8-2", info.get("arch").asText());
+    // W1, batch norm's γ and β (no bias before batch norm), W2, b2.
+    assertEquals(4 * 8 + 2 * 8 + 8 * 2 + 2, info.get("parameters").asInt());
+    assertEquals(saved.params().length, info.get("parameters").asInt());
+    ByteBuffer bytes = ByteBuffer.allocate(4 * saved.params().length);
+    bytes.asFloatBuffer().put(saved.params());
+    assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+        .digest(bytes.array())), info.get("parameters_sha256").asText());
+    assertEquals(16, info.get("state").asInt(), "running mean and variance of 8 units");
     Path again = d.resolve("again.csv");
     assertEquals(0, SparkpropCli.run("predict", "--model", out.resolve("model.spkm").toString(),
         "--features", d.resolve("test_vectors.csv").toString(), "--output", again.toString()));
