@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 
 /** The training loop: epochs, batch, early stopping, validation split, scaling, seed. */
 final class EpochOptions {
-  @Option(names = "--epochs", defaultValue = "20", description = "(${DEFAULT-VALUE})")
+  @Option(names = "--epochs", defaultValue = "20", description = "passes over the training "
+      + "data (${DEFAULT-VALUE})")
   int epochs;
 
   @Option(names = "--batch", defaultValue = "128", description = "rows per worker per step; "
