@@ -87,7 +87,7 @@ class EpochRetryTest {
       sc.setLocalProperty(DirectTask.FAIL_AT, null);
     }
     assertTrue(log.stream().anyMatch(l -> l.startsWith("epoch 2: lost a worker (")
-        && l.contains("(partition 1: java.lang.IllegalStateException: injected failure at "
+        && l.contains("(partition 1: IllegalStateException: injected failure at "
             + "epoch 2, step 9)")
         && l.endsWith("restarting the epoch from its start (retry 1 of 1)")), log.toString());
     assertEquals(3, r.history().size());

@@ -1,0 +1,27 @@
+package org.sparkprop.driver.collective;
+
+import java.io.IOException;
+
+/**
+ * A collective operation among the P peers of a job, over a float range of each peer's buffer:
+ * after {@link #allReduce}, every peer holds the element-wise sum of all peers' ranges, with
+ * the same bits everywhere and the same summation order in every run for a given P.
+ */
+public interface Collective extends AutoCloseable {
+  /** This peer's rank in [0, P). */
+  int rank();
+
+  /** P, the number of peers. */
+  int size();
+
+  /** Overwrites a[off, off+n) on every peer with the sum over all peers; n is the same for all. */
+  void allReduce(float[] a, int off, int n) throws IOException;
+
+  /** Bytes this peer has sent and received so far (payload and framing). */
+  long bytesSent();
+
+  long bytesReceived();
+
+  @Override
+  void close();
+}

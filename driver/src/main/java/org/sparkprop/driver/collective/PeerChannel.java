@@ -1,0 +1,382 @@
+package org.sparkprop.driver.collective;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * One direction of float traffic between two peers of a collective: the sending peer connects,
+ * the receiving peer accepts, and after a handshake floats move in frames of at most
+ * {@link #FRAME_FLOATS}. Knows nothing of models.
+ *
+ * <p>Handshake (big-endian): sender → receiver: int magic "SPRC", int version, long session,
+ * int sender rank, int receiver rank, 16-byte nonce; receiver → sender: 16-byte nonce and, with
+ * a secret, a 32-byte proof HMAC-SHA256(secret, "receiver" | session | ranks | nonces); the
+ * sender checks it and answers with its own proof ("sender" | …); the receiver checks that and
+ * answers one byte, {@link #ACCEPTED}. The secret never travels. With encryption the frames
+ * are sealed with AES-256-GCM under HMAC-SHA256(secret, "key" | session | ranks | nonces),
+ * nonce = frame counter, the frame's float count as associated data.
+ *
+ * <p>Frame: int float count, then the floats little-endian (sealed: plus the 16-byte GCM
+ * tag). The receiver knows how many floats it expects and rejects any other count, so no
+ * length read from the wire goes unchecked. Not thread-safe; buffers are allocated once.
+ */
+final class PeerChannel implements AutoCloseable {
+  /** Floats per frame: 256 KB of payload. */
+  static final int FRAME_FLOATS = 1 << 16;
+  static final int MAGIC = 0x53505243;
+  static final int VERSION = 1;
+  static final int ACCEPTED = 1;
+  private static final int NONCE = 16;
+  private static final int PROOF = 32;
+  private static final int TAG = 16;
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int ACCEPT_POLL_MILLIS = 200;
+  /** Handshakes in progress at once; connections beyond are closed at once. */
+  private static final int MAX_PENDING_HANDSHAKES = 16;
+
+  private final Socket socket;
+  private final DataInputStream in;
+  private final DataOutputStream out;
+  private final String peer;
+  private final Cipher cipher;
+  private final SecretKeySpec key;
+  private final byte[] plain = new byte[4 * FRAME_FLOATS];
+  private final byte[] sealed;
+  private final FloatBuffer floats =
+      ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+  private final float[] scratch = new float[FRAME_FLOATS];
+  private final byte[] iv = new byte[12];
+  private final byte[] aad = new byte[4];
+  private long frames;
+
+  private PeerChannel(Socket socket, DataInputStream in, DataOutputStream out, String peer,
+      byte[] keyBytes) throws IOException {
+    this.socket = socket;
+    this.in = in;
+    this.out = out;
+    this.peer = peer;
+    if (keyBytes == null) {
+      this.cipher = null;
+      this.key = null;
+      this.sealed = null;
+    } else {
+      try {
+        this.cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      } catch (GeneralSecurityException e) {
+        throw new IOException("AES-GCM is not available in this JVM", e);
+      }
+      this.key = new SecretKeySpec(keyBytes, "AES");
+      this.sealed = new byte[4 * FRAME_FLOATS + TAG];
+    }
+  }
+
+  /**
+   * The sending end: connects to the receiver at to and proves itself; fails naming the peer
+   * when it cannot connect, the peer does not answer within timeoutMillis, or the peer's proof
+   * is wrong.
+   */
+  static PeerChannel connect(InetSocketAddress to, long session, int sender, int receiver,
+      PeerSecurity security, int timeoutMillis) throws IOException {
+    String peer = "rank " + receiver + " at " + to.getHostString() + ":" + to.getPort();
+    Socket s = new Socket();
+    try {
+      s.connect(to, timeoutMillis);
+      configure(s, timeoutMillis);
+      DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(),
+          1 << 16));
+      byte[] myNonce = nonce();
+      out.writeInt(MAGIC);
+      out.writeInt(VERSION);
+      out.writeLong(session);
+      out.writeInt(sender);
+      out.writeInt(receiver);
+      out.write(myNonce);
+      out.flush();
+      byte[] theirNonce = new byte[NONCE];
+      in.readFully(theirNonce);
+      byte[] key = null;
+      if (security.authenticates()) {
+        byte[] proof = new byte[PROOF];
+        in.readFully(proof);
+        Handshake h = new Handshake(security.secret(), session, sender, receiver, myNonce,
+            theirNonce);
+        if (!MessageDigest.isEqual(proof, h.mac("receiver"))) {
+          throw new IOException(peer + " could not prove it holds the cluster's secret "
+              + "(a different secret, or not a peer of this job)");
+        }
+        out.write(h.mac("sender"));
+        out.flush();
+        key = security.encrypts() ? h.mac("key") : null;
+      }
+      if (in.read() != ACCEPTED) {
+        throw new IOException(peer + " refused the connection (wrong secret or session)");
+      }
+      return new PeerChannel(s, in, out, peer, key);
+    } catch (SocketTimeoutException e) {
+      s.close();
+      throw new IOException(peer + " did not answer within " + timeoutMillis + " ms", e);
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e instanceof IOException io && io.getMessage() != null
+          && io.getMessage().startsWith("rank ") ? io
+          : new IOException("cannot reach " + peer + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The receiving end: accepts connections on server until the expected sender has
+   * authenticated itself. Each connection's handshake runs on a thread of its own, so a
+   * stranger, garbage, silence (dropped after timeoutMillis) or a wrong proof holds up nothing;
+   * fails when deadline (epoch milliseconds) passes first.
+   */
+  static PeerChannel accept(ServerSocket server, long session, int receiver, int sender,
+      PeerSecurity security, int timeoutMillis, long deadline) throws IOException {
+    CompletableFuture<PeerChannel> winner = new CompletableFuture<>();
+    AtomicInteger pending = new AtomicInteger();
+    while (!winner.isDone()) {
+      long left = deadline - System.currentTimeMillis();
+      if (left <= 0) {
+        winner.complete(null);
+        break;
+      }
+      server.setSoTimeout((int) Math.min(ACCEPT_POLL_MILLIS, left));
+      Socket s;
+      try {
+        s = server.accept();
+      } catch (SocketTimeoutException e) {
+        continue;
+      }
+      if (pending.incrementAndGet() > MAX_PENDING_HANDSHAKES) {
+        pending.decrementAndGet();
+        s.close();
+        continue;
+      }
+      Thread t = new Thread(() -> {
+        try {
+          PeerChannel c = handshake(s, session, receiver, sender, security, timeoutMillis);
+          if (!winner.complete(c)) {
+            c.close();
+          }
+        } catch (IOException e) {
+          closeQuietly(s);  // garbage, silence, a wrong proof: drop it
+        } finally {
+          pending.decrementAndGet();
+        }
+      }, "ring-handshake-" + receiver);
+      t.setDaemon(true);
+      t.start();
+    }
+    PeerChannel c = winner.join();
+    if (c == null) {
+      throw new IOException("rank " + receiver + ": rank " + sender + " did not connect and "
+          + "authenticate within the time allowed");
+    }
+    return c;
+  }
+
+  /** The receiver's side of the handshake on s; throws when s is not the expected sender. */
+  private static PeerChannel handshake(Socket s, long session, int receiver, int sender,
+      PeerSecurity security, int timeoutMillis) throws IOException {
+    configure(s, timeoutMillis);
+    DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream()));
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(s.getOutputStream(),
+        1 << 16));
+    if (in.readInt() != MAGIC || in.readInt() != VERSION || in.readLong() != session
+        || in.readInt() != sender || in.readInt() != receiver) {
+      throw new IOException("not the expected peer");
+    }
+    byte[] theirNonce = new byte[NONCE];
+    in.readFully(theirNonce);
+    byte[] myNonce = nonce();
+    out.write(myNonce);
+    byte[] key = null;
+    if (security.authenticates()) {
+      Handshake h = new Handshake(security.secret(), session, sender, receiver, theirNonce,
+          myNonce);
+      out.write(h.mac("receiver"));
+      out.flush();
+      byte[] proof = new byte[PROOF];
+      in.readFully(proof);
+      if (!MessageDigest.isEqual(proof, h.mac("sender"))) {
+        throw new IOException("wrong proof");
+      }
+      key = security.encrypts() ? h.mac("key") : null;
+    }
+    out.write(ACCEPTED);
+    out.flush();
+    return new PeerChannel(s, in, out, "rank " + sender, key);
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // closing: nothing left to do
+    }
+  }
+
+  private static void configure(Socket s, int timeoutMillis) throws IOException {
+    s.setTcpNoDelay(true);
+    s.setSoTimeout(timeoutMillis);
+    s.setSendBufferSize(1 << 20);
+    s.setReceiveBufferSize(1 << 20);
+  }
+
+  private static byte[] nonce() {
+    byte[] n = new byte[NONCE];
+    RANDOM.nextBytes(n);
+    return n;
+  }
+
+  /** Bytes on the wire per frame beyond its floats: the count, and the GCM tag if sealed. */
+  int frameOverhead() {
+    return 4 + (cipher == null ? 0 : TAG);
+  }
+
+  /** Sends a[off, off+n) in frames. */
+  void send(float[] a, int off, int n) throws IOException {
+    while (n > 0) {
+      int m = Math.min(n, FRAME_FLOATS);
+      floats.clear();
+      floats.put(a, off, m);
+      out.writeInt(m);
+      if (cipher == null) {
+        out.write(plain, 0, 4 * m);
+      } else {
+        int len = seal(m);
+        out.write(sealed, 0, len);
+      }
+      off += m;
+      n -= m;
+    }
+    out.flush();
+  }
+
+  /** Receives n floats; with add, a[off+i] = received[i] + a[off+i], else overwrites. */
+  void receive(float[] a, int off, int n, boolean add) throws IOException {
+    while (n > 0) {
+      int m = Math.min(n, FRAME_FLOATS);
+      int count;
+      try {
+        count = in.readInt();
+        if (count != m) {
+          throw new IOException("a frame from " + peer + " holds " + count + " floats, "
+              + "expected " + m);
+        }
+        if (cipher == null) {
+          in.readFully(plain, 0, 4 * m);
+        } else {
+          in.readFully(sealed, 0, 4 * m + TAG);
+          open(m);
+        }
+      } catch (SocketTimeoutException e) {
+        throw new IOException(peer + " sent nothing within " + socket.getSoTimeout()
+            + " ms", e);
+      } catch (EOFException e) {
+        throw new IOException(peer + " closed the connection", e);
+      }
+      floats.clear();
+      if (add) {
+        floats.get(scratch, 0, m);
+        for (int i = 0; i < m; i++) {
+          a[off + i] = scratch[i] + a[off + i];
+        }
+      } else {
+        floats.get(a, off, m);
+      }
+      off += m;
+      n -= m;
+    }
+  }
+
+  private int seal(int m) throws IOException {
+    try {
+      cipher.init(Cipher.ENCRYPT_MODE, key, nextIv());
+      cipher.updateAAD(count(m));
+      return cipher.doFinal(plain, 0, 4 * m, sealed, 0);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("sealing a frame for " + peer + " failed", e);
+    }
+  }
+
+  private void open(int m) throws IOException {
+    try {
+      cipher.init(Cipher.DECRYPT_MODE, key, nextIv());
+      cipher.updateAAD(count(m));
+      cipher.doFinal(sealed, 0, 4 * m + TAG, plain, 0);
+    } catch (AEADBadTagException e) {
+      throw new IOException("a frame from " + peer + " failed authentication (tampered with "
+          + "or corrupt)", e);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("opening a frame from " + peer + " failed", e);
+    }
+  }
+
+  /** The next frame's nonce: the frame counter, so no nonce repeats under one key. */
+  private GCMParameterSpec nextIv() {
+    ByteBuffer.wrap(iv).putLong(4, frames++);
+    return new GCMParameterSpec(8 * TAG, iv);
+  }
+
+  /** The frame's float count as associated data: a frame cannot be passed off as another. */
+  private byte[] count(int m) {
+    ByteBuffer.wrap(aad).putInt(0, m);
+    return aad;
+  }
+
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closing: nothing left to do
+    }
+  }
+
+  /** The handshake's MACs over (label, session, ranks, nonces). */
+  private static final class Handshake {
+    private final byte[] secret;
+    private final byte[] context;
+
+    Handshake(byte[] secret, long session, int sender, int receiver, byte[] senderNonce,
+        byte[] receiverNonce) {
+      this.secret = secret;
+      this.context = ByteBuffer.allocate(16 + 2 * NONCE).putLong(session).putInt(sender)
+          .putInt(receiver).put(senderNonce).put(receiverNonce).array();
+    }
+
+    byte[] mac(String label) {
+      try {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+        mac.update(label.getBytes(StandardCharsets.US_ASCII));
+        return mac.doFinal(context);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
+      }
+    }
+  }
+}

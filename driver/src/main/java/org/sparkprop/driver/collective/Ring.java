@@ -1,0 +1,217 @@
+package org.sparkprop.driver.collective;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Ring all-reduce (Baidu's, as Horovod runs it): P peers in a ring, each sending to the next
+ * and receiving from the previous. The range is cut into P chunks; a reduce-scatter of P − 1
+ * steps leaves peer r with the full sum of chunk (r + 1) mod P, and an all-gather of P − 1
+ * steps passes the finished chunks around. Every peer sends and receives 2·(P − 1)/P·n floats
+ * per all-reduce, whatever P. Chunk c is summed in ring order starting at peer c, so the bits
+ * are the same on every peer and in every run with the same P.
+ *
+ * <p>Each step sends one chunk while receiving another: a sending thread of this peer
+ * writes, the calling thread reads and adds. Nothing is allocated per step beyond the cipher's
+ * per-frame parameters when frames are sealed.
+ */
+public final class Ring implements Collective {
+  private final int rank;
+  private final int size;
+  private final PeerChannel next;
+  private final PeerChannel prev;
+  private final Thread sender;
+  private final Semaphore toSend = new Semaphore(0);
+  private final Semaphore sent = new Semaphore(0);
+  private volatile float[] sendArray;
+  private volatile int sendOff;
+  private volatile int sendLen;
+  private volatile IOException sendFailure;
+  private volatile boolean closed;
+  private long bytesSent;
+  private long bytesReceived;
+
+  private Ring(int rank, int size, PeerChannel next, PeerChannel prev) {
+    this.rank = rank;
+    this.size = size;
+    this.next = next;
+    this.prev = prev;
+    if (size > 1) {
+      sender = new Thread(this::sendLoop, "ring-send-" + rank);
+      sender.setDaemon(true);
+      sender.start();
+    } else {
+      sender = null;
+    }
+  }
+
+  /**
+   * Joins the ring of peers, where peers.get(i) is peer i's listening address and server is
+   * this peer's own listening socket (bound before the addresses were exchanged). Connects to
+   * the next peer and accepts the previous one at the same time; fails naming the peer that did
+   * not join within timeoutMillis.
+   */
+  public static Ring join(int rank, List<InetSocketAddress> peers, ServerSocket server,
+      long session, PeerSecurity security, int timeoutMillis) throws IOException {
+    int p = peers.size();
+    if (rank < 0 || rank >= p) {
+      throw new IllegalArgumentException("rank " + rank + " of " + p + " peers");
+    }
+    if (p == 1) {
+      return new Ring(0, 1, null, null);
+    }
+    int nextRank = (rank + 1) % p;
+    int prevRank = (rank + p - 1) % p;
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    PeerChannel[] accepted = new PeerChannel[1];
+    IOException[] acceptFailure = new IOException[1];
+    Thread acceptor = new Thread(() -> {
+      try {
+        accepted[0] = PeerChannel.accept(server, session, rank, prevRank, security,
+            timeoutMillis, deadline);
+      } catch (IOException e) {
+        acceptFailure[0] = e;
+      }
+    }, "ring-accept-" + rank);
+    acceptor.start();
+    PeerChannel toNext = null;
+    try {
+      toNext = connectWithRetry(peers.get(nextRank), session, rank, nextRank, security,
+          timeoutMillis, deadline);
+      acceptor.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("rank " + rank + ": interrupted while joining the ring", e);
+    } finally {
+      if (acceptFailure[0] != null || accepted[0] == null) {
+        if (toNext != null) {
+          toNext.close();
+        }
+      }
+    }
+    if (acceptFailure[0] != null) {
+      throw acceptFailure[0];
+    }
+    return new Ring(rank, p, toNext, accepted[0]);
+  }
+
+  /** The next peer may not listen yet when this one starts: retry until the deadline. */
+  private static PeerChannel connectWithRetry(InetSocketAddress to, long session, int sender,
+      int receiver, PeerSecurity security, int timeoutMillis, long deadline)
+      throws IOException, InterruptedException {
+    while (true) {
+      try {
+        return PeerChannel.connect(to, session, sender, receiver, security, timeoutMillis);
+      } catch (IOException e) {
+        boolean refusedNow = e.getMessage() != null && e.getMessage().startsWith("cannot reach");
+        if (!refusedNow || System.currentTimeMillis() + 50 > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @Override
+  public int rank() {
+    return rank;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public void allReduce(float[] a, int off, int n) throws IOException {
+    if (size == 1 || n == 0) {
+      return;
+    }
+    // Reduce-scatter: at step s send chunk (r − s), receive chunk (r − s − 1) and add.
+    for (int s = 0; s < size - 1; s++) {
+      exchange(a, off, n, Math.floorMod(rank - s, size), Math.floorMod(rank - s - 1, size),
+          true);
+    }
+    // All-gather: at step s send chunk (r + 1 − s), receive chunk (r − s) and overwrite.
+    for (int s = 0; s < size - 1; s++) {
+      exchange(a, off, n, Math.floorMod(rank + 1 - s, size), Math.floorMod(rank - s, size),
+          false);
+    }
+  }
+
+  private void exchange(float[] a, int off, int n, int sendChunk, int receiveChunk,
+      boolean add) throws IOException {
+    int so = chunkStart(n, sendChunk);
+    int sl = chunkStart(n, sendChunk + 1) - so;
+    int ro = chunkStart(n, receiveChunk);
+    int rl = chunkStart(n, receiveChunk + 1) - ro;
+    sendArray = a;
+    sendOff = off + so;
+    sendLen = sl;
+    toSend.release();
+    IOException failure = null;
+    try {
+      prev.receive(a, off + ro, rl, add);
+    } catch (IOException e) {
+      failure = e;
+    }
+    sent.acquireUninterruptibly();
+    bytesSent += 4L * sl + (long) next.frameOverhead() * frames(sl);
+    bytesReceived += 4L * rl + (long) prev.frameOverhead() * frames(rl);
+    if (failure != null) {
+      throw new IOException("rank " + rank + ": " + failure.getMessage(), failure);
+    }
+    if (sendFailure != null) {
+      IOException e = sendFailure;
+      sendFailure = null;
+      throw new IOException("rank " + rank + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static int frames(int floats) {
+    return (floats + PeerChannel.FRAME_FLOATS - 1) / PeerChannel.FRAME_FLOATS;
+  }
+
+  /** First element of chunk c of n elements cut into P near-equal chunks. */
+  private int chunkStart(int n, int c) {
+    return (int) ((long) n * c / size);
+  }
+
+  private void sendLoop() {
+    while (true) {
+      toSend.acquireUninterruptibly();
+      if (closed) {
+        return;
+      }
+      try {
+        next.send(sendArray, sendOff, sendLen);
+      } catch (IOException e) {
+        sendFailure = e;
+      }
+      sent.release();
+    }
+  }
+
+  @Override
+  public long bytesSent() {
+    return bytesSent;
+  }
+
+  @Override
+  public long bytesReceived() {
+    return bytesReceived;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    if (sender != null) {
+      toSend.release();
+      next.close();
+      prev.close();
+    }
+  }
+}

@@ -1,0 +1,305 @@
+package org.sparkprop.driver.collective;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The ring all-reduce among P peers in one JVM on loopback: the sum (exactly the ring's
+ * summation order, and a plain sum where that is exact), the same bits on every peer, ranges
+ * below, at and across the frame size, the bytes each peer moves, and the security: a wrong
+ * secret refused, a tampered frame rejected, a silent peer timing out, a stranger ignored.
+ */
+@Timeout(120)
+class RingTest {
+  private static final byte[] SECRET = "a cluster secret, 32 bytes long".getBytes(
+      StandardCharsets.US_ASCII);
+  private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+  /** What each peer's thread does once its ring is formed; returns its buffer. */
+  interface PeerWork {
+    float[] run(Ring ring) throws Exception;
+  }
+
+  /** P peers joining one ring (address of peer i from addressOf), each then running work. */
+  static List<Future<float[]>> peers(int p, IntFunction<PeerSecurity> security,
+      IntFunction<InetSocketAddress> addressOf, ServerSocket[] servers, int timeoutMillis,
+      PeerWork work, ExecutorService pool) {
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (int i = 0; i < p; i++) {
+      addresses.add(addressOf.apply(i));
+    }
+    List<Future<float[]>> out = new ArrayList<>();
+    for (int r = 0; r < p; r++) {
+      int rank = r;
+      out.add(pool.submit(() -> {
+        try (Ring ring = Ring.join(rank, addresses, servers[rank], 77, security.apply(rank),
+            timeoutMillis)) {
+          return work.run(ring);
+        }
+      }));
+    }
+    return out;
+  }
+
+  static ServerSocket[] listen(int p) throws IOException {
+    ServerSocket[] s = new ServerSocket[p];
+    for (int i = 0; i < p; i++) {
+      s[i] = new ServerSocket(0, 16, LOOPBACK);
+    }
+    return s;
+  }
+
+  static void closeAll(ServerSocket[] servers) throws IOException {
+    for (ServerSocket s : servers) {
+      s.close();
+    }
+  }
+
+  static float[][] inputs(int p, int len, boolean integers, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[][] a = new float[p][len];
+    for (int q = 0; q < p; q++) {
+      for (int i = 0; i < len; i++) {
+        a[q][i] = integers ? r.nextInt(-1000, 1000) : (float) r.nextGaussian();
+      }
+    }
+    return a;
+  }
+
+  /** The ring's sums: chunk c of [off, off+n) added in ring order starting at peer c. */
+  static float[] ringSum(float[][] a, int off, int n) {
+    int p = a.length;
+    float[] e = a[0].clone();
+    for (int c = 0; c < p; c++) {
+      int from = off + (int) ((long) n * c / p);
+      int to = off + (int) ((long) n * (c + 1) / p);
+      for (int i = from; i < to; i++) {
+        float acc = a[c][i];
+        for (int k = 1; k < p; k++) {
+          acc = acc + a[(c + k) % p][i];
+        }
+        e[i] = acc;
+      }
+    }
+    return e;
+  }
+
+  @ParameterizedTest(name = "P = {0}, n = {1}")
+  @CsvSource({"1,1000", "2,0", "2,1", "3,2", "7,5", "4,65536", "2,131075", "3,196608",
+      "7,200003", "4,262147"})
+  void everyPeerEndsWithTheSameRingOrderedSum(int p, int n) throws Exception {
+    int off = 3;
+    int len = n + 8;
+    float[][] a = inputs(p, len, false, 31L * p + n);
+    float[] expected = p == 1 ? a[0].clone() : ringSum(a, off, n);
+    ServerSocket[] servers = listen(p);
+    ExecutorService pool = Executors.newFixedThreadPool(p);
+    try {
+      List<Future<float[]>> results = peers(p, r -> PeerSecurity.none(),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 20_000,
+          ring -> {
+            float[] mine = a[ring.rank()].clone();
+            ring.allReduce(mine, off, n);
+            // The ring moves 2·(P − 1)/P·n floats each way per peer, plus frame counts.
+            long floats = 2L * (p - 1) * n / Math.max(1, p);
+            assertTrue(Math.abs(ring.bytesSent() / 4 - floats) <= p + 8 * (n / 65536 + 2),
+                ring.bytesSent() + " bytes sent for " + floats + " floats");
+            return mine;
+          }, pool);
+      for (int q = 0; q < p; q++) {
+        float[] got = results.get(q).get(60, TimeUnit.SECONDS);
+        for (int i = 0; i < len; i++) {
+          float want = i < off || i >= off + n ? a[q][i] : expected[i];
+          assertEquals(want, got[i], 0f, "peer " + q + ", element " + i);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+      closeAll(servers);
+    }
+  }
+
+  @Test
+  void integerValuesSumExactlyLikeAPlainSumAndRepeatedReductionsKeepWorking() throws Exception {
+    int p = 4;
+    int n = 70_001;
+    float[][] a = inputs(p, n, true, 5);
+    float[] plain = new float[n];
+    for (float[] q : a) {
+      for (int i = 0; i < n; i++) {
+        plain[i] += q[i];
+      }
+    }
+    ServerSocket[] servers = listen(p);
+    ExecutorService pool = Executors.newFixedThreadPool(p);
+    try {
+      List<Future<float[]>> results = peers(p, r -> PeerSecurity.withSecret(SECRET, true),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 20_000,
+          ring -> {
+            float[] mine = a[ring.rank()].clone();
+            ring.allReduce(mine, 0, n);
+            float[] again = mine.clone();
+            ring.allReduce(again, 0, n);  // a second reduction on the same connections
+            for (int i = 0; i < n; i++) {
+              assertEquals(p * mine[i], again[i], 0f);
+            }
+            return mine;
+          }, pool);
+      for (Future<float[]> f : results) {
+        assertArrayEquals(plain, f.get(60, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+      closeAll(servers);
+    }
+  }
+
+  @Test
+  void aPeerWithAnotherSecretIsRefused() throws Exception {
+    ServerSocket[] servers = listen(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    byte[] other = SECRET.clone();
+    other[0] ^= 1;
+    try {
+      List<Future<float[]>> results = peers(2, r -> PeerSecurity.withSecret(r == 0 ? SECRET
+          : other, false), i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()),
+          servers, 2_000, ring -> new float[0], pool);
+      String m0 = failure(results.get(0));
+      String m1 = failure(results.get(1));
+      assertTrue(m0.contains("could not prove it holds the cluster's secret")
+          || m1.contains("could not prove it holds the cluster's secret"), m0 + " / " + m1);
+    } finally {
+      pool.shutdownNow();
+      closeAll(servers);
+    }
+  }
+
+  @Test
+  void aTamperedFrameIsRejected() throws Exception {
+    ServerSocket[] servers = listen(2);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    // Peer 0 reaches peer 1 through a proxy that flips one bit far past the handshake.
+    ServerSocket proxy = new ServerSocket(0, 4, LOOPBACK);
+    pool.submit(() -> forwardFlipping(proxy, servers[1].getLocalPort(), 5_000));
+    try {
+      float[][] a = inputs(2, 40_000, false, 9);
+      List<Future<float[]>> results = peers(2, r -> PeerSecurity.withSecret(SECRET, true),
+          i -> new InetSocketAddress(LOOPBACK, i == 1 ? proxy.getLocalPort()
+              : servers[i].getLocalPort()), servers, 5_000, ring -> {
+            float[] mine = a[ring.rank()].clone();
+            ring.allReduce(mine, 0, mine.length);
+            return mine;
+          }, pool);
+      assertTrue(failure(results.get(1)).contains("a frame from rank 0 failed authentication "
+          + "(tampered with or corrupt)"));
+    } finally {
+      pool.shutdownNow();
+      proxy.close();
+      closeAll(servers);
+    }
+  }
+
+  @Test
+  void aSilentPeerTimesOutWithAClearError() throws Exception {
+    ServerSocket[] servers = listen(2);
+    ExecutorService pool = Executors.newFixedThreadPool(1);
+    try {
+      // Peer 1 listens but never joins: the connection is made, no handshake answers.
+      List<InetSocketAddress> addresses = List.of(
+          new InetSocketAddress(LOOPBACK, servers[0].getLocalPort()),
+          new InetSocketAddress(LOOPBACK, servers[1].getLocalPort()));
+      Future<float[]> f = pool.submit(() -> {
+        try (Ring ring = Ring.join(0, addresses, servers[0], 77, PeerSecurity.none(), 500)) {
+          return new float[0];
+        }
+      });
+      assertEquals("rank 1 at " + addresses.get(1).getHostString() + ":"
+          + servers[1].getLocalPort() + " did not answer within 500 ms", failure(f));
+    } finally {
+      pool.shutdownNow();
+      closeAll(servers);
+    }
+  }
+
+  @Test
+  void strangersSendingGarbageOrNothingDoNotStopTheRing() throws Exception {
+    ServerSocket[] servers = listen(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (Socket silent = new Socket(LOOPBACK, servers[1].getLocalPort());
+        Socket garbage = new Socket(LOOPBACK, servers[1].getLocalPort())) {
+      garbage.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      float[][] a = inputs(2, 1000, true, 3);
+      List<Future<float[]>> results = peers(2, r -> PeerSecurity.withSecret(SECRET, false),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 1_000,
+          ring -> {
+            float[] mine = a[ring.rank()].clone();
+            ring.allReduce(mine, 0, mine.length);
+            return mine;
+          }, pool);
+      float[] sum = ringSum(a, 0, 1000);
+      assertArrayEquals(sum, results.get(0).get(30, TimeUnit.SECONDS));
+      assertArrayEquals(sum, results.get(1).get(30, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+      closeAll(servers);
+    }
+  }
+
+  private static String failure(Future<?> f) throws InterruptedException {
+    try {
+      f.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return String.valueOf(e.getCause().getMessage());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("no failure within 60 s", e);
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  /** Accepts one connection and forwards it to port, flipping one bit of byte at. */
+  private static Void forwardFlipping(ServerSocket proxy, int port, long at) throws Exception {
+    try (Socket in = proxy.accept(); Socket out = new Socket(LOOPBACK, port)) {
+      Thread back = new Thread(() -> copy(out, in, -1));
+      back.setDaemon(true);
+      back.start();
+      copy(in, out, at);
+    }
+    return null;
+  }
+
+  private static void copy(Socket from, Socket to, long flipAt) {
+    try {
+      InputStream i = from.getInputStream();
+      OutputStream o = to.getOutputStream();
+      long pos = 0;
+      int b;
+      while ((b = i.read()) >= 0) {
+        o.write(pos++ == flipAt ? b ^ 0x10 : b);
+      }
+    } catch (IOException e) {
+      // one side closed: the copy ends
+    }
+  }
+}
