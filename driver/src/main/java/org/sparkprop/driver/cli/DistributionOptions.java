@@ -30,8 +30,9 @@ final class DistributionOptions {
   boolean averageOptimizerState;
 
   @Option(names = "--exchange", defaultValue = "direct", description = "direct: one barrier "
-      + "stage per epoch, sums and parameters over a driver connection; spark: one Spark job "
-      + "per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
+      + "stage per epoch, sums and parameters over a driver connection; ring: one barrier "
+      + "stage per epoch, the executors all-reduce among themselves and step the optimizer "
+      + "themselves; spark: one Spark job per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
   Exchange exchange;
 
   @Option(names = "--device", defaultValue = "auto", description = "where workers compute: "
@@ -70,11 +71,11 @@ final class DistributionOptions {
           + "folders; give one (resuming keeps checkpointing into the same folder)");
     }
     int slots = SparkContexts.localSlots(spark.resolvedMaster());
-    if (exchange == Exchange.DIRECT && slots > 0 && spark.partitions > slots) {
+    if (exchange != Exchange.SPARK && slots > 0 && spark.partitions > slots) {
       throw new IllegalArgumentException("--partitions " + spark.partitions + " exceeds the "
-          + slots + " task slots of " + spark.resolvedMaster() + ": the direct exchange runs "
-          + "every partition at once (a barrier stage); use --partitions ≤ " + slots
-          + " or --exchange spark");
+          + slots + " task slots of " + spark.resolvedMaster() + ": the " + exchange
+          + " exchange runs every partition at once (a barrier stage); use --partitions ≤ "
+          + slots + " or --exchange spark");
     }
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange,
         checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps);

@@ -1,6 +1,7 @@
 package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -17,8 +18,11 @@ import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.spark.SparkContexts;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.WorkerSpec;
+import org.sparkprop.trainer.train.DivergenceException;
+import scala.collection.Iterator;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
 
 /**
  * The direct exchange: one Spark barrier stage per epoch whose tasks ({@link DirectTask})
@@ -38,11 +42,16 @@ final class DirectExchange implements EpochRunner {
   private final WorkerSpec work;
   private final StepServer server;
   private final int timeoutMillis;
+  /** The ring exchange: tasks all-reduce among themselves ({@link RingTask}). */
+  private final boolean ring;
+  private final SecureRandom sessions = new SecureRandom();
 
-  DirectExchange(JavaSparkContext sc, WorkerSpec work, int timeoutMillis) throws IOException {
+  DirectExchange(JavaSparkContext sc, WorkerSpec work, int timeoutMillis, boolean ring)
+      throws IOException {
     this.sc = sc;
     this.work = work;
     this.timeoutMillis = timeoutMillis;
+    this.ring = ring;
     String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
     String bind = sc.getConf().get("spark.driver.bindAddress", host);
     this.server = new StepServer(host, bind, timeoutMillis);
@@ -60,20 +69,31 @@ final class DirectExchange implements EpochRunner {
       server.newEpoch();
       Endpoint at = new Endpoint(server.host(), server.port(), server.token(), timeoutMillis,
           attempt);
-      RDD<Long> tasks = train.rdd().barrier().mapPartitions(new DirectTask(work, plan, at),
-          false, tag);
-      sc.setJobDescription(String.format(Locale.ROOT, "epoch %d · steps %d–%d (%s, direct)%s",
+      AbstractFunction1<Iterator<Block>, Iterator<Long>> task = ring
+          ? new RingTask(work, plan, at, driver.checkpointEvery(),
+              driver.averagesOptimizerState())
+          : new DirectTask(work, plan, at);
+      RDD<Long> tasks = train.rdd().barrier().mapPartitions(task, false, tag);
+      sc.setJobDescription(String.format(Locale.ROOT, "epoch %d · steps %d–%d (%s, %s)%s",
           plan.epoch(), plan.firstStep() + 1, plan.stepsPerEpoch(),
           plan.averageParams() ? "parameter averaging" : "gradient sync",
-          attempt == 0 ? "" : " · retry " + attempt));
+          ring ? "ring" : "direct", attempt == 0 ? "" : " · retry " + attempt));
       JavaFutureAction<List<Long>> job = new JavaRDD<>(tasks, tag).collectAsync();
       try {
         server.acceptAll(plan.epoch(), attempt, partitions, job);
-        sendAll(driver, partitions, plan.averageParams());
-        for (int j = plan.firstStep(); j < plan.endStep(); ) {
-          int count = plan.stepsInSync(j);
-          sync(driver, partitions, plan, j, count);
-          j += count;
+        if (ring) {
+          try {
+            followRing(driver, partitions, plan);
+          } catch (IOException e) {
+            throw firstReportedFailure(partitions, e);
+          }
+        } else {
+          sendAll(driver, partitions, plan.averageParams());
+          for (int j = plan.firstStep(); j < plan.endStep(); ) {
+            int count = plan.stepsInSync(j);
+            sync(driver, partitions, plan, j, count);
+            j += count;
+          }
         }
         job.get();
         return;
@@ -175,6 +195,133 @@ final class DirectExchange implements EpochRunner {
     long t3 = System.nanoTime();
     driver.addSyncTime(maxCompute, Math.max(0, t1 - t0 - maxCompute) + (t3 - t2), t2 - t1);
     driver.afterSync(plan, j + count);
+  }
+
+  /**
+   * The ring exchange's epoch on the driver: tell every task where the others listen and
+   * what state to start from, then follow task 0's ticks (totals, progress), load the run
+   * state it sends when a checkpoint is due and at the end.
+   */
+  private void followRing(DriverSide driver, int partitions, Plan plan) throws IOException {
+    String[] hosts = new String[partitions];
+    int[] ports = new int[partitions];
+    for (int q = 0; q < partitions; q++) {
+      hosts[q] = server.wire(q).in.readUTF();
+      ports[q] = server.wire(q).in.readInt();
+    }
+    long session = sessions.nextLong();
+    for (int q = 0; q < partitions; q++) {
+      Wire w = server.wire(q);
+      w.out.writeLong(session);
+      w.out.writeInt(partitions);
+      for (int r = 0; r < partitions; r++) {
+        w.out.writeUTF(hosts[r]);
+        w.out.writeInt(ports[r]);
+      }
+      w.writeFloats(driver.params(), 0, driver.params().length);
+      w.writeFloats(driver.state(), 0, driver.state().length);
+      for (float[] o : driver.optimizerState(q)) {
+        w.writeFloats(o, 0, o.length);
+      }
+      w.out.writeLong(driver.step());
+      w.out.writeLong(driver.lastCheckpointStep());
+      w.out.flush();
+    }
+    Wire first = server.wire(0);
+    int every = driver.checkpointEvery();
+    for (int j = plan.firstStep(); j < plan.endStep(); ) {
+      int count = plan.stepsInSync(j);
+      expect(first, RingTask.TICK);
+      double loss = first.in.readDouble();
+      long correct = first.in.readLong();
+      long rows = first.in.readLong();
+      double norm = first.in.readDouble();
+      long compute = first.in.readLong();
+      long reduce = first.in.readLong();
+      long update = first.in.readLong();
+      driver.recordSync(loss, correct, rows, norm, count);
+      driver.addSyncTime(compute, reduce, update);
+      j += count;
+      if (every > 0 && j < plan.endStep()
+          && driver.step() - driver.lastCheckpointStep() >= every) {
+        readRunState(driver, partitions, plan, RingTask.SNAPSHOT);
+        driver.checkpointAt(plan, j);
+      }
+      driver.progress(plan, j);
+    }
+    readRunState(driver, partitions, plan, RingTask.END);
+  }
+
+  /**
+   * When task 0's stream breaks, the task that failed first has usually told the driver why on
+   * its own connection: that reason, if one arrives within a second, else cause.
+   */
+  private IOException firstReportedFailure(int partitions, IOException cause) {
+    long until = System.currentTimeMillis() + 1000;
+    try {
+      while (System.currentTimeMillis() < until) {
+        for (int q = 1; q < partitions; q++) {
+          Wire w = server.wire(q);
+          if (w.in.available() >= 4) {
+            int t = w.in.readInt();
+            if (t == DirectTask.FAILED || t == RingTask.DIVERGED) {
+              String reason = DirectTask.oneLine(w.in.readUTF());
+              if (t == RingTask.DIVERGED) {
+                throw new DivergenceException(reason);
+              }
+              return new WorkerFailedException(reason);
+            }
+          }
+        }
+        Thread.sleep(20);
+      }
+    } catch (IOException e) {
+      return cause;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return cause;
+  }
+
+  /** Loads the run state the tasks send (see {@link RingTask}) into the driver's arrays. */
+  private void readRunState(DriverSide driver, int partitions, Plan plan, int type)
+      throws IOException {
+    Wire first = server.wire(0);
+    expect(first, type);
+    first.readFloats(driver.params(), 0, driver.params().length);
+    first.readFloats(driver.state(), 0, driver.state().length);
+    for (float[] o : driver.optimizerState(0)) {
+      first.readFloats(o, 0, o.length);
+    }
+    long step = first.in.readLong();
+    if (step != driver.step()) {
+      throw new IOException("partition 0 is at step " + step + ", the driver counted "
+          + driver.step());
+    }
+    if (plan.averageParams() && !driver.averagesOptimizerState()) {
+      for (int q = 1; q < partitions; q++) {
+        Wire w = server.wire(q);
+        expect(w, type);
+        for (float[] o : driver.optimizerState(q)) {
+          w.readFloats(o, 0, o.length);
+        }
+      }
+    }
+  }
+
+  /** Reads a message type from w: the expected one, or a task's failure (thrown). */
+  private static void expect(Wire w, int type) throws IOException {
+    int t = w.in.readInt();
+    if (t == type) {
+      return;
+    }
+    if (t == DirectTask.FAILED) {
+      throw new WorkerFailedException(DirectTask.oneLine(w.in.readUTF()));
+    }
+    if (t == RingTask.DIVERGED) {
+      throw new DivergenceException(DirectTask.oneLine(w.in.readUTF()));
+    }
+    throw new IOException("a task sent message type " + t + ", expected " + type);
   }
 
   private void sendAll(DriverSide driver, int partitions, boolean avg) throws IOException {

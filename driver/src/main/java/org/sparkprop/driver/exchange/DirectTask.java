@@ -70,7 +70,7 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
     float[] p = new float[n];
     float[] s = new float[w.stateCount()];
     List<float[]> opt = plan.averageParams() ? w.optimizer().state() : List.of();
-    int failStep = injectedFailureStep(ctx.getLocalProperty(FAIL_AT), partition);
+    int failStep = injectedFailureStep(ctx.getLocalProperty(FAIL_AT), plan, driver, partition);
     long busy = 0;
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(driver.host(), driver.port()),
@@ -132,8 +132,8 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
     return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) : line;
   }
 
-  /** The local step at which FAIL_AT fails this task, or -1. */
-  private int injectedFailureStep(String failAt, int partition) {
+  /** The local step at which FAIL_AT (failAt) fails this task of plan, or -1. */
+  static int injectedFailureStep(String failAt, Plan plan, Endpoint driver, int partition) {
     if (failAt == null || driver.attempt() > 0) {
       return -1;
     }

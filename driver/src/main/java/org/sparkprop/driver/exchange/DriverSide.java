@@ -42,6 +42,31 @@ public interface DriverSide {
   /** After a sync that ends before local step nextStep: mid-epoch checkpoint, progress line. */
   void afterSync(Plan plan, int nextStep) throws IOException;
 
+  /**
+   * A sync the workers combined and stepped themselves (the ring exchange): its loss sum,
+   * correct predictions, rows and gradient norm (NaN when averaging) go into the epoch's
+   * totals, and the run advances by steps.
+   */
+  void recordSync(double lossSum, long correct, long rows, double gradNorm, int steps);
+
+  /** The progress line, at most every few seconds, after the sync ending before nextStep. */
+  void progress(Plan plan, int nextStep);
+
+  /** Global steps taken. */
+  long step();
+
+  /** Steps between mid-epoch checkpoints; 0 when the run writes none. */
+  int checkpointEvery();
+
+  /** The global step of the last checkpoint written. */
+  long lastCheckpointStep();
+
+  /**
+   * Writes a checkpoint of the run as {@link #params}, {@link #state} and
+   * {@link #optimizerState} now hold it, cursor at local step nextStep of plan's epoch.
+   */
+  void checkpointAt(Plan plan, int nextStep) throws IOException;
+
   /** Adds one sync's wall time split (nanoseconds) to the run's timing. */
   void addSyncTime(long computeNs, long communicationNs, long updateNs);
 

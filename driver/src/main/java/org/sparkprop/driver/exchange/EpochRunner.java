@@ -29,7 +29,8 @@ public interface EpochRunner extends AutoCloseable {
   static EpochRunner open(Exchange exchange, JavaSparkContext sc, WorkerSpec work,
       int timeoutSeconds) throws IOException {
     return switch (exchange) {
-      case DIRECT -> new DirectExchange(sc, work, timeoutSeconds * 1000);
+      case DIRECT -> new DirectExchange(sc, work, timeoutSeconds * 1000, false);
+      case RING -> new DirectExchange(sc, work, timeoutSeconds * 1000, true);
       case SPARK -> new SparkJobExchange(sc, work);
     };
   }

@@ -10,6 +10,12 @@ public enum Exchange {
    */
   DIRECT,
   /**
+   * One Spark barrier stage per epoch whose tasks all-reduce every sync among themselves over
+   * a ring and take the optimizer step themselves; the driver only starts the epoch and
+   * receives a small tick per sync, checkpoints and the epoch's end state.
+   */
+  RING,
+  /**
    * One Spark job per step (broadcast the parameters, treeReduce the sums, destroy the
    * broadcast), as Spark MLlib's optimisers do. Gradient sync only.
    */

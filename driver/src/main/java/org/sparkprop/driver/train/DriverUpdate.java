@@ -135,10 +135,47 @@ final class DriverUpdate implements DriverSide {
 
   @Override
   public void afterSync(Plan plan, int nextStep) throws IOException {
-    if (checkpoints != null && opts.checkpointEvery() > 0 && nextStep < plan.endStep()
-        && run.step - lastCheckpointStep >= opts.checkpointEvery()) {
+    if (checkpointEvery() > 0 && nextStep < plan.endStep()
+        && run.step - lastCheckpointStep >= checkpointEvery()) {
       saveCheckpoint(plan.epoch(), nextStep);
     }
+    progress(plan, nextStep);
+  }
+
+  @Override
+  public void recordSync(double lossSum, long correct, long rows, double gradNorm, int steps) {
+    run.step += steps;
+    if (!Double.isNaN(gradNorm)) {
+      epoch.gradNormSum += gradNorm;
+    }
+    epoch.lossSum += lossSum;
+    epoch.correct += correct;
+    epoch.rows += rows;
+    epoch.syncs++;
+  }
+
+  @Override
+  public long step() {
+    return run.step;
+  }
+
+  @Override
+  public int checkpointEvery() {
+    return checkpoints == null ? 0 : opts.checkpointEvery();
+  }
+
+  @Override
+  public long lastCheckpointStep() {
+    return lastCheckpointStep;
+  }
+
+  @Override
+  public void checkpointAt(Plan plan, int nextStep) throws IOException {
+    saveCheckpoint(plan.epoch(), nextStep);
+  }
+
+  @Override
+  public void progress(Plan plan, int nextStep) {
     long now = System.nanoTime();
     if (now - lastProgressNs > PROGRESS_NANOS) {
       lastProgressNs = now;

@@ -119,6 +119,18 @@ public final class ShardWorker implements AutoCloseable {
     return local.optimizer();
   }
 
+  /**
+   * One step of this worker's own optimizer on meanGrad (n, the gradient of the mean loss;
+   * changed in place by L2 and clipping) as global step {@code step} of {@code total}: the
+   * update the driver takes with gradient sync on the driver. Returns the gradient norm.
+   *
+   * @throws DivergenceException when the loss or the gradient is not finite
+   */
+  public double step(float[] p, float[] meanGrad, double meanLoss, long step, long total) {
+    optimizer();
+    return local.apply(p, meanGrad, meanLoss, step, total, epoch);
+  }
+
   /** Prepares epoch e on this shard; uses rowsPerEpoch rows of it (≤ block rows). */
   public void beginEpoch(Block b, int e, int rowsPerEpoch) {
     if (b.features() != spec.inputs()) {

@@ -137,7 +137,8 @@ class DistributedEquivalenceTest {
   @ParameterizedTest(name = "{0} on {1} partitions, {2} exchange")
   @CsvSource({"sgd,1,DIRECT", "sgd,2,DIRECT", "sgd,4,DIRECT", "momentum,2,DIRECT",
       "momentum,4,DIRECT", "adam,1,DIRECT", "adam,2,DIRECT", "adam,4,DIRECT", "sgd,4,SPARK",
-      "adam,2,SPARK"})
+      "adam,2,SPARK", "sgd,1,RING", "sgd,4,RING", "momentum,4,RING", "adam,2,RING",
+      "adam,4,RING"})
   void gradientSyncMatchesSingleMachine(String optimizer, int partitions, String exchange)
       throws Exception {
     TrainConfig cfg = config(optimizer, optimizer.equals("adam") ? 0.01f : 0.1f, 2);
@@ -179,14 +180,15 @@ class DistributedEquivalenceTest {
     train.unpersist();
   }
 
-  @ParameterizedTest(name = "{0} sync")
-  @CsvSource({"GRADIENT,1", "PARAMS,2"})
-  void resumeEqualsStraightRun(String sync, int k, @TempDir Path dir) throws Exception {
+  @ParameterizedTest(name = "{0} sync, {2} exchange")
+  @CsvSource({"GRADIENT,1,DIRECT", "PARAMS,2,DIRECT", "GRADIENT,1,RING", "PARAMS,2,RING"})
+  void resumeEqualsStraightRun(String sync, int k, String exchange, @TempDir Path dir)
+      throws Exception {
     TrainConfig cfg = config("adam", 0.01f, 2);
     JavaRDD<Block> train = Shards.forTraining(sc, data(5), 2, cfg.seed(), "train");
     Weights ps = new Mlp(SPEC, 1).initialise(cfg.seed());
     TrainOptions o = TrainOptions.defaults()
-        .with(Sync.valueOf(sync), k, Exchange.DIRECT);
+        .with(Sync.valueOf(sync), k, Exchange.valueOf(exchange));
     float[] straight = ps.params().clone();
     new SparkTrainer(sc, SPEC, cfg, o)
         .fit(train, ROWS, new Weights(straight, ps.state().clone()));

@@ -1,0 +1,323 @@
+package org.sparkprop.driver.exchange;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.sparkprop.driver.collective.PeerSecurity;
+import org.sparkprop.driver.collective.Ring;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.worker.Plan;
+import org.sparkprop.driver.worker.ShardWorker;
+import org.sparkprop.driver.worker.WorkerSpec;
+import org.sparkprop.trainer.train.DivergenceException;
+import scala.collection.Iterator;
+import scala.collection.Iterator$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * The executor side of the ring exchange: one long task per partition and epoch (a barrier
+ * stage) that learns the other tasks' addresses from the driver once, joins a {@link Ring}
+ * with them, and from then on all-reduces every sync among the executors; each task takes the
+ * optimizer step itself on the reduced sums (the same bits on every task), so the driver is
+ * off the per-step path. Task 0 reports one small tick per sync, the run state when a
+ * checkpoint is due and at the epoch's end.
+ *
+ * <p>Protocol with the driver (big-endian header, little-endian floats): the direct exchange's
+ * hello, then UTF host and int port of this task's ring socket; driver → task: long session,
+ * int P, P × (UTF host, int port), parameters (n), state (S), optimizer state (O × n), long
+ * global step, long step of the last checkpoint. Task 0 → driver per sync: int {@link #TICK},
+ * double loss sum, long correct, long rows, double gradient norm (NaN when averaging), long
+ * compute, all-reduce and update nanoseconds. At a checkpoint ({@link #SNAPSHOT}) and at the
+ * end ({@link #END}): task 0 sends the type, parameters, state, the optimizer state and the
+ * step; with one optimizer state per worker every other task sends the type and its own. A
+ * failed step sends {@link DirectTask#FAILED} (or {@link #DIVERGED}) and a reason line.
+ *
+ * <p>Per sync the ring reduces one buffer: gradient sync: the gradient sum (n), state × rows
+ * (S), then rows, correct and the loss sum as two floats (high and low parts); parameter
+ * averaging: parameters × rows, state × rows, the optimizer state × rows when averaged, then
+ * the same four numbers.
+ */
+final class RingTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
+    implements Serializable {
+  static final int DIVERGED = 2;
+  static final int TICK = 10;
+  static final int SNAPSHOT = 11;
+  static final int END = 12;
+  private static final int TAIL = 4;
+  private static final long serialVersionUID = 1L;
+  private final WorkerSpec work;
+  private final Plan plan;
+  private final Endpoint driver;
+  private final int checkpointEvery;
+  private final boolean averageOptimizerState;
+
+  RingTask(WorkerSpec work, Plan plan, Endpoint driver, int checkpointEvery,
+      boolean averageOptimizerState) {
+    this.work = work;
+    this.plan = plan;
+    this.driver = driver;
+    this.checkpointEvery = checkpointEvery;
+    this.averageOptimizerState = averageOptimizerState;
+  }
+
+  @Override
+  public Iterator<Long> apply(Iterator<Block> blocks) {
+    Block block = blocks.next();
+    TaskContext ctx = TaskContext.get();
+    int partition = ctx.partitionId();
+    try (ShardWorker w = new ShardWorker(work, partition)) {
+      return Iterator$.MODULE$.single(run(w, ctx, block, partition));
+    }
+  }
+
+  private long run(ShardWorker w, TaskContext ctx, Block block, int partition) {
+    w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
+    SparkEnv env = SparkEnv.get();
+    String host = env.blockManager().blockManagerId().host();
+    try (ServerSocket ringServer = new ServerSocket(); Socket socket = new Socket()) {
+      ringServer.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 64);
+      socket.connect(new InetSocketAddress(driver.host(), driver.port()),
+          driver.timeoutMillis());
+      try (Wire wire = new Wire(socket, driver.timeoutMillis())) {
+        wire.out.writeLong(driver.token());
+        wire.out.writeInt(plan.epoch());
+        wire.out.writeInt(driver.attempt());
+        wire.out.writeInt(ctx.stageAttemptNumber());
+        wire.out.writeInt(partition);
+        wire.out.writeUTF(host);
+        wire.out.writeInt(ringServer.getLocalPort());
+        wire.out.flush();
+        long session = wire.in.readLong();
+        int p = wire.in.readInt();
+        List<InetSocketAddress> peers = new ArrayList<>();
+        for (int q = 0; q < p; q++) {
+          peers.add(new InetSocketAddress(wire.in.readUTF(), wire.in.readInt()));
+        }
+        try (Ring ring = Ring.join(partition, peers, ringServer, session, security(env),
+            driver.timeoutMillis())) {
+          return new Syncs(w, wire, ring, partition).run();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("partition " + partition + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The peers' security under the cluster's settings: with spark.authenticate, a key derived
+   * from Spark's secret (which never leaves the process); with spark.network.crypto.enabled
+   * too, sealed frames.
+   */
+  static PeerSecurity security(SparkEnv env) {
+    if (!env.securityManager().isAuthenticationEnabled()) {
+      return PeerSecurity.none();
+    }
+    try {
+      byte[] key = MessageDigest.getInstance("SHA-256").digest(("sparkprop ring\0"
+          + env.securityManager().getSecretKey()).getBytes(StandardCharsets.UTF_8));
+      return PeerSecurity.withSecret(key,
+          env.conf().getBoolean("spark.network.crypto.enabled", false));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+    }
+  }
+
+  /** One epoch's syncs of this task. */
+  private final class Syncs {
+    private final ShardWorker w;
+    private final Wire wire;
+    private final Ring ring;
+    private final int partition;
+    private final int n;
+    private final int ns;
+    private final float[] p;
+    private final float[] s;
+    private final List<float[]> opt;
+    private final float[] buf;
+    private final int failStep;
+    private long step;
+    private long lastCheckpoint;
+
+    Syncs(ShardWorker w, Wire wire, Ring ring, int partition) throws IOException {
+      this.w = w;
+      this.wire = wire;
+      this.ring = ring;
+      this.partition = partition;
+      this.n = w.paramCount();
+      this.ns = w.stateCount();
+      this.p = new float[n];
+      this.s = new float[ns];
+      this.opt = w.optimizer().state();
+      int reduced = plan.averageParams() ? n + ns + (averageOptimizerState ? opt.size() * n : 0)
+          : n + ns;
+      this.buf = new float[reduced + TAIL];
+      wire.readFloats(p, 0, n);
+      wire.readFloats(s, 0, ns);
+      for (float[] o : opt) {
+        wire.readFloats(o, 0, n);
+      }
+      step = wire.in.readLong();
+      lastCheckpoint = wire.in.readLong();
+      failStep = DirectTask.injectedFailureStep(TaskContext.get().getLocalProperty(
+          DirectTask.FAIL_AT), plan, driver, partition);
+    }
+
+    long run() throws IOException {
+      long busy = 0;
+      for (int j = plan.firstStep(); j < plan.endStep(); ) {
+        int count = plan.stepsInSync(j);
+        try {
+          busy += sync(j, count);
+        } catch (DivergenceException e) {
+          fail(DIVERGED, e.getMessage());
+          throw e;
+        } catch (RuntimeException e) {
+          fail(DirectTask.FAILED, "partition " + partition + ": " + e);
+          throw e;
+        }
+        j += count;
+        if (checkpointEvery > 0 && j < plan.endStep()
+            && step - lastCheckpoint >= checkpointEvery) {
+          sendState(SNAPSHOT);
+          lastCheckpoint = step;
+        }
+      }
+      sendState(END);
+      return busy;
+    }
+
+    /** One sync of count local steps starting at j; returns the compute nanoseconds. */
+    private long sync(int j, int count) throws IOException {
+      if (j <= failStep && failStep < j + count) {
+        throw new IllegalStateException("injected failure at epoch " + plan.epoch()
+            + ", step " + failStep);
+      }
+      long t0 = System.nanoTime();
+      boolean avg = plan.averageParams();
+      if (avg) {
+        w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
+      } else {
+        w.gradientSum(p, s, j, plan.globalStep(j));
+      }
+      float rows = w.rows();
+      int at;
+      if (avg) {
+        for (int i = 0; i < n; i++) {
+          buf[i] = p[i] * rows;
+        }
+        at = n;
+      } else {
+        System.arraycopy(w.gradient(), 0, buf, 0, n);
+        at = n;
+      }
+      for (int i = 0; i < ns; i++) {
+        buf[at + i] = s[i] * rows;
+      }
+      at += ns;
+      if (avg && averageOptimizerState) {
+        for (float[] o : opt) {
+          for (int i = 0; i < n; i++) {
+            buf[at + i] = o[i] * rows;
+          }
+          at += n;
+        }
+      }
+      double loss = w.lossSum();
+      float hi = (float) loss;
+      buf[at] = rows;
+      buf[at + 1] = w.correct();
+      buf[at + 2] = hi;
+      buf[at + 3] = (float) (loss - hi);
+      long t1 = System.nanoTime();
+      ring.allReduce(buf, 0, buf.length);
+      long t2 = System.nanoTime();
+      float inv = 1f / buf[at];
+      double lossSum = (double) buf[at + 2] + buf[at + 3];
+      for (int i = 0; i < ns; i++) {
+        s[i] = buf[n + i] * inv;
+      }
+      double norm = Double.NaN;
+      if (avg) {
+        if (!Double.isFinite(lossSum)) {
+          throw new DivergenceException("training diverged at epoch " + plan.epoch()
+              + " in the local steps " + plan.globalStep(j) + "–"
+              + plan.globalStep(j + count - 1) + " (lower the learning rate or enable "
+              + "--clip-norm)");
+        }
+        for (int i = 0; i < n; i++) {
+          p[i] = buf[i] * inv;
+        }
+        if (averageOptimizerState) {
+          int o0 = n + ns;
+          for (float[] o : opt) {
+            for (int i = 0; i < n; i++) {
+              o[i] = buf[o0 + i] * inv;
+            }
+            o0 += n;
+          }
+        }
+        step += count;
+      } else {
+        for (int i = 0; i < n; i++) {
+          buf[i] *= inv;
+        }
+        step++;
+        norm = w.step(p, buf, lossSum * inv, step, plan.totalSteps());
+      }
+      long t3 = System.nanoTime();
+      if (partition == 0) {
+        wire.out.writeInt(TICK);
+        wire.out.writeDouble(lossSum);
+        wire.out.writeLong((long) buf[at + 1]);
+        wire.out.writeLong((long) buf[at]);
+        wire.out.writeDouble(norm);
+        wire.out.writeLong(t1 - t0);
+        wire.out.writeLong(t2 - t1);
+        wire.out.writeLong(t3 - t2);
+        wire.out.flush();
+      }
+      return t1 - t0;
+    }
+
+    /** Task 0: parameters, state, optimizer state, step; others: their optimizer state. */
+    private void sendState(int type) throws IOException {
+      boolean perWorker = plan.averageParams() && !averageOptimizerState;
+      if (partition == 0) {
+        wire.out.writeInt(type);
+        wire.writeFloats(p, 0, n);
+        wire.writeFloats(s, 0, ns);
+        for (float[] o : opt) {
+          wire.writeFloats(o, 0, n);
+        }
+        wire.out.writeLong(step);
+      } else if (perWorker) {
+        wire.out.writeInt(type);
+        for (float[] o : opt) {
+          wire.writeFloats(o, 0, n);
+        }
+      }
+      wire.out.flush();
+    }
+
+    private void fail(int status, String reason) {
+      try {
+        wire.out.writeInt(status);
+        wire.out.writeUTF(DirectTask.oneLine(reason));
+        wire.out.flush();
+      } catch (IOException e) {
+        // the driver is gone too: the task's own failure says enough
+      }
+    }
+  }
+}
