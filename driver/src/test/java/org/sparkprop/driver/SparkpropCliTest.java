@@ -23,6 +23,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkprop.driver.store.CheckpointStore;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.gpu.Gpu;
@@ -298,16 +300,18 @@ public class SparkpropCliTest {
     assertFalse(Files.exists(d.resolve("o3")));
   }
 
-  @Test
-  void divergenceStopsWithAClearErrorAndKeepsTheLastGoodCheckpoint(@TempDir Path d)
-      throws Exception {
+  @ParameterizedTest(name = "{0} exchange")
+  @ValueSource(strings = {"direct", "ring"})
+  void divergenceStopsWithAClearErrorAndKeepsTheLastGoodCheckpoint(String exchange,
+      @TempDir Path d) throws Exception {
     writeCsv(d, "train", 200, 1);
     writeCsv(d, "test", 20, 2);
     Path out = d.resolve("out");
     Path ckpt = d.resolve("ckpt");
     CliRun run = CliRun.of(trainArgs(d, out, "--optimizer", "sgd", "--lr", "1e12",
         "--schedule", "constant", "--no-batch-norm", "--dropout", "0", "--scaling", "none",
-        "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1"));
+        "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "1", "--exchange",
+        exchange));
     assertEquals(1, run.code(), run.toString());
     assertTrue(run.error().startsWith("training diverged at epoch 1, step "), run.error());
     assertFalse(Files.exists(out.resolve("model.spkm")), "no model from a diverged run");
