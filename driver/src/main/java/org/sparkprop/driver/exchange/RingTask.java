@@ -104,9 +104,13 @@ final class RingTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
         for (int q = 0; q < p; q++) {
           peers.add(new InetSocketAddress(wire.in.readUTF(), wire.in.readInt()));
         }
+        // The whole start state is read before joining the ring: the driver writes it to each
+        // task in turn, and a task waiting in the ring for one the driver has not reached yet
+        // would leave the driver blocked on a full socket.
+        Syncs syncs = new Syncs(w, wire, partition);
         try (Ring ring = Ring.join(partition, peers, ringServer, session, security(env),
             driver.timeoutMillis())) {
-          return new Syncs(w, wire, ring, partition).run();
+          return syncs.run(ring);
         }
       }
     } catch (IOException e) {
@@ -137,8 +141,8 @@ final class RingTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
   private final class Syncs {
     private final ShardWorker w;
     private final Wire wire;
-    private final Ring ring;
     private final int partition;
+    private Ring ring;
     private final int n;
     private final int ns;
     private final float[] p;
@@ -149,10 +153,9 @@ final class RingTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
     private long step;
     private long lastCheckpoint;
 
-    Syncs(ShardWorker w, Wire wire, Ring ring, int partition) throws IOException {
+    Syncs(ShardWorker w, Wire wire, int partition) throws IOException {
       this.w = w;
       this.wire = wire;
-      this.ring = ring;
       this.partition = partition;
       this.n = w.paramCount();
       this.ns = w.stateCount();
@@ -173,7 +176,8 @@ final class RingTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
           DirectTask.FAIL_AT), plan, driver, partition);
     }
 
-    long run() throws IOException {
+    long run(Ring joined) throws IOException {
+      this.ring = joined;
       long busy = 0;
       for (int j = plan.firstStep(); j < plan.endStep(); ) {
         int count = plan.stepsInSync(j);

@@ -11,6 +11,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sparkprop.driver.TestSpark;
@@ -129,6 +130,27 @@ class EpochRetryTest {
       double loss = r[0].history().get(e).trainLoss();
       assertEquals(loss, r[1].history().get(e).trainLoss(), 1e-6 * loss);
     }
+    train.unpersist();
+  }
+
+  /**
+   * A start state (parameters and Adam's two moments, 3.3 MB) larger than the sockets'
+   * buffers: the driver writes it to each task in turn while the tasks form the ring.
+   */
+  @Test
+  void aModelLargerThanTheSocketBuffersTrainsOnTheRing() throws Exception {
+    MlpSpec wide = MlpSpec.of("6-1024-256-3", "relu", "softmax_ce");
+    TrainConfig cfg = TrainConfig.defaults(5).withEpochs(1).withBatch(40)
+        .withOptimizer(OptimizerConfig.defaults("adam"), 0.001f)
+        .withSchedule(LrSchedule.constant());
+    JavaRDD<Block> train = Shards.forTraining(sc, data(), 2, cfg.seed(), "train");
+    Weights init = new Mlp(wide, 1).initialise(cfg.seed());
+    Weights direct = new Weights(init.params().clone(), init.state().clone());
+    Weights ring = new Weights(init.params().clone(), init.state().clone());
+    new SparkTrainer(sc, wide, cfg, TrainOptions.defaults()).fit(train, ROWS, direct);
+    new SparkTrainer(sc, wide, cfg, TrainOptions.defaults().with(Sync.GRADIENT, 1,
+        Exchange.RING)).fit(train, ROWS, ring);
+    assertArrayEquals(direct.params(), ring.params());
     train.unpersist();
   }
 }
