@@ -29,10 +29,10 @@ final class DistributionOptions {
           + "too (on; --no-average-optimizer-state keeps one per worker)")
   boolean averageOptimizerState;
 
-  @Option(names = "--exchange", defaultValue = "direct", description = "direct: one barrier "
-      + "stage per epoch, sums and parameters over a driver connection; ring: one barrier "
-      + "stage per epoch, the executors all-reduce among themselves and step the optimizer "
-      + "themselves; spark: one Spark job per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
+  @Option(names = "--exchange", defaultValue = "ring", description = "ring: one barrier stage "
+      + "per epoch, the executors all-reduce among themselves and step the optimizer "
+      + "themselves; direct: one barrier stage per epoch, sums and parameters over a driver "
+      + "connection; spark: one Spark job per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
   Exchange exchange;
 
   @Option(names = "--device", defaultValue = "auto", description = "where workers compute: "

@@ -25,10 +25,12 @@ import scala.reflect.ClassTag$;
 import scala.runtime.AbstractFunction1;
 
 /**
- * The direct exchange: one Spark barrier stage per epoch whose tasks ({@link DirectTask})
- * connect to the driver's {@link StepServer}; every sync each partition sends its sums, the
- * driver reads them in partition order, combines them and writes the new parameters back to
- * each partition in turn. No Spark job per step.
+ * The exchanges of one Spark barrier stage per epoch whose tasks connect to the driver's
+ * {@link StepServer} (no Spark job per step). Direct ({@link DirectTask}): every sync each
+ * partition sends its sums, the driver reads them in partition order, combines them and writes
+ * the new parameters back to each partition in turn. Ring ({@link RingTask}): the driver hands
+ * out the peers' addresses and the start state, the tasks all-reduce and step among
+ * themselves, and the driver follows task 0's ticks, snapshots and end state.
  *
  * <p>Spark never retries a failed barrier result stage ("Could not recover from a failed
  * barrier ResultStage"), so this does: when a worker dies, the epoch restarts from its first

@@ -34,9 +34,9 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
     }
   }
 
-  /** Gradient sync every step over the direct exchange, no checkpoints, 600 s timeout. */
+  /** Gradient sync every step over the ring exchange, no checkpoints, 600 s timeout. */
   public static TrainOptions defaults() {
-    return new TrainOptions(Sync.GRADIENT, 1, true, Exchange.DIRECT, 0, 600, 0);
+    return new TrainOptions(Sync.GRADIENT, 1, true, Exchange.RING, 0, 600, 0);
   }
 
   /** These options with another sync algorithm, k and exchange. */

@@ -65,7 +65,7 @@ class BadInputTest {
         train("device and batch norm", 2, "--device gpu: batch normalisation is not "
             + "implemented on the GPU", "--device", "gpu", "--batch-norm"),
         train("partitions over slots", 2, "--partitions 3 exceeds the 2 task slots of "
-            + "local[2]: the direct exchange runs every partition at once (a barrier stage); "
+            + "local[2]: the ring exchange runs every partition at once (a barrier stage); "
             + "use --partitions ≤ 2 or --exchange spark", "--partitions", "3"),
         train("partitions over rows", 2, "--partitions 40 exceeds the 36 training rows",
             "--partitions", "40", "--exchange", "spark"),

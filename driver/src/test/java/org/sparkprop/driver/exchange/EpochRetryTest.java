@@ -147,7 +147,8 @@ class EpochRetryTest {
     Weights init = new Mlp(wide, 1).initialise(cfg.seed());
     Weights direct = new Weights(init.params().clone(), init.state().clone());
     Weights ring = new Weights(init.params().clone(), init.state().clone());
-    new SparkTrainer(sc, wide, cfg, TrainOptions.defaults()).fit(train, ROWS, direct);
+    new SparkTrainer(sc, wide, cfg, TrainOptions.defaults().with(Sync.GRADIENT, 1,
+        Exchange.DIRECT)).fit(train, ROWS, direct);
     new SparkTrainer(sc, wide, cfg, TrainOptions.defaults().with(Sync.GRADIENT, 1,
         Exchange.RING)).fit(train, ROWS, ring);
     assertArrayEquals(direct.params(), ring.params());
