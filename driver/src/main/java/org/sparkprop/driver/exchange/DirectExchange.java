@@ -19,10 +19,8 @@ import org.sparkprop.driver.spark.SparkContexts;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.WorkerSpec;
 import org.sparkprop.trainer.train.DivergenceException;
-import scala.collection.Iterator;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
-import scala.runtime.AbstractFunction1;
 
 /**
  * The exchanges of one Spark barrier stage per epoch whose tasks connect to the driver's
@@ -71,7 +69,7 @@ final class DirectExchange implements EpochRunner {
       server.newEpoch();
       Endpoint at = new Endpoint(server.host(), server.port(), server.token(), timeoutMillis,
           attempt);
-      AbstractFunction1<Iterator<Block>, Iterator<Long>> task = ring
+      EpochTask task = ring
           ? new RingTask(work, plan, at, driver.checkpointEvery(),
               driver.averagesOptimizerState())
           : new DirectTask(work, plan, at);

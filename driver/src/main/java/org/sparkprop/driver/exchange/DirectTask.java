@@ -1,19 +1,14 @@
 package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import org.apache.spark.TaskContext;
-import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
-import scala.collection.Iterator;
-import scala.collection.Iterator$;
-import scala.runtime.AbstractFunction1;
 
 /**
  * The executor side of the direct exchange: one long task per partition and epoch (a barrier
@@ -30,8 +25,7 @@ import scala.runtime.AbstractFunction1;
  * parameters, state, optimizer state); driver → worker: payload. A task whose step fails
  * sends status {@link #FAILED} and a UTF line with the reason instead, then ends.
  */
-final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
-    implements Serializable {
+final class DirectTask extends EpochTask {
   /**
    * For tests of the epoch retry: a Spark local property "E:S:P" makes partition P fail at
    * local step S of epoch E, on the driver's first try of that epoch only.
@@ -43,29 +37,13 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
   static final int FAILED = 1;
   private static final int MAX_REASON = 1000;
   private static final long serialVersionUID = 1L;
-  private final WorkerSpec work;
-  private final Plan plan;
-  private final Endpoint driver;
 
   DirectTask(WorkerSpec work, Plan plan, Endpoint driver) {
-    this.work = work;
-    this.plan = plan;
-    this.driver = driver;
+    super(work, plan, driver);
   }
 
   @Override
-  public Iterator<Long> apply(Iterator<Block> blocks) {
-    Block block = blocks.next();
-    TaskContext ctx = TaskContext.get();
-    int partition = ctx.partitionId();
-    try (ShardWorker w = new ShardWorker(work, partition)) {
-      return Iterator$.MODULE$.single(run(w, ctx, block, partition));
-    }
-  }
-
-  /** Runs the epoch's syncs; returns the nanoseconds spent computing. */
-  private long run(ShardWorker w, TaskContext ctx, Block block, int partition) {
-    w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
+  long run(ShardWorker w, TaskContext ctx, int partition) {
     int n = w.paramCount();
     float[] p = new float[n];
     float[] s = new float[w.stateCount()];
@@ -76,11 +54,7 @@ final class DirectTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>
       socket.connect(new InetSocketAddress(driver.host(), driver.port()),
           driver.timeoutMillis());
       try (Wire wire = new Wire(socket, driver.timeoutMillis())) {
-        wire.out.writeLong(driver.token());
-        wire.out.writeInt(plan.epoch());
-        wire.out.writeInt(driver.attempt());
-        wire.out.writeInt(ctx.stageAttemptNumber());
-        wire.out.writeInt(partition);
+        hello(wire, ctx, partition);
         wire.out.flush();
         Transfer send = wire::writeFloats;
         Transfer receive = wire::readFloats;

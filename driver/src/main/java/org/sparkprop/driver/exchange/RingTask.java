@@ -1,7 +1,6 @@
 package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,14 +15,10 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.sparkprop.driver.collective.PeerSecurity;
 import org.sparkprop.driver.collective.Ring;
-import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
 import org.sparkprop.trainer.train.DivergenceException;
-import scala.collection.Iterator;
-import scala.collection.Iterator$;
-import scala.runtime.AbstractFunction1;
 
 /**
  * The executor side of the ring exchange: one long task per partition and epoch (a barrier
@@ -48,41 +43,25 @@ import scala.runtime.AbstractFunction1;
  * averaging: parameters × rows, state × rows, the optimizer state × rows when averaged, then
  * the same four numbers.
  */
-final class RingTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
-    implements Serializable {
+final class RingTask extends EpochTask {
   static final int DIVERGED = 2;
   static final int TICK = 10;
   static final int SNAPSHOT = 11;
   static final int END = 12;
   private static final int TAIL = 4;
   private static final long serialVersionUID = 1L;
-  private final WorkerSpec work;
-  private final Plan plan;
-  private final Endpoint driver;
   private final int checkpointEvery;
   private final boolean averageOptimizerState;
 
   RingTask(WorkerSpec work, Plan plan, Endpoint driver, int checkpointEvery,
       boolean averageOptimizerState) {
-    this.work = work;
-    this.plan = plan;
-    this.driver = driver;
+    super(work, plan, driver);
     this.checkpointEvery = checkpointEvery;
     this.averageOptimizerState = averageOptimizerState;
   }
 
   @Override
-  public Iterator<Long> apply(Iterator<Block> blocks) {
-    Block block = blocks.next();
-    TaskContext ctx = TaskContext.get();
-    int partition = ctx.partitionId();
-    try (ShardWorker w = new ShardWorker(work, partition)) {
-      return Iterator$.MODULE$.single(run(w, ctx, block, partition));
-    }
-  }
-
-  private long run(ShardWorker w, TaskContext ctx, Block block, int partition) {
-    w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
+  long run(ShardWorker w, TaskContext ctx, int partition) {
     SparkEnv env = SparkEnv.get();
     String host = env.blockManager().blockManagerId().host();
     try (ServerSocket ringServer = new ServerSocket(); Socket socket = new Socket()) {
@@ -90,11 +69,7 @@ final class RingTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
       socket.connect(new InetSocketAddress(driver.host(), driver.port()),
           driver.timeoutMillis());
       try (Wire wire = new Wire(socket, driver.timeoutMillis())) {
-        wire.out.writeLong(driver.token());
-        wire.out.writeInt(plan.epoch());
-        wire.out.writeInt(driver.attempt());
-        wire.out.writeInt(ctx.stageAttemptNumber());
-        wire.out.writeInt(partition);
+        hello(wire, ctx, partition);
         wire.out.writeUTF(host);
         wire.out.writeInt(ringServer.getLocalPort());
         wire.out.flush();

@@ -127,10 +127,7 @@ final class DriverUpdate implements DriverSide {
       epoch.gradNormSum += update.apply(p, a, lossSum * inv, run.step, plan.totalSteps(),
           plan.epoch());
     }
-    epoch.lossSum += lossSum;
-    epoch.correct += correct;
-    epoch.rows += rows;
-    epoch.syncs++;
+    epoch.add(lossSum, correct, rows);
   }
 
   @Override
@@ -148,10 +145,7 @@ final class DriverUpdate implements DriverSide {
     if (!Double.isNaN(gradNorm)) {
       epoch.gradNormSum += gradNorm;
     }
-    epoch.lossSum += lossSum;
-    epoch.correct += correct;
-    epoch.rows += rows;
-    epoch.syncs++;
+    epoch.add(lossSum, correct, rows);
   }
 
   @Override

@@ -11,4 +11,12 @@ final class EpochTotals {
   long rows;
   double gradNormSum;
   long syncs;
+
+  /** Adds one sync's loss sum, correct predictions and rows. */
+  void add(double loss, long right, long n) {
+    lossSum += loss;
+    correct += right;
+    rows += n;
+    syncs++;
+  }
 }

@@ -1,0 +1,55 @@
+package org.sparkprop.driver.exchange;
+
+import java.io.IOException;
+import java.io.Serializable;
+import org.apache.spark.TaskContext;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.worker.Plan;
+import org.sparkprop.driver.worker.ShardWorker;
+import org.sparkprop.driver.worker.WorkerSpec;
+import scala.collection.Iterator;
+import scala.collection.Iterator$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * What the direct and ring exchanges' tasks share: one long task per partition and epoch (a
+ * barrier stage) that builds its worker on its block, says hello to the driver and runs the
+ * epoch's syncs. The hello (big-endian): long token, int epoch, int driver try, int Spark
+ * stage attempt, int partition.
+ */
+abstract class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
+  final WorkerSpec work;
+  final Plan plan;
+  final Endpoint driver;
+
+  EpochTask(WorkerSpec work, Plan plan, Endpoint driver) {
+    this.work = work;
+    this.plan = plan;
+    this.driver = driver;
+  }
+
+  @Override
+  public final Iterator<Long> apply(Iterator<Block> blocks) {
+    Block block = blocks.next();
+    TaskContext ctx = TaskContext.get();
+    int partition = ctx.partitionId();
+    try (ShardWorker w = new ShardWorker(work, partition)) {
+      w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
+      return Iterator$.MODULE$.single(run(w, ctx, partition));
+    }
+  }
+
+  /** Runs the epoch's syncs on w (its epoch begun); returns the nanoseconds computing. */
+  abstract long run(ShardWorker w, TaskContext ctx, int partition);
+
+  /** Writes the hello on wire (not flushed: a task may add to it). */
+  final void hello(Wire wire, TaskContext ctx, int partition) throws IOException {
+    wire.out.writeLong(driver.token());
+    wire.out.writeInt(plan.epoch());
+    wire.out.writeInt(driver.attempt());
+    wire.out.writeInt(ctx.stageAttemptNumber());
+    wire.out.writeInt(partition);
+  }
+}
