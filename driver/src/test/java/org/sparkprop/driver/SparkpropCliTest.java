@@ -158,6 +158,15 @@ public class SparkpropCliTest {
           .at("/config/exchange").asText());
     }
     assertEquals(sums[0], sums[1]);
+    // The bytes a worker moves per sync, 4-8-2 with batch norm: n = 66 parameters, S = 16
+    // state values. Direct: a 36-byte header, the gradient and state out, the same size back.
+    // Ring, 2 peers: the buffer (n + S + 4 floats) out and in once each, in two frames.
+    assertEquals(36 + 2 * 4 * (66 + 16), workerBytesPerSync(d.resolve("out-direct")), 0);
+    assertEquals(2 * (4 * (66 + 16 + 4) + 2 * 4), workerBytesPerSync(d.resolve("out-ring")), 0);
+    Path alone = d.resolve("out-ring-1");
+    assertEquals(0, CliRun.of(trainArgs(d, alone, "--epochs", "1", "--partitions", "1"))
+        .code());
+    assertEquals(0, workerBytesPerSync(alone), 0, "one partition exchanges nothing");
     // 180 training rows, 2 × 90 per epoch, 6 steps of 16: a mid-epoch checkpoint after step
     // 21 (every 3 steps) and the last epoch's end at 24; the two newest are kept.
     for (String f : List.of("step-000000021.spkc", "step-000000024.spkc")) {
@@ -172,6 +181,11 @@ public class SparkpropCliTest {
       }
       assertEquals(direct.stepInEpoch(), ring.stepInEpoch());
     }
+  }
+
+  private static double workerBytesPerSync(Path out) throws Exception {
+    return TestJson.read(out.resolve("metrics.json")).at("/seconds/worker_bytes_per_sync")
+        .asDouble(-1);
   }
 
   @Test

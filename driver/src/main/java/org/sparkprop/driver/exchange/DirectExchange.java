@@ -38,6 +38,8 @@ import scala.reflect.ClassTag$;
  */
 final class DirectExchange implements EpochRunner {
   private static final int TASK_FAILURE_WAIT_SECONDS = 10;
+  /** A sync message's header: status, loss sum, correct, rows, compute nanoseconds. */
+  private static final int SYNC_HEADER_BYTES = 4 + 8 + 8 + 8 + 8;
   private final JavaSparkContext sc;
   private final WorkerSpec work;
   private final StepServer server;
@@ -193,7 +195,10 @@ final class DirectExchange implements EpochRunner {
     long t2 = System.nanoTime();
     sendAll(driver, partitions, avg);
     long t3 = System.nanoTime();
-    driver.addSyncTime(maxCompute, Math.max(0, t1 - t0 - maxCompute) + (t3 - t2), t2 - t1);
+    // A worker sends its header and payload and receives the payload back.
+    long payload = 4L * (n + b.length + (avg ? (long) driver.optimizerState(0).length * n : 0));
+    driver.addSyncTime(maxCompute, Math.max(0, t1 - t0 - maxCompute) + (t3 - t2), t2 - t1,
+        SYNC_HEADER_BYTES + 2 * payload);
     driver.afterSync(plan, j + count);
   }
 
@@ -239,8 +244,9 @@ final class DirectExchange implements EpochRunner {
       long compute = first.in.readLong();
       long reduce = first.in.readLong();
       long update = first.in.readLong();
+      long bytes = first.in.readLong();
       driver.recordSync(loss, correct, rows, norm, count);
-      driver.addSyncTime(compute, reduce, update);
+      driver.addSyncTime(compute, reduce, update, bytes);
       j += count;
       if (every > 0 && j < plan.endStep()
           && driver.step() - driver.lastCheckpointStep() >= every) {

@@ -67,8 +67,11 @@ public interface DriverSide {
    */
   void checkpointAt(Plan plan, int nextStep) throws IOException;
 
-  /** Adds one sync's wall time split (nanoseconds) to the run's timing. */
-  void addSyncTime(long computeNs, long communicationNs, long updateNs);
+  /**
+   * Adds one sync's wall time split (nanoseconds) and the bytes one worker sent and received
+   * for it (-1: unknown) to the run's timing.
+   */
+  void addSyncTime(long computeNs, long communicationNs, long updateNs, long workerBytes);
 
   /** Remembers the run state at the start of an epoch's try, for {@link #rollBack}. */
   void markEpochStart();

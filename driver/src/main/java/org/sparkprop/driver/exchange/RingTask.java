@@ -33,7 +33,8 @@ import org.sparkprop.trainer.train.DivergenceException;
  * int P, P × (UTF host, int port), parameters (n), state (S), optimizer state (O × n), long
  * global step, long step of the last checkpoint. Task 0 → driver per sync: int {@link #TICK},
  * double loss sum, long correct, long rows, double gradient norm (NaN when averaging), long
- * compute, all-reduce and update nanoseconds. At a checkpoint ({@link #SNAPSHOT}) and at the
+ * compute, all-reduce and update nanoseconds, long bytes this task sent and received on the
+ * ring for the sync. At a checkpoint ({@link #SNAPSHOT}) and at the
  * end ({@link #END}): task 0 sends the type, parameters, state, the optimizer state and the
  * step; with one optimizer state per worker every other task sends the type and its own. A
  * failed step sends {@link DirectTask#FAILED} (or {@link #DIVERGED}) and a reason line.
@@ -219,7 +220,9 @@ final class RingTask extends EpochTask {
       buf[at + 2] = hi;
       buf[at + 3] = (float) (loss - hi);
       long t1 = System.nanoTime();
+      long bytesBefore = ring.bytesSent() + ring.bytesReceived();
       ring.allReduce(buf, 0, buf.length);
+      long bytes = ring.bytesSent() + ring.bytesReceived() - bytesBefore;
       long t2 = System.nanoTime();
       float inv = 1f / buf[at];
       double lossSum = (double) buf[at + 2] + buf[at + 3];
@@ -264,6 +267,7 @@ final class RingTask extends EpochTask {
         wire.out.writeLong(t1 - t0);
         wire.out.writeLong(t2 - t1);
         wire.out.writeLong(t3 - t2);
+        wire.out.writeLong(bytes);
         wire.out.flush();
       }
       return t1 - t0;

@@ -54,7 +54,8 @@ final class SparkJobExchange implements EpochRunner {
         System.arraycopy(sums.grad, 0, a, 0, a.length);
         driver.combine(a, sums.state, sums.lossSum, sums.correct, sums.rows, plan, j, 1);
         long t2 = System.nanoTime();
-        driver.addSyncTime(sums.computeNanos, Math.max(0, t1 - t0 - sums.computeNanos), t2 - t1);
+        driver.addSyncTime(sums.computeNanos, Math.max(0, t1 - t0 - sums.computeNanos), t2 - t1,
+            -1);
         driver.afterSync(plan, j + 1);
       }
     } finally {

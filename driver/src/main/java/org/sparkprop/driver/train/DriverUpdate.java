@@ -185,7 +185,13 @@ final class DriverUpdate implements DriverSide {
   }
 
   @Override
-  public void addSyncTime(long computeNs, long communicationNs, long updateNs) {
+  public void addSyncTime(long computeNs, long communicationNs, long updateNs,
+      long workerBytes) {
+    if (workerBytes < 0 || times.workerBytes < 0) {
+      times.workerBytes = -1;
+    } else {
+      times.workerBytes += workerBytes;
+    }
     times.computeNs += computeNs;
     times.commNs += communicationNs;
     times.updateNs += updateNs;

@@ -5,11 +5,13 @@ import java.util.Map;
 
 /**
  * Where the training wall time went, in seconds summed over syncs: the slowest worker's
- * compute, communication (the rest of a sync's wall time outside the driver's update), the
- * driver's update, evaluation and checkpoints; and the number of syncs.
+ * compute, communication (the rest of a sync's wall time outside the update), the optimizer
+ * update (on the driver, or on the workers with the ring exchange), evaluation and
+ * checkpoints; the number of syncs; and the bytes one worker sent and received for the syncs
+ * (-1 when the exchange cannot tell: Spark's own broadcast and reduce).
  */
 public record Timing(double compute, double communication, double driverUpdate,
-    double evaluation, double checkpoint, long syncs) {
+    double evaluation, double checkpoint, long syncs, long workerBytes) {
 
   /** Communication / (compute + communication + driver update); 0 before any sync. */
   public double communicationShare() {
@@ -27,6 +29,8 @@ public record Timing(double compute, double communication, double driverUpdate,
     m.put("checkpoint_seconds", checkpoint);
     m.put("syncs", syncs);
     m.put("communication_share", communicationShare());
+    m.put("worker_bytes_per_sync", workerBytes < 0 || syncs == 0 ? null
+        : (double) workerBytes / syncs);
     return m;
   }
 
@@ -38,10 +42,11 @@ public record Timing(double compute, double communication, double driverUpdate,
     long evalNs;
     long checkpointNs;
     long syncs;
+    long workerBytes;
 
     Timing toTiming() {
       return new Timing(computeNs / 1e9, commNs / 1e9, updateNs / 1e9, evalNs / 1e9,
-          checkpointNs / 1e9, syncs);
+          checkpointNs / 1e9, syncs, workerBytes);
     }
   }
 }
