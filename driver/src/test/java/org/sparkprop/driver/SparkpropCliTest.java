@@ -183,6 +183,39 @@ public class SparkpropCliTest {
     }
   }
 
+  /**
+   * The ring's gradient buckets decide only when parts of the gradient travel: with a bucket
+   * per slice (4-300-2 with batch norm and --bucket-kib 1: layer2's bias with the state and
+   * counts, layer2's weights, bn.beta, bn.gamma, layer1's weights, each sent as soon as the
+   * backward pass finishes it) and with one bucket, two partitions train the same bits as the
+   * direct exchange.
+   */
+  @Test
+  void theRingsGradientBucketsChangeNoBits(@TempDir Path d) throws Exception {
+    writeCsv(d, "train", 200, 1);
+    writeCsv(d, "test", 60, 2);
+    String[][] runs = {{"--exchange", "direct"}, {"--exchange", "ring", "--bucket-kib", "1"},
+        {"--exchange", "ring", "--bucket-kib", "4096"}};
+    List<String> sums = new ArrayList<>();
+    for (int e = 0; e < runs.length; e++) {
+      Path out = d.resolve("out-" + e);
+      List<String> flags = new ArrayList<>(List.of("--epochs", "3", "--arch", "4-300-2",
+          "--batch-norm"));
+      flags.addAll(List.of(runs[e]));
+      CliRun run = CliRun.of(trainArgs(d, out, flags.toArray(new String[0])));
+      assertEquals(0, run.code(), run.toString());
+      JsonNode info = TestJson.parse(CliRun.of("inspect", "--model", out.toString()).out());
+      sums.add(info.get("parameters_sha256").asText() + info.get("state_sha256").asText());
+    }
+    assertEquals(List.of(sums.get(0), sums.get(0), sums.get(0)), sums);
+    assertEquals(1, TestJson.read(d.resolve("out-1").resolve("metrics.json"))
+        .at("/config/bucket_kib").asInt());
+    // Five buckets move the same floats as one, plus a 4-byte frame header per chunk: with 2
+    // peers each bucket is one chunk out and one in per phase, 4 buckets more.
+    assertEquals(workerBytesPerSync(d.resolve("out-2")) + 4 * 2 * 2 * 4,
+        workerBytesPerSync(d.resolve("out-1")), 0);
+  }
+
   private static double workerBytesPerSync(Path out) throws Exception {
     return TestJson.read(out.resolve("metrics.json")).at("/seconds/worker_bytes_per_sync")
         .asDouble(-1);

@@ -16,7 +16,8 @@ final class DistributionOptions {
   private static final int SYNC_TIMEOUT_SECONDS = 600;
 
   @Option(names = "--sync", defaultValue = "gradient", description = "gradient: average "
-      + "gradients every step, optimizer on the driver; params: parameter averaging every "
+      + "gradients every step (the ring's workers then step the optimizer themselves, the "
+      + "other exchanges' driver does); params: parameter averaging every "
       + "--average-every local steps (${DEFAULT-VALUE})")
   Sync sync;
 
@@ -34,6 +35,12 @@ final class DistributionOptions {
       + "themselves; direct: one barrier stage per epoch, sums and parameters over a driver "
       + "connection; spark: one Spark job per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
   Exchange exchange;
+
+  @Option(names = "--bucket-kib", defaultValue = "" + TrainOptions.DEFAULT_BUCKET_KIB,
+      description = "ring exchange, gradient sync: the gradient goes on the wire in buckets of "
+          + "at least this many KiB, ending at layer boundaries, each as soon as the backward "
+          + "pass has finished it (${DEFAULT-VALUE})")
+  int bucketKib;
 
   @Option(names = "--device", defaultValue = "auto", description = "where workers compute: "
       + "auto (a GPU through JCuda/cuBLAS when one answers and the model has no batch norm, "
@@ -78,7 +85,7 @@ final class DistributionOptions {
           + slots + " or --exchange spark");
     }
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange,
-        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps);
+        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps, bucketKib);
   }
 
   /** The checkpoint folder of this run (resumed or new), or null. */

@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.TrainInputs;
 import org.sparkprop.driver.data.TrainingData;
+import org.sparkprop.driver.exchange.Exchange;
 import org.sparkprop.driver.output.Json;
 import org.sparkprop.driver.output.LayerStats;
 import org.sparkprop.driver.output.TrainOutputs;
@@ -167,6 +168,9 @@ public final class TrainCommand implements Callable<Integer> {
       c.put("average_optimizer_state", opts.averageOptimizerState());
     }
     c.put("exchange", opts.exchange().toString());
+    if (opts.exchange() == Exchange.RING && opts.sync() == Sync.GRADIENT) {
+      c.put("bucket_kib", opts.bucketKib());
+    }
     c.put("kernel", Kernels.newGemm().name());
     c.put("device", distribution.device.toString());
     return c;

@@ -47,10 +47,12 @@ final class DirectExchange implements EpochRunner {
   /** The ring exchange: tasks all-reduce among themselves ({@link RingTask}). */
   private final boolean ring;
   private final SecureRandom sessions = new SecureRandom();
+  private final int bucketFloats;
 
-  DirectExchange(JavaSparkContext sc, WorkerSpec work, int timeoutMillis, boolean ring)
-      throws IOException {
+  DirectExchange(JavaSparkContext sc, WorkerSpec work, int timeoutMillis, boolean ring,
+      int bucketFloats) throws IOException {
     this.sc = sc;
+    this.bucketFloats = bucketFloats;
     this.work = work;
     this.timeoutMillis = timeoutMillis;
     this.ring = ring;
@@ -73,7 +75,7 @@ final class DirectExchange implements EpochRunner {
           attempt);
       EpochTask task = ring
           ? new RingTask(work, plan, at, driver.checkpointEvery(),
-              driver.averagesOptimizerState())
+              driver.averagesOptimizerState(), bucketFloats)
           : new DirectTask(work, plan, at);
       RDD<Long> tasks = train.rdd().barrier().mapPartitions(task, false, tag);
       sc.setJobDescription(String.format(Locale.ROOT, "epoch %d · steps %d–%d (%s, %s)%s",

@@ -13,11 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
+import org.sparkprop.driver.collective.BucketedAllReduce;
 import org.sparkprop.driver.collective.PeerSecurity;
 import org.sparkprop.driver.collective.Ring;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
+import org.sparkprop.trainer.model.GradientEngine.Progress;
+import org.sparkprop.trainer.param.Slice;
 import org.sparkprop.trainer.train.DivergenceException;
 
 /**
@@ -53,10 +56,12 @@ final class RingTask extends EpochTask {
   private static final long serialVersionUID = 1L;
   private final int checkpointEvery;
   private final boolean averageOptimizerState;
+  private final int bucketFloats;
 
   RingTask(WorkerSpec work, Plan plan, Endpoint driver, int checkpointEvery,
-      boolean averageOptimizerState) {
+      boolean averageOptimizerState, int bucketFloats) {
     super(work, plan, driver);
+    this.bucketFloats = bucketFloats;
     this.checkpointEvery = checkpointEvery;
     this.averageOptimizerState = averageOptimizerState;
   }
@@ -113,8 +118,13 @@ final class RingTask extends EpochTask {
     }
   }
 
+  /** The first offsets of the gradient's slices (layer weights, biases, scales), ascending. */
+  static int[] sliceStarts(ShardWorker w) {
+    return w.paramLayout().slices().stream().mapToInt(Slice::offset).sorted().toArray();
+  }
+
   /** One epoch's syncs of this task. */
-  private final class Syncs {
+  private final class Syncs implements Progress {
     private final ShardWorker w;
     private final Wire wire;
     private final int partition;
@@ -125,6 +135,8 @@ final class RingTask extends EpochTask {
     private final float[] s;
     private final List<float[]> opt;
     private final float[] buf;
+    /** Gradient sync: the buffer reduced in buckets during the backward pass. */
+    private BucketedAllReduce buckets;
     private final int failStep;
     private long step;
     private long lastCheckpoint;
@@ -138,9 +150,12 @@ final class RingTask extends EpochTask {
       this.p = new float[n];
       this.s = new float[ns];
       this.opt = w.optimizer().state();
-      int reduced = plan.averageParams() ? n + ns + (averageOptimizerState ? opt.size() * n : 0)
-          : n + ns;
-      this.buf = new float[reduced + TAIL];
+      if (plan.averageParams()) {
+        this.buf = new float[n + ns + (averageOptimizerState ? opt.size() * n : 0) + TAIL];
+      } else {
+        // The engine writes the gradient sum into [0, n); state and counts go after it.
+        this.buf = w.reserveAfterGradient(ns + TAIL);
+      }
       wire.readFloats(p, 0, n);
       wire.readFloats(s, 0, ns);
       for (float[] o : opt) {
@@ -154,6 +169,20 @@ final class RingTask extends EpochTask {
 
     long run(Ring joined) throws IOException {
       this.ring = joined;
+      if (!plan.averageParams() && joined.size() > 1) {
+        buckets = new BucketedAllReduce(joined, buf, buf.length, BucketedAllReduce.cutsAtSlices(
+            sliceStarts(w), bucketFloats, buf.length));
+      }
+      try {
+        return runSyncs();
+      } finally {
+        if (buckets != null) {
+          buckets.close();
+        }
+      }
+    }
+
+    private long runSyncs() throws IOException {
       long busy = 0;
       for (int j = plan.firstStep(); j < plan.endStep(); ) {
         int count = plan.stepsInSync(j);
@@ -185,43 +214,31 @@ final class RingTask extends EpochTask {
       }
       long t0 = System.nanoTime();
       boolean avg = plan.averageParams();
-      if (avg) {
-        w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
-      } else {
-        w.gradientSum(p, s, j, plan.globalStep(j));
-      }
-      float rows = w.rows();
+      long bytesBefore = ring.bytesSent() + ring.bytesReceived();
+      long t1;
       int at;
       if (avg) {
+        w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
+        float rows = w.rows();
         for (int i = 0; i < n; i++) {
           buf[i] = p[i] * rows;
         }
-        at = n;
+        at = fillStateAndCounts(n, rows);
+        t1 = System.nanoTime();
+        ring.allReduce(buf, 0, buf.length);
+      } else if (buckets == null) {
+        w.gradientSum(p, s, j, plan.globalStep(j));
+        at = fillStateAndCounts(n, w.rows());
+        t1 = System.nanoTime();
       } else {
-        System.arraycopy(w.gradient(), 0, buf, 0, n);
-        at = n;
+        // The buckets go on the wire from the communication thread as the backward pass
+        // finishes them (forwardDone fills the state and counts that travel in bucket 0).
+        buckets.begin();
+        w.gradientSum(p, s, j, plan.globalStep(j), this);
+        at = n + ns;
+        t1 = System.nanoTime();
+        buckets.await();
       }
-      for (int i = 0; i < ns; i++) {
-        buf[at + i] = s[i] * rows;
-      }
-      at += ns;
-      if (avg && averageOptimizerState) {
-        for (float[] o : opt) {
-          for (int i = 0; i < n; i++) {
-            buf[at + i] = o[i] * rows;
-          }
-          at += n;
-        }
-      }
-      double loss = w.lossSum();
-      float hi = (float) loss;
-      buf[at] = rows;
-      buf[at + 1] = w.correct();
-      buf[at + 2] = hi;
-      buf[at + 3] = (float) (loss - hi);
-      long t1 = System.nanoTime();
-      long bytesBefore = ring.bytesSent() + ring.bytesReceived();
-      ring.allReduce(buf, 0, buf.length);
       long bytes = ring.bytesSent() + ring.bytesReceived() - bytesBefore;
       long t2 = System.nanoTime();
       float inv = 1f / buf[at];
@@ -271,6 +288,42 @@ final class RingTask extends EpochTask {
         wire.out.flush();
       }
       return t1 - t0;
+    }
+
+    /**
+     * Writes state × rows after buf's first n floats, then (averaging) the optimizer state ×
+     * rows, then rows, correct and the loss sum as two floats; returns where those four start.
+     */
+    private int fillStateAndCounts(int at, float rows) {
+      for (int i = 0; i < ns; i++) {
+        buf[at + i] = s[i] * rows;
+      }
+      at += ns;
+      if (plan.averageParams() && averageOptimizerState) {
+        for (float[] o : opt) {
+          for (int i = 0; i < n; i++) {
+            buf[at + i] = o[i] * rows;
+          }
+          at += n;
+        }
+      }
+      double loss = w.lossSum();
+      float hi = (float) loss;
+      buf[at] = rows;
+      buf[at + 1] = w.correct();
+      buf[at + 2] = hi;
+      buf[at + 3] = (float) (loss - hi);
+      return at;
+    }
+
+    @Override
+    public void forwardDone(double lossSum) {
+      fillStateAndCounts(n, w.rows());
+    }
+
+    @Override
+    public void gradientReady(int from) {
+      buckets.ready(from);
     }
 
     /** Task 0: parameters, state, optimizer state, step; others: their optimizer state. */

@@ -10,9 +10,22 @@ import org.sparkprop.driver.exchange.Exchange;
  * a sync may wait for a worker, and a step budget (0 = none). Validated on construction.
  */
 public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
-    Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps)
-    implements Serializable {
+    Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps,
+    int bucketKib) implements Serializable {
+  /** The ring's smallest gradient bucket by default, KiB (PyTorch DDP's is 25 MiB). */
+  public static final int DEFAULT_BUCKET_KIB = 64;
+
+  /** Options with the default bucket size. */
+  public TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
+      Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps) {
+    this(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
+        syncTimeoutSeconds, maxSteps, DEFAULT_BUCKET_KIB);
+  }
+
   public TrainOptions {
+    if (bucketKib < 1) {
+      throw new IllegalArgumentException("--bucket-kib must be ≥ 1, got " + bucketKib);
+    }
     if (averageEvery < 1) {
       throw new IllegalArgumentException("--average-every must be ≥ 1, got " + averageEvery);
     }
@@ -42,13 +55,19 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
   /** These options with another sync algorithm, k and exchange. */
   public TrainOptions with(Sync s, int k, Exchange e) {
     return new TrainOptions(s, k, averageOptimizerState, e, checkpointEvery, syncTimeoutSeconds,
-        maxSteps);
+        maxSteps, bucketKib);
   }
 
   /** Stop (with a checkpoint) once this many steps are done; 0 = no limit. */
   public TrainOptions withMaxSteps(long steps) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, steps);
+        syncTimeoutSeconds, steps, bucketKib);
+  }
+
+  /** The ring's gradient buckets at least this many KiB (they end at layer boundaries). */
+  public TrainOptions withBucketKib(int kib) {
+    return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
+        syncTimeoutSeconds, maxSteps, kib);
   }
 
   /** Local steps per sync: k with parameter averaging, else 1. */

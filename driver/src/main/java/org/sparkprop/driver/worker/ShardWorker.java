@@ -7,8 +7,10 @@ import org.sparkprop.trainer.data.Minibatch;
 import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.model.Engines;
 import org.sparkprop.trainer.model.GradientEngine;
+import org.sparkprop.trainer.model.GradientEngine.Progress;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.optim.Optimizer;
+import org.sparkprop.trainer.param.ParamLayout;
 import org.sparkprop.trainer.rng.Rng;
 import org.sparkprop.trainer.rng.Seeds;
 import org.sparkprop.trainer.train.DivergenceException;
@@ -28,7 +30,7 @@ public final class ShardWorker implements AutoCloseable {
   private final TrainConfig cfg;
   private final GradientEngine mlp;
   private final Loss loss;
-  private final float[] grad;
+  private float[] grad;
   private final float[] xb;
   private final float[] yb;
   private final int partition;
@@ -41,6 +43,23 @@ public final class ShardWorker implements AutoCloseable {
   private double lossSum;
   private long correct;
   private long rows;
+  /** The caller's listener during {@link #gradientSum(float[], float[], int, long, Progress)}. */
+  private Progress listener;
+  private int stepRows;
+  private final Progress relay = new Progress() {
+    @Override
+    public void forwardDone(double sum) {
+      lossSum = sum;
+      correct = loss.correct(mlp.output(), yb, stepRows, spec.outputs());
+      rows = stepRows;
+      listener.forwardDone(sum);
+    }
+
+    @Override
+    public void gradientReady(int from) {
+      listener.gradientReady(from);
+    }
+  };
 
   /** The worker of one partition; builds its engine where work.device() says. */
   public ShardWorker(WorkerSpec work, int partition) {
@@ -82,15 +101,35 @@ public final class ShardWorker implements AutoCloseable {
   }
 
   public int paramCount() {
-    return grad.length;
+    return mlp.paramLayout().total();
+  }
+
+  /** The layout of the parameters and of the gradient. */
+  public ParamLayout paramLayout() {
+    return mlp.paramLayout();
   }
 
   public int stateCount() {
     return mlp.stateLayout().total();
   }
 
-  /** The gradient sum of the last {@link #gradientSum}: (n). */
+  /**
+   * The gradient sum of the last {@link #gradientSum} in [0, n), followed by any room
+   * {@link #reserveAfterGradient} made.
+   */
   public float[] gradient() {
+    return grad;
+  }
+
+  /**
+   * Makes {@link #gradient()} n + extra floats long, so that an exchange can put what it sends
+   * with the gradient (state, counts) right after it and reduce the whole as one buffer; the
+   * engine writes only [0, n). Call before the first step.
+   */
+  public float[] reserveAfterGradient(int extra) {
+    if (grad.length != paramCount() + extra) {
+      grad = new float[paramCount() + extra];
+    }
     return grad;
   }
 
@@ -113,8 +152,8 @@ public final class ShardWorker implements AutoCloseable {
   public Optimizer optimizer() {
     if (local == null) {
       int[] decay = mlp.paramLayout().decayRanges();
-      local = new StepUpdate(cfg, Optimizer.create(cfg.optimizer(), grad.length, decay), decay,
-          grad.length);
+      int n = paramCount();
+      local = new StepUpdate(cfg, Optimizer.create(cfg.optimizer(), n, decay), decay, n);
     }
     return local.optimizer();
   }
@@ -168,14 +207,33 @@ public final class ShardWorker implements AutoCloseable {
    * Sets lossSum, correct, rows.
    */
   public void gradientSum(float[] p, float[] s, int j, long globalStep) {
+    gradientSum(p, s, j, globalStep, null);
+  }
+
+  /**
+   * {@link #gradientSum(float[], float[], int, long)} telling progress (when not null) as the
+   * pass goes: after the forward pass (lossSum, correct and rows already set) and as the
+   * gradient becomes final from its end towards 0.
+   */
+  public void gradientSum(float[] p, float[] s, int j, long globalStep, Progress progress) {
     int from = j * cfg.batchSize();
     int m = Math.min(cfg.batchSize(), rowsPerEpoch - from);
     Minibatch.gather(block.x(), block.y(), block.features(), block.targetWidth(), order, from,
         m, xb, yb);
     mlp.setDropoutSeed(Seeds.derive(cfg.seed(), Seeds.Purpose.DROPOUT, globalStep, partition));
-    lossSum = mlp.lossAndGrad(p, s, xb, yb, m, grad, false); // overwrites grad
-    correct = loss.correct(mlp.output(), yb, m, spec.outputs());
-    rows = m;
+    if (progress == null) {
+      lossSum = mlp.lossAndGrad(p, s, xb, yb, m, grad, false); // overwrites grad
+      correct = loss.correct(mlp.output(), yb, m, spec.outputs());
+      rows = m;
+    } else {
+      listener = progress;
+      stepRows = m;
+      try {
+        mlp.lossAndGrad(p, s, xb, yb, m, grad, false, relay);
+      } finally {
+        listener = null;
+      }
+    }
   }
 
   /**
@@ -196,7 +254,7 @@ public final class ShardWorker implements AutoCloseable {
       c += correct;
       r += rows;
       float inv = 1f / rows;
-      for (int k = 0; k < grad.length; k++) {
+      for (int k = 0, n = paramCount(); k < n; k++) {
         grad[k] *= inv;
       }
       try {

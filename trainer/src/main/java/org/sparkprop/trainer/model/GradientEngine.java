@@ -30,6 +30,40 @@ public interface GradientEngine extends AutoCloseable {
     return lossAndGrad(p, s, x, y, batch, g);
   }
 
+  /**
+   * Told, during one {@link #lossAndGrad(float[], float[], float[], float[], int, float[],
+   * boolean, Progress)}, how far the pass has come, so a caller can start sending the finished
+   * part of the gradient while the rest of the backward pass is still computing (the last
+   * layers' gradient is final first). Called on the computing thread; must not allocate.
+   */
+  interface Progress {
+    /**
+     * The forward pass and the loss are done: lossSum is the summed loss, {@link #output()}
+     * holds the raw outputs and s the updated running statistics; no gradient is final yet.
+     */
+    void forwardDone(double lossSum);
+
+    /**
+     * g[from, n) is final (n = parameters); from only decreases during a pass and reaches 0
+     * once, at its end.
+     */
+    void gradientReady(int from);
+  }
+
+  /**
+   * {@link #lossAndGrad(float[], float[], float[], float[], int, float[], boolean)} that tells
+   * progress when the forward pass is done and, layer by layer in backward order, which tail
+   * of g is final. By default (an engine that returns the gradient in one piece) both calls
+   * come after the whole pass.
+   */
+  default double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g,
+      boolean accumulate, Progress progress) {
+    double sum = lossAndGrad(p, s, x, y, batch, g, accumulate);
+    progress.forwardDone(sum);
+    progress.gradientReady(0);
+    return sum;
+  }
+
   /** Raw outputs (B, K) of the last pass, on the host (valid until the next call). */
   float[] output();
 

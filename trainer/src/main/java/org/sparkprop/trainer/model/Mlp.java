@@ -38,6 +38,10 @@ public final class Mlp implements GradientEngine {
   private final float[][] acts;
   private final float[] deltaA;
   private final float[] deltaB;
+  /** firstParam[i]: the first parameter offset of layer i or of any layer after it. */
+  private final int[] firstParam;
+  /** While building: the parameter count after each layer (layers own consecutive slices). */
+  private final List<Integer> paramEnds = new ArrayList<>();
 
   public Mlp(MlpSpec spec, int maxBatch) {
     this(spec, maxBatch, Kernels.newGemm());
@@ -63,16 +67,20 @@ public final class Mlp implements GradientEngine {
       // With batch norm the bias is redundant (β plays its role) and the activation follows BN.
       Init init = spec.init() == Init.AUTO ? Dense.autoInit(act) : spec.init();
       Dense d = new Dense(name, in, out, !bn, bn ? Activation.IDENTITY : act, init, params, gemm);
-      layers.add(d);
+      addLayer(d);
       if (bn) {
-        layers.add(new BatchNorm(name + ".bn", out, 0.1, 1e-5, maxBatch, params, state));
-        layers.add(new ActivationLayer(out, act));
+        addLayer(new BatchNorm(name + ".bn", out, 0.1, 1e-5, maxBatch, params, state));
+        addLayer(new ActivationLayer(out, act));
       }
       if (!last && spec.dropout() > 0) {
         Dropout dr = new Dropout(out, spec.dropout(), maxBatch);
-        layers.add(dr);
+        addLayer(dr);
         dropouts.add(dr);
       }
+    }
+    firstParam = new int[layers.size()];
+    for (int i = 1; i < layers.size(); i++) {
+      firstParam[i] = paramEnds.get(i - 1);
     }
     acts = new float[layers.size()][];
     int maxWidth = sizes[0];
@@ -82,6 +90,11 @@ public final class Mlp implements GradientEngine {
     }
     deltaA = new float[maxBatch * maxWidth];
     deltaB = new float[maxBatch * maxWidth];
+  }
+
+  private void addLayer(Layer l) {
+    layers.add(l);
+    paramEnds.add(params.total());
   }
 
   public MlpSpec spec() {
@@ -174,16 +187,34 @@ public final class Mlp implements GradientEngine {
   @Override
   public double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g,
       boolean accumulate) {
+    return lossAndGrad(p, s, x, y, batch, g, accumulate, null);
+  }
+
+  /**
+   * As above, telling progress (when not null) after the loss and after each layer whose
+   * backward pass finished a part of g.
+   */
+  @Override
+  public double lossAndGrad(float[] p, float[] s, float[] x, float[] y, int batch, float[] g,
+      boolean accumulate, Progress progress) {
     float[] out = forward(p, s, x, batch, true);
     int k = spec.outputs();
     float[] dCur = deltaA;
     float[] dNext = deltaB;
     double sum = loss.lossAndGrad(out, y, dCur, batch, k);
+    if (progress != null) {
+      progress.forwardDone(sum);
+    }
+    int reported = params.total();
     for (int i = layers.size() - 1; i >= 0; i--) {
       float[] in = i == 0 ? x : acts[i - 1];
       // The first layer's input gradient is never needed.
       float[] dx = i == 0 ? null : dNext;
       layers.get(i).backward(p, in, acts[i], dCur, dx, g, batch, accumulate);
+      if (progress != null && firstParam[i] < reported) {
+        reported = firstParam[i];
+        progress.gradientReady(reported);
+      }
       float[] t = dCur;
       dCur = dNext;
       dNext = t;

@@ -1,0 +1,151 @@
+package org.sparkprop.driver.collective;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+/**
+ * All-reduces one buffer in fixed buckets on a communication thread of its own, each bucket as
+ * soon as the computing thread says it is final, as PyTorch's DistributedDataParallel does with
+ * the gradient during the backward pass: the last layers' gradient travels while the first
+ * layers' is still being computed. Bucket b is the range [lo[b], hi[b]), sent in order b = 0,
+ * 1, …; bucket 0 ends at the buffer's end and the last one starts at 0.
+ *
+ * <p>The buckets are fixed when it is built and the collective sums each in its own fixed
+ * order, so the result does not depend on timing: the same bits in every run for a given
+ * number of peers. Per pass: {@link #begin}, then {@link #ready} as the final part grows from
+ * the end towards 0 (it must reach 0), then {@link #await}. Nothing is allocated per pass.
+ */
+public final class BucketedAllReduce implements AutoCloseable {
+  private final Collective collective;
+  private final float[] buf;
+  private final int[] lo;
+  private final int[] hi;
+  private final Semaphore ready = new Semaphore(0);
+  private final Semaphore done = new Semaphore(0);
+  private final Thread thread;
+  private volatile Exception failure;
+  private volatile boolean closed;
+  private int released;
+
+  /**
+   * Reduces buf[0, end) over collective, cut at the given boundaries (offsets into buf, each in
+   * (0, end), any order; duplicates ignored).
+   */
+  public BucketedAllReduce(Collective collective, float[] buf, int end, int[] cuts) {
+    if (end <= 0 || end > buf.length) {
+      throw new IllegalArgumentException("end " + end + " outside (0, " + buf.length + "]");
+    }
+    this.collective = collective;
+    this.buf = buf;
+    int[] sorted = Arrays.stream(cuts).filter(c -> c > 0 && c < end).distinct()
+        .sorted().toArray();
+    int count = sorted.length + 1;
+    lo = new int[count];
+    hi = new int[count];
+    int top = end;
+    for (int b = 0; b < count; b++) {
+      hi[b] = top;
+      lo[b] = b == count - 1 ? 0 : sorted[sorted.length - 1 - b];
+      top = lo[b];
+    }
+    thread = new Thread(this::loop, "bucketed-all-reduce-" + collective.rank());
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Cuts for a gradient laid out as consecutive slices starting at sliceStarts (ascending, the
+   * first at 0): walking from the end, a bucket closes at the first slice start that makes it at
+   * least minFloats long. Extra floats after the gradient (n to end) travel in bucket 0.
+   */
+  public static int[] cutsAtSlices(int[] sliceStarts, int minFloats, int end) {
+    List<Integer> cuts = new ArrayList<>();
+    int top = end;
+    for (int i = sliceStarts.length - 1; i > 0; i--) {
+      if (top - sliceStarts[i] >= minFloats) {
+        cuts.add(sliceStarts[i]);
+        top = sliceStarts[i];
+      }
+    }
+    return cuts.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** Buckets, in sending order. */
+  public int buckets() {
+    return lo.length;
+  }
+
+  /** The range of bucket b: {lo, hi}. */
+  public int[] bucket(int b) {
+    return new int[] {lo[b], hi[b]};
+  }
+
+  /** Starts a pass; the buffer's contents from now on belong to the pass. */
+  public void begin() {
+    released = 0;
+  }
+
+  /**
+   * buf[from, end) is final: every bucket inside it may go. Called by the computing thread with
+   * decreasing from; from = 0 releases all.
+   */
+  public void ready(int from) {
+    int r = released;
+    while (r < lo.length && lo[r] >= from) {
+      r++;
+    }
+    if (r > released) {
+      ready.release(r - released);
+      released = r;
+    }
+  }
+
+  /**
+   * Waits until every bucket of the pass is reduced; throws the collective's failure (naming
+   * the peer) if one failed.
+   */
+  public void await() throws IOException {
+    if (released != lo.length) {
+      throw new IllegalStateException("await before the whole buffer was ready (" + released
+          + " of " + lo.length + " buckets released)");
+    }
+    done.acquireUninterruptibly();
+    Exception e = failure;
+    if (e != null) {
+      failure = null;
+      if (e instanceof IOException io) {
+        throw io;
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private void loop() {
+    while (true) {
+      for (int b = 0; b < lo.length; b++) {
+        ready.acquireUninterruptibly();
+        if (closed) {
+          return;
+        }
+        if (failure == null) {
+          try {
+            collective.allReduce(buf, lo[b], hi[b] - lo[b]);
+          } catch (IOException | RuntimeException e) {
+            failure = e;
+          }
+        }
+      }
+      done.release();
+    }
+  }
+
+  /** Stops the communication thread (the collective is the caller's to close). */
+  @Override
+  public void close() {
+    closed = true;
+    ready.release(lo.length);
+  }
+}
