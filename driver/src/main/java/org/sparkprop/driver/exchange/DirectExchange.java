@@ -28,7 +28,7 @@ import scala.reflect.ClassTag$;
  * partition sends its sums, the driver reads them in partition order, combines them and writes
  * the new parameters back to each partition in turn. Ring ({@link RingTask}): the driver hands
  * out the peers' addresses and the start state, the tasks all-reduce and step among
- * themselves, and the driver follows task 0's ticks, snapshots and end state.
+ * themselves, and the driver follows task 0's totals, snapshots and end state.
  *
  * <p>Spark never retries a failed barrier result stage ("Could not recover from a failed
  * barrier ResultStage"), so this does: when a worker dies, the epoch restarts from its first
@@ -206,7 +206,7 @@ final class DirectExchange implements EpochRunner {
 
   /**
    * The ring exchange's epoch on the driver: tell every task where the others listen and
-   * what state to start from, then follow task 0's ticks (totals, progress), load the run
+   * what state to start from, then follow task 0's totals (metrics, progress), load the run
    * state it sends when a checkpoint is due and at the end.
    */
   private void followRing(DriverSide driver, int partitions, Plan plan) throws IOException {
@@ -235,29 +235,31 @@ final class DirectExchange implements EpochRunner {
       w.out.flush();
     }
     Wire first = server.wire(0);
-    int every = driver.checkpointEvery();
-    for (int j = plan.firstStep(); j < plan.endStep(); ) {
-      int count = plan.stepsInSync(j);
-      expect(first, RingTask.TICK);
-      double loss = first.in.readDouble();
-      long correct = first.in.readLong();
-      long rows = first.in.readLong();
-      double norm = first.in.readDouble();
-      long compute = first.in.readLong();
-      long reduce = first.in.readLong();
-      long update = first.in.readLong();
-      long bytes = first.in.readLong();
-      driver.recordSync(loss, correct, rows, norm, count);
-      driver.addSyncTime(compute, reduce, update, bytes);
-      j += count;
-      if (every > 0 && j < plan.endStep()
-          && driver.step() - driver.lastCheckpointStep() >= every) {
-        readRunState(driver, partitions, plan, RingTask.SNAPSHOT);
-        driver.checkpointAt(plan, j);
+    SyncTotals sofar = new SyncTotals();
+    while (true) {
+      int type = readType(first);
+      int next = plan.firstStep() + (int) sofar.steps;
+      switch (type) {
+        case RingTask.PROGRESS -> {
+          sofar.read(first.in);
+          driver.recordSyncs(sofar);
+          driver.progress(plan, plan.firstStep() + (int) sofar.steps);
+        }
+        case RingTask.SNAPSHOT -> {
+          readRunState(driver, partitions, plan, type);
+          driver.checkpointAt(plan, next);
+        }
+        case RingTask.END -> {
+          if (next != plan.endStep()) {
+            throw new IOException("partition 0 ended its epoch after local step " + next
+                + " of " + plan.endStep());
+          }
+          readRunState(driver, partitions, plan, type);
+          return;
+        }
+        default -> throw new IOException("partition 0 sent message type " + type);
       }
-      driver.progress(plan, j);
     }
-    readRunState(driver, partitions, plan, RingTask.END);
   }
 
   /**
@@ -295,7 +297,6 @@ final class DirectExchange implements EpochRunner {
   private void readRunState(DriverSide driver, int partitions, Plan plan, int type)
       throws IOException {
     Wire first = server.wire(0);
-    expect(first, type);
     first.readFloats(driver.params(), 0, driver.params().length);
     first.readFloats(driver.state(), 0, driver.state().length);
     for (float[] o : driver.optimizerState(0)) {
@@ -319,17 +320,22 @@ final class DirectExchange implements EpochRunner {
 
   /** Reads a message type from w: the expected one, or a task's failure (thrown). */
   private static void expect(Wire w, int type) throws IOException {
-    int t = w.in.readInt();
-    if (t == type) {
-      return;
+    int t = readType(w);
+    if (t != type) {
+      throw new IOException("a task sent message type " + t + ", expected " + type);
     }
+  }
+
+  /** Reads a message type from w; a task's failure is thrown with its reason. */
+  private static int readType(Wire w) throws IOException {
+    int t = w.in.readInt();
     if (t == DirectTask.FAILED) {
       throw new WorkerFailedException(DirectTask.oneLine(w.in.readUTF()));
     }
     if (t == RingTask.DIVERGED) {
       throw new DivergenceException(DirectTask.oneLine(w.in.readUTF()));
     }
-    throw new IOException("a task sent message type " + t + ", expected " + type);
+    return t;
   }
 
   private void sendAll(DriverSide driver, int partitions, boolean avg) throws IOException {

@@ -43,11 +43,11 @@ public interface DriverSide {
   void afterSync(Plan plan, int nextStep) throws IOException;
 
   /**
-   * A sync the workers combined and stepped themselves (the ring exchange): its loss sum,
-   * correct predictions, rows and gradient norm (NaN when averaging) go into the epoch's
-   * totals, and the run advances by steps.
+   * Syncs the workers combined and stepped themselves (the ring exchange): sofar holds the
+   * totals of this epoch's try up to now; they become the epoch's totals, the run advances by
+   * the steps and the time and bytes since the last report are added to the run's timing.
    */
-  void recordSync(double lossSum, long correct, long rows, double gradNorm, int steps);
+  void recordSyncs(SyncTotals sofar);
 
   /** The progress line, at most every few seconds, after the sync ending before nextStep. */
   void progress(Plan plan, int nextStep);

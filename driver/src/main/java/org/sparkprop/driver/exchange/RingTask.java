@@ -28,28 +28,30 @@ import org.sparkprop.trainer.train.DivergenceException;
  * stage) that learns the other tasks' addresses from the driver once, joins a {@link Ring}
  * with them, and from then on all-reduces every sync among the executors; each task takes the
  * optimizer step itself on the reduced sums (the same bits on every task), so the driver is
- * off the per-step path. Task 0 reports one small tick per sync, the run state when a
- * checkpoint is due and at the epoch's end.
+ * off the per-step path. Task 0 reports the epoch's totals about once a second, and the run
+ * state when a checkpoint is due and at the epoch's end.
  *
  * <p>Protocol with the driver (big-endian header, little-endian floats): the direct exchange's
  * hello, then UTF host and int port of this task's ring socket; driver → task: long session,
  * int P, P × (UTF host, int port), parameters (n), state (S), optimizer state (O × n), long
- * global step, long step of the last checkpoint. Task 0 → driver per sync: int {@link #TICK},
- * double loss sum, long correct, long rows, double gradient norm (NaN when averaging), long
- * compute, all-reduce and update nanoseconds, long bytes this task sent and received on the
- * ring for the sync. At a checkpoint ({@link #SNAPSHOT}) and at the
- * end ({@link #END}): task 0 sends the type, parameters, state, the optimizer state and the
- * step; with one optimizer state per worker every other task sends the type and its own. A
- * failed step sends {@link DirectTask#FAILED} (or {@link #DIVERGED}) and a reason line.
+ * global step, long step of the last checkpoint. Task 0 → driver at most once a second: int
+ * {@link #PROGRESS} and the epoch try's {@link SyncTotals} so far. At a checkpoint
+ * ({@link #SNAPSHOT}) and at the end ({@link #END}): task 0 sends its totals, the type,
+ * parameters, state, the optimizer state and the step; with one optimizer state per worker
+ * every other task sends the type and its own. A failed step sends {@link DirectTask#FAILED}
+ * (or {@link #DIVERGED}) and a reason line.
  *
  * <p>Per sync the ring reduces one buffer: gradient sync: the gradient sum (n), state × rows
- * (S), then rows, correct and the loss sum as two floats (high and low parts); parameter
+ * (S), then rows, correct and the loss sum as two floats (high and low parts), in buckets
+ * while the backward pass runs ({@link BucketedAllReduce}); parameter
  * averaging: parameters × rows, state × rows, the optimizer state × rows when averaged, then
  * the same four numbers.
  */
 final class RingTask extends EpochTask {
   static final int DIVERGED = 2;
-  static final int TICK = 10;
+  static final int PROGRESS = 10;
+  /** Task 0 reports its totals at most this often (and before every snapshot and the end). */
+  private static final long REPORT_NANOS = 1_000_000_000L;
   static final int SNAPSHOT = 11;
   static final int END = 12;
   private static final int TAIL = 4;
@@ -138,6 +140,8 @@ final class RingTask extends EpochTask {
     /** Gradient sync: the buffer reduced in buckets during the backward pass. */
     private BucketedAllReduce buckets;
     private final int failStep;
+    private final SyncTotals totals = new SyncTotals();
+    private long lastReportNs = System.nanoTime();
     private long step;
     private long lastCheckpoint;
 
@@ -275,17 +279,10 @@ final class RingTask extends EpochTask {
         norm = w.step(p, buf, lossSum * inv, step, plan.totalSteps());
       }
       long t3 = System.nanoTime();
-      if (partition == 0) {
-        wire.out.writeInt(TICK);
-        wire.out.writeDouble(lossSum);
-        wire.out.writeLong((long) buf[at + 1]);
-        wire.out.writeLong((long) buf[at]);
-        wire.out.writeDouble(norm);
-        wire.out.writeLong(t1 - t0);
-        wire.out.writeLong(t2 - t1);
-        wire.out.writeLong(t3 - t2);
-        wire.out.writeLong(bytes);
-        wire.out.flush();
+      totals.add(count, lossSum, (long) buf[at + 1], (long) buf[at], norm, t1 - t0, t2 - t1,
+          t3 - t2, bytes);
+      if (partition == 0 && t3 - lastReportNs >= REPORT_NANOS) {
+        report(t3);
       }
       return t1 - t0;
     }
@@ -326,10 +323,22 @@ final class RingTask extends EpochTask {
       buckets.ready(from);
     }
 
-    /** Task 0: parameters, state, optimizer state, step; others: their optimizer state. */
+    /** Task 0: the try's totals so far, for metrics and the progress line. */
+    private void report(long now) throws IOException {
+      wire.out.writeInt(PROGRESS);
+      totals.write(wire.out);
+      wire.out.flush();
+      lastReportNs = now;
+    }
+
+    /**
+     * Task 0: its totals, then parameters, state, optimizer state, step; others: their
+     * optimizer state.
+     */
     private void sendState(int type) throws IOException {
       boolean perWorker = plan.averageParams() && !averageOptimizerState;
       if (partition == 0) {
+        report(System.nanoTime());
         wire.out.writeInt(type);
         wire.writeFloats(p, 0, n);
         wire.writeFloats(s, 0, ns);

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.sparkprop.driver.exchange.DriverSide;
+import org.sparkprop.driver.exchange.SyncTotals;
 import org.sparkprop.driver.store.CheckpointStore;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.driver.worker.Plan;
@@ -35,6 +36,8 @@ final class DriverUpdate implements DriverSide {
   private final float[] stateSums;
   final Timing.Counters times = new Timing.Counters();
   EpochTotals epoch = new EpochTotals();
+  /** The ring's totals of this epoch's try already counted. */
+  private final SyncTotals reported = new SyncTotals();
   private RunState epochStart;
   private long epochStartNs;
   private long lastProgressNs;
@@ -140,12 +143,20 @@ final class DriverUpdate implements DriverSide {
   }
 
   @Override
-  public void recordSync(double lossSum, long correct, long rows, double gradNorm, int steps) {
-    run.step += steps;
-    if (!Double.isNaN(gradNorm)) {
-      epoch.gradNormSum += gradNorm;
-    }
-    epoch.add(lossSum, correct, rows);
+  public void recordSyncs(SyncTotals sofar) {
+    run.step += sofar.steps - reported.steps;
+    epoch.lossSum = sofar.lossSum;
+    epoch.correct = sofar.correct;
+    epoch.rows = sofar.rows;
+    epoch.gradNormSum = sofar.gradNormSum;
+    epoch.syncs = sofar.syncs;
+    times.computeNs += sofar.computeNs - reported.computeNs;
+    times.commNs += sofar.communicationNs - reported.communicationNs;
+    times.updateNs += sofar.updateNs - reported.updateNs;
+    times.workerBytes = times.workerBytes < 0 ? -1
+        : times.workerBytes + sofar.bytes - reported.bytes;
+    times.syncs += sofar.syncs - reported.syncs;
+    reported.set(sofar);
   }
 
   @Override
@@ -201,12 +212,14 @@ final class DriverUpdate implements DriverSide {
   @Override
   public void markEpochStart() {
     epochStart = run.copy();
+    reported.clear();
   }
 
   @Override
   public void rollBack() {
     run.restore(epochStart);
     epoch = new EpochTotals();
+    reported.clear();
   }
 
   @Override
