@@ -19,15 +19,31 @@ public abstract class Elementwise {
    * Adam's moments and step on [0, n): m ← b1·m + (1−b1)·g; v ← b2·v + (1−b2)·g·g;
    * p ← p − stepSize·m / (√v · invSqrtC2 + eps).
    */
-  public abstract void adam(float[] p, float[] g, float[] m, float[] v, int n, float b1, float b2,
-      float stepSize, float invSqrtC2, float eps);
+  public final void adam(float[] p, float[] g, float[] m, float[] v, int n, float b1, float b2,
+      float stepSize, float invSqrtC2, float eps) {
+    adam(p, g, m, v, 0, n, b1, b2, stepSize, invSqrtC2, eps);
+  }
+
+  /**
+   * {@link #adam(float[], float[], float[], float[], int, float, float, float, float, float)}
+   * on [from, to) only: each element gets the same bits as in a call over the whole array
+   * (a worker that updates its shard of the parameters).
+   */
+  public abstract void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+      float b1, float b2, float stepSize, float invSqrtC2, float eps);
 
   /**
    * The root-mean-square family on [0, n) (RMSProp with decay = ρ, gain = 1−ρ; AdaGrad with
    * decay = gain = 1): v ← decay·v + gain·g·g; p ← p − lr·g / (√v + eps).
    */
-  public abstract void rms(float[] p, float[] g, float[] v, int n, float decay, float gain,
-      float lr, float eps);
+  public final void rms(float[] p, float[] g, float[] v, int n, float decay, float gain,
+      float lr, float eps) {
+    rms(p, g, v, 0, n, decay, gain, lr, eps);
+  }
+
+  /** {@link #rms(float[], float[], float[], int, float, float, float, float)} on [from, to). */
+  public abstract void rms(float[] p, float[] g, float[] v, int from, int to, float decay,
+      float gain, float lr, float eps);
 
   /**
    * Σ x[i]² over [from, to) in double. The two paths add in different orders (independent
@@ -142,6 +158,13 @@ public abstract class Elementwise {
   /** Which implementation: {@code "vector"} or {@code "java"}. */
   public abstract String name();
 
+  static void checkRange(int from, int to, float[]... arrays) {
+    if (from < 0 || from > to) {
+      throw new IllegalArgumentException("range [" + from + ", " + to + ") is not a range");
+    }
+    check(to, arrays);
+  }
+
   static void check(int n, float[]... arrays) {
     for (float[] a : arrays) {
       if (a.length < n) {
@@ -153,17 +176,17 @@ public abstract class Elementwise {
   /** The plain-Java implementation. */
   static final class Plain extends Elementwise {
     @Override
-    public void adam(float[] p, float[] g, float[] m, float[] v, int n, float b1, float b2,
-        float stepSize, float invSqrtC2, float eps) {
-      check(n, p, g, m, v);
-      adamScalar(p, g, m, v, 0, n, b1, b2, stepSize, invSqrtC2, eps);
+    public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
+        float b2, float stepSize, float invSqrtC2, float eps) {
+      checkRange(from, to, p, g, m, v);
+      adamScalar(p, g, m, v, from, to, b1, b2, stepSize, invSqrtC2, eps);
     }
 
     @Override
-    public void rms(float[] p, float[] g, float[] v, int n, float decay, float gain, float lr,
-        float eps) {
-      check(n, p, g, v);
-      rmsScalar(p, g, v, 0, n, decay, gain, lr, eps);
+    public void rms(float[] p, float[] g, float[] v, int from, int to, float decay, float gain,
+        float lr, float eps) {
+      checkRange(from, to, p, g, v);
+      rmsScalar(p, g, v, from, to, decay, gain, lr, eps);
     }
 
     @Override

@@ -28,13 +28,13 @@ final class VectorElementwise extends Elementwise {
   private static final int DL = D.length();
 
   @Override
-  public void adam(float[] p, float[] g, float[] m, float[] v, int n, float b1, float b2,
-      float stepSize, float invSqrtC2, float eps) {
-    check(n, p, g, m, v);
+  public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
+      float b2, float stepSize, float invSqrtC2, float eps) {
+    checkRange(from, to, p, g, m, v);
     final float c1 = 1 - b1;
     final float c2 = 1 - b2;
-    int bound = n - n % L;
-    for (int i = 0; i < bound; i += L) {
+    int bound = to - (to - from) % L;
+    for (int i = from; i < bound; i += L) {
       FloatVector gi = FloatVector.fromArray(S, g, i);
       FloatVector mi = FloatVector.fromArray(S, m, i).mul(b1).add(gi.mul(c1));
       FloatVector vi = FloatVector.fromArray(S, v, i).mul(b2).add(gi.mul(c2).mul(gi));
@@ -44,15 +44,15 @@ final class VectorElementwise extends Elementwise {
       FloatVector pi = FloatVector.fromArray(S, p, i);
       pi.sub(mi.mul(stepSize).div(den)).intoArray(p, i);
     }
-    adamScalar(p, g, m, v, bound, n, b1, b2, stepSize, invSqrtC2, eps);
+    adamScalar(p, g, m, v, bound, to, b1, b2, stepSize, invSqrtC2, eps);
   }
 
   @Override
-  public void rms(float[] p, float[] g, float[] v, int n, float decay, float gain, float lr,
-      float eps) {
-    check(n, p, g, v);
-    int bound = n - n % L;
-    for (int i = 0; i < bound; i += L) {
+  public void rms(float[] p, float[] g, float[] v, int from, int to, float decay, float gain,
+      float lr, float eps) {
+    checkRange(from, to, p, g, v);
+    int bound = to - (to - from) % L;
+    for (int i = from; i < bound; i += L) {
       FloatVector gi = FloatVector.fromArray(S, g, i);
       FloatVector vi = FloatVector.fromArray(S, v, i).mul(decay).add(gi.mul(gain).mul(gi));
       vi.intoArray(v, i);
@@ -60,7 +60,7 @@ final class VectorElementwise extends Elementwise {
       FloatVector pi = FloatVector.fromArray(S, p, i);
       pi.sub(gi.mul(lr).div(den)).intoArray(p, i);
     }
-    rmsScalar(p, g, v, bound, n, decay, gain, lr, eps);
+    rmsScalar(p, g, v, bound, to, decay, gain, lr, eps);
   }
 
   @Override

@@ -16,8 +16,8 @@ public final class AdaGrad implements Optimizer {
   }
 
   @Override
-  public void step(float[] p, float[] g, long t, float lr) {
-    EW.rms(p, g, h, p.length, 1f, 1f, lr, eps);
+  public void step(float[] p, float[] g, long t, float lr, int from, int to) {
+    EW.rms(p, g, h, from, to, 1f, 1f, lr, eps);
   }
 
   @Override

@@ -31,11 +31,12 @@ public final class Adam implements Optimizer {
   }
 
   @Override
-  public void step(float[] p, float[] g, long t, float lr) {
+  public void step(float[] p, float[] g, long t, float lr, int from, int to) {
     if (weightDecay > 0) {
       float f = 1 - lr * weightDecay;
       for (int r = 0; r < decayRanges.length; r += 2) {
-        for (int i = decayRanges[r]; i < decayRanges[r + 1]; i++) {
+        for (int i = Math.max(from, decayRanges[r]), e = Math.min(to, decayRanges[r + 1]); i < e;
+            i++) {
           p[i] *= f;
         }
       }
@@ -47,7 +48,7 @@ public final class Adam implements Optimizer {
     double c2 = 1 - Math.pow(b2, t);
     final float stepSize = (float) (lr / c1);
     final float invSqrtC2 = (float) (1 / Math.sqrt(c2));
-    EW.adam(p, g, m, v, p.length, b1, b2, stepSize, invSqrtC2, eps);
+    EW.adam(p, g, m, v, from, to, b1, b2, stepSize, invSqrtC2, eps);
   }
 
   @Override

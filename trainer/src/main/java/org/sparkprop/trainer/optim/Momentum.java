@@ -18,17 +18,17 @@ public final class Momentum implements Optimizer {
   }
 
   @Override
-  public void step(float[] p, float[] g, long t, float lr) {
+  public void step(float[] p, float[] g, long t, float lr, int from, int to) {
     final float mu = this.mu;
     final float[] vel = this.vel;
     if (nesterov) {
-      for (int i = 0; i < p.length; i++) {
+      for (int i = from; i < to; i++) {
         float v = mu * vel[i] + g[i];
         vel[i] = v;
         p[i] -= lr * (g[i] + mu * v);
       }
     } else {
-      for (int i = 0; i < p.length; i++) {
+      for (int i = from; i < to; i++) {
         float v = mu * vel[i] + g[i];
         vel[i] = v;
         p[i] -= lr * v;

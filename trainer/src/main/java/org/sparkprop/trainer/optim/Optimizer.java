@@ -12,7 +12,15 @@ import java.util.List;
  */
 public interface Optimizer {
   /** Updates p[0..n) in place from g. t is the 1-based step number. */
-  void step(float[] p, float[] g, long t, float lr);
+  default void step(float[] p, float[] g, long t, float lr) {
+    step(p, g, t, lr, 0, p.length);
+  }
+
+  /**
+   * Updates p[from..to) and the state there only, each element with the same bits as a step
+   * over the whole array: a worker that owns a shard of the parameters steps its shard.
+   */
+  void step(float[] p, float[] g, long t, float lr, int from, int to);
 
   /** The state arrays (same layout as p), e.g. [m, v]; checkpointed and restored as-is. */
   List<float[]> state();

@@ -18,8 +18,8 @@ public final class RmsProp implements Optimizer {
   }
 
   @Override
-  public void step(float[] p, float[] g, long t, float lr) {
-    EW.rms(p, g, v, p.length, rho, 1 - rho, lr, eps);
+  public void step(float[] p, float[] g, long t, float lr, int from, int to) {
+    EW.rms(p, g, v, from, to, rho, 1 - rho, lr, eps);
   }
 
   @Override

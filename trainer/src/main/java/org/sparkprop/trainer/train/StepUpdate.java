@@ -1,6 +1,6 @@
 package org.sparkprop.trainer.train;
 
-import org.sparkprop.trainer.kernel.Vec;
+import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.optim.Optimizer;
 
 /**
@@ -41,25 +41,66 @@ public final class StepUpdate {
    */
   public double apply(float[] p, float[] meanGrad, double meanLoss, long step, long totalSteps,
       int epoch) {
+    double norm = norm(squares(p, meanGrad, 0, n), meanLoss, step, epoch);
+    float clip = begin(norm, step, totalSteps);
+    stepShard(p, meanGrad, clip, step, 0, n);
+    return norm;
+  }
+
+  // The same update for a worker that owns ranges of the parameters (ZeRO stage 1: each of P
+  // workers steps 1/P of them): squares() over each owned range, the partial sums added over
+  // all workers, norm() and begin() once with the total, then stepShard() per owned range.
+  // Every element gets the bits apply() gives it; only the norm's summation order differs.
+
+  /**
+   * Adds coupled L2 to meanGrad on the weights in [from, to) and returns Σ meanGrad² there
+   * (in double), this range's part of the squared gradient norm.
+   */
+  public double squares(float[] p, float[] meanGrad, int from, int to) {
     float l2 = cfg.l2();
     if (l2 > 0) {
       for (int r = 0; r < decayRanges.length; r += 2) {
-        for (int i = decayRanges[r]; i < decayRanges[r + 1]; i++) {
+        for (int i = Math.max(from, decayRanges[r]), e = Math.min(to, decayRanges[r + 1]); i < e;
+            i++) {
           meanGrad[i] += l2 * p[i];
         }
       }
     }
-    double norm = Vec.norm(meanGrad, 0, n);
+    return Kernels.elementwise().sumSquares(meanGrad, from, to);
+  }
+
+  /**
+   * The gradient norm from the squared norm summed over all ranges.
+   *
+   * @throws DivergenceException when the loss or the gradient is not finite
+   */
+  public double norm(double sumSquares, double meanLoss, long step, int epoch) {
+    double norm = Math.sqrt(sumSquares);
     if (!Double.isFinite(meanLoss) || !Double.isFinite(norm)) {
       throw new DivergenceException("training diverged at epoch " + epoch + ", step " + step
           + ": loss " + meanLoss + ", gradient norm " + norm
           + " (lower the learning rate or enable --clip-norm)");
     }
-    if (cfg.clipNorm() > 0 && norm > cfg.clipNorm()) {
-      Vec.scale(meanGrad, n, (float) (cfg.clipNorm() / norm));
-    }
-    lastLr = cfg.schedule().lr(cfg.lr(), step - 1, totalSteps);
-    opt.step(p, meanGrad, step, lastLr);
     return norm;
+  }
+
+  /**
+   * Starts step {@code step} (1-based) of totalSteps with the gradient's norm: sets the
+   * schedule's learning rate and returns the clipping factor for {@link #stepShard} (1 when
+   * not clipping).
+   */
+  public float begin(double norm, long step, long totalSteps) {
+    lastLr = cfg.schedule().lr(cfg.lr(), step - 1, totalSteps);
+    return cfg.clipNorm() > 0 && norm > cfg.clipNorm() ? (float) (cfg.clipNorm() / norm) : 1f;
+  }
+
+  /** Clips meanGrad[from, to) by clip (from {@link #begin}) and steps p there. */
+  public void stepShard(float[] p, float[] meanGrad, float clip, long step, int from, int to) {
+    if (clip != 1f) {
+      for (int i = from; i < to; i++) {
+        meanGrad[i] *= clip;
+      }
+    }
+    opt.step(p, meanGrad, step, lastLr, from, to);
   }
 }
