@@ -160,9 +160,13 @@ public class SparkpropCliTest {
     assertEquals(sums[0], sums[1]);
     // The bytes a worker moves per sync, 4-8-2 with batch norm: n = 66 parameters, S = 16
     // state values. Direct: a 36-byte header, the gradient and state out, the same size back.
-    // Ring, 2 peers: the buffer (n + S + 4 floats) out and in once each, in two frames.
+    // Ring, 2 peers, sharded optimizer: the state and counts (S + 4 floats) all-reduced, the
+    // gradient (n) reduce-scattered, the squared norm's 2 floats all-reduced and the
+    // parameters (n) all-gathered: each floats × 4 bytes out and in once over the two phases,
+    // and a 4-byte header per frame (6 frames out, 6 in).
     assertEquals(36 + 2 * 4 * (66 + 16), workerBytesPerSync(d.resolve("out-direct")), 0);
-    assertEquals(2 * (4 * (66 + 16 + 4) + 2 * 4), workerBytesPerSync(d.resolve("out-ring")), 0);
+    assertEquals(2 * 4 * (16 + 4 + 66 + 2) + 12 * 4, workerBytesPerSync(d.resolve("out-ring")),
+        0);
     Path alone = d.resolve("out-ring-1");
     assertEquals(0, CliRun.of(trainArgs(d, alone, "--epochs", "1", "--partitions", "1"))
         .code());
@@ -185,17 +189,17 @@ public class SparkpropCliTest {
 
   /**
    * The ring's gradient buckets decide only when parts of the gradient travel: with a bucket
-   * per slice (4-300-2 with batch norm and --bucket-kib 1: layer2's bias with the state and
-   * counts, layer2's weights, bn.beta, bn.gamma, layer1's weights, each sent as soon as the
-   * backward pass finishes it) and with one bucket, two partitions train the same bits as the
-   * direct exchange.
+   * per layer slice (4-300-2 with batch norm and --bucket-kib 1: layer2, bn.beta, bn.gamma,
+   * layer1, each sent as soon as the backward pass finishes it) and with one bucket, sharded or
+   * not, two partitions train the same bits as the direct exchange.
    */
   @Test
   void theRingsGradientBucketsChangeNoBits(@TempDir Path d) throws Exception {
     writeCsv(d, "train", 200, 1);
     writeCsv(d, "test", 60, 2);
     String[][] runs = {{"--exchange", "direct"}, {"--exchange", "ring", "--bucket-kib", "1"},
-        {"--exchange", "ring", "--bucket-kib", "4096"}};
+        {"--exchange", "ring", "--bucket-kib", "4096"}, {"--exchange", "ring",
+        "--no-shard-optimizer"}};
     List<String> sums = new ArrayList<>();
     for (int e = 0; e < runs.length; e++) {
       Path out = d.resolve("out-" + e);
@@ -207,12 +211,12 @@ public class SparkpropCliTest {
       JsonNode info = TestJson.parse(CliRun.of("inspect", "--model", out.toString()).out());
       sums.add(info.get("parameters_sha256").asText() + info.get("state_sha256").asText());
     }
-    assertEquals(List.of(sums.get(0), sums.get(0), sums.get(0)), sums);
+    assertEquals(List.of(sums.get(0), sums.get(0), sums.get(0), sums.get(0)), sums);
     assertEquals(1, TestJson.read(d.resolve("out-1").resolve("metrics.json"))
         .at("/config/bucket_kib").asInt());
-    // Five buckets move the same floats as one, plus a 4-byte frame header per chunk: with 2
-    // peers each bucket is one chunk out and one in per phase, 4 buckets more.
-    assertEquals(workerBytesPerSync(d.resolve("out-2")) + 4 * 2 * 2 * 4,
+    // Four gradient buckets move the same floats as one, plus a 4-byte frame header per chunk:
+    // with 2 peers each bucket is one chunk out and one in per phase, 3 buckets more.
+    assertEquals(workerBytesPerSync(d.resolve("out-2")) + 3 * 2 * 2 * 4,
         workerBytesPerSync(d.resolve("out-1")), 0);
   }
 

@@ -42,6 +42,13 @@ final class DistributionOptions {
           + "pass has finished it (${DEFAULT-VALUE})")
   int bucketKib;
 
+  @Option(names = "--shard-optimizer", negatable = true, defaultValue = "true",
+      fallbackValue = "true", description = "ring exchange, gradient sync: each of P workers "
+          + "steps only its 1/P of the parameters and optimizer state between the gradient's "
+          + "reduce-scatter and the parameters' all-gather (ZeRO stage 1) (on; "
+          + "--no-shard-optimizer: every worker steps all of them)")
+  boolean shardOptimizer;
+
   @Option(names = "--device", defaultValue = "auto", description = "where workers compute: "
       + "auto (a GPU through JCuda/cuBLAS when one answers and the model has no batch norm, "
       + "else the CPU kernel), cpu, gpu (fails without one) (${DEFAULT-VALUE})")
@@ -85,7 +92,7 @@ final class DistributionOptions {
           + slots + " or --exchange spark");
     }
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange,
-        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps, bucketKib);
+        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps, bucketKib, shardOptimizer);
   }
 
   /** The checkpoint folder of this run (resumed or new), or null. */

@@ -170,6 +170,7 @@ public final class TrainCommand implements Callable<Integer> {
     c.put("exchange", opts.exchange().toString());
     if (opts.exchange() == Exchange.RING && opts.sync() == Sync.GRADIENT) {
       c.put("bucket_kib", opts.bucketKib());
+      c.put("shard_optimizer", opts.shardOptimizer());
     }
     c.put("kernel", Kernels.newGemm().name());
     c.put("device", distribution.device.toString());

@@ -17,6 +17,11 @@ import java.util.concurrent.Semaphore;
  * order, so the result does not depend on timing: the same bits in every run for a given
  * number of peers. Per pass: {@link #begin}, then {@link #ready} as the final part grows from
  * the end towards 0 (it must reach 0), then {@link #await}. Nothing is allocated per pass.
+ *
+ * <p>Sharded (ZeRO stage 1): buckets below {@code scatterBelow} are only reduce-scattered, so
+ * after {@link #await} this peer holds the sums of its own part of each of them
+ * ({@link #ownedFrom}, {@link #ownedTo}), updates its parameters there, and
+ * {@link #allGather} then spreads every peer's part of an array to all.
  */
 public final class BucketedAllReduce implements AutoCloseable {
   private final Collective collective;
@@ -25,6 +30,7 @@ public final class BucketedAllReduce implements AutoCloseable {
   private final int[] hi;
   private final Semaphore ready = new Semaphore(0);
   private final Semaphore done = new Semaphore(0);
+  private final int scatterBelow;
   private final Thread thread;
   private volatile Exception failure;
   private volatile boolean closed;
@@ -35,11 +41,21 @@ public final class BucketedAllReduce implements AutoCloseable {
    * (0, end), any order; duplicates ignored).
    */
   public BucketedAllReduce(Collective collective, float[] buf, int end, int[] cuts) {
+    this(collective, buf, end, cuts, 0);
+  }
+
+  /**
+   * As above, but the buckets that start below scatterBelow (a cut, or 0 for none) are only
+   * reduce-scattered.
+   */
+  public BucketedAllReduce(Collective collective, float[] buf, int end, int[] cuts,
+      int scatterBelow) {
     if (end <= 0 || end > buf.length) {
       throw new IllegalArgumentException("end " + end + " outside (0, " + buf.length + "]");
     }
     this.collective = collective;
     this.buf = buf;
+    this.scatterBelow = scatterBelow;
     int[] sorted = Arrays.stream(cuts).filter(c -> c > 0 && c < end).distinct()
         .sorted().toArray();
     int count = sorted.length + 1;
@@ -50,6 +66,9 @@ public final class BucketedAllReduce implements AutoCloseable {
       hi[b] = top;
       lo[b] = b == count - 1 ? 0 : sorted[sorted.length - 1 - b];
       top = lo[b];
+    }
+    if (scatterBelow != 0 && Arrays.binarySearch(sorted, scatterBelow) < 0) {
+      throw new IllegalArgumentException("scatterBelow " + scatterBelow + " is not a cut");
     }
     thread = new Thread(this::loop, "bucketed-all-reduce-" + collective.rank());
     thread.setDaemon(true);
@@ -81,6 +100,34 @@ public final class BucketedAllReduce implements AutoCloseable {
   /** The range of bucket b: {lo, hi}. */
   public int[] bucket(int b) {
     return new int[] {lo[b], hi[b]};
+  }
+
+  /** Whether bucket b is only reduce-scattered. */
+  public boolean scattered(int b) {
+    return lo[b] < scatterBelow;
+  }
+
+  /** The first element of this peer's part of bucket b (its sums after a reduce-scatter). */
+  public int ownedFrom(int b) {
+    return collective.ownedFrom(lo[b], hi[b] - lo[b]);
+  }
+
+  /** The end of this peer's part of bucket b. */
+  public int ownedTo(int b) {
+    return collective.ownedTo(lo[b], hi[b] - lo[b]);
+  }
+
+  /**
+   * After {@link #await}, on the calling thread: all-gathers x over every scattered bucket's
+   * range, so each peer's part of x reaches all peers (x is the parameters the peers updated
+   * in their own parts).
+   */
+  public void allGather(float[] x) throws IOException {
+    for (int b = 0; b < lo.length; b++) {
+      if (scattered(b)) {
+        collective.allGather(x, lo[b], hi[b] - lo[b]);
+      }
+    }
   }
 
   /** Starts a pass; the buffer's contents from now on belong to the pass. */
@@ -132,7 +179,11 @@ public final class BucketedAllReduce implements AutoCloseable {
         }
         if (failure == null) {
           try {
-            collective.allReduce(buf, lo[b], hi[b] - lo[b]);
+            if (lo[b] < scatterBelow) {
+              collective.reduceScatter(buf, lo[b], hi[b] - lo[b]);
+            } else {
+              collective.allReduce(buf, lo[b], hi[b] - lo[b]);
+            }
           } catch (IOException | RuntimeException e) {
             failure = e;
           }

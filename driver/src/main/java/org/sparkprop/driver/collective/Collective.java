@@ -17,6 +17,25 @@ public interface Collective extends AutoCloseable {
   /** Overwrites a[off, off+n) on every peer with the sum over all peers; n is the same for all. */
   void allReduce(float[] a, int off, int n) throws IOException;
 
+  /**
+   * The first half of {@link #allReduce}: afterwards this peer's part of the range,
+   * [{@link #ownedFrom}, {@link #ownedTo}), holds the sum over all peers (with the bits
+   * allReduce gives it); the rest of the range is scratch.
+   */
+  void reduceScatter(float[] a, int off, int n) throws IOException;
+
+  /**
+   * The second half: every peer's part of a[off, off+n) goes to all peers, so that the whole
+   * range is the same everywhere. After {@link #reduceScatter}, the two are {@link #allReduce}.
+   */
+  void allGather(float[] a, int off, int n) throws IOException;
+
+  /** The first element of this peer's part of the range [off, off+n). */
+  int ownedFrom(int off, int n);
+
+  /** The end of this peer's part of the range [off, off+n). */
+  int ownedTo(int off, int n);
+
   /** Bytes this peer has sent and received so far (payload and framing). */
   long bytesSent();
 

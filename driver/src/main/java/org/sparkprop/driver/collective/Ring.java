@@ -127,19 +127,43 @@ public final class Ring implements Collective {
 
   @Override
   public void allReduce(float[] a, int off, int n) throws IOException {
+    reduceScatter(a, off, n);
+    allGather(a, off, n);
+  }
+
+  @Override
+  public void reduceScatter(float[] a, int off, int n) throws IOException {
     if (size == 1 || n == 0) {
       return;
     }
-    // Reduce-scatter: at step s send chunk (r − s), receive chunk (r − s − 1) and add.
+    // At step s send chunk (r − s), receive chunk (r − s − 1) and add.
     for (int s = 0; s < size - 1; s++) {
       exchange(a, off, n, Math.floorMod(rank - s, size), Math.floorMod(rank - s - 1, size),
           true);
     }
-    // All-gather: at step s send chunk (r + 1 − s), receive chunk (r − s) and overwrite.
+  }
+
+  @Override
+  public void allGather(float[] a, int off, int n) throws IOException {
+    if (size == 1 || n == 0) {
+      return;
+    }
+    // At step s send chunk (r + 1 − s), receive chunk (r − s) and overwrite.
     for (int s = 0; s < size - 1; s++) {
       exchange(a, off, n, Math.floorMod(rank + 1 - s, size), Math.floorMod(rank - s, size),
           false);
     }
+  }
+
+  /** After a reduce-scatter this peer holds chunk (r + 1) mod P: its first element. */
+  @Override
+  public int ownedFrom(int off, int n) {
+    return off + chunkStart(n, (rank + 1) % size);
+  }
+
+  @Override
+  public int ownedTo(int off, int n) {
+    return off + chunkStart(n, (rank + 1) % size + 1);
   }
 
   private void exchange(float[] a, int off, int n, int sendChunk, int receiveChunk,

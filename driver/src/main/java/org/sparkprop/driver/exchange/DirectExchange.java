@@ -47,15 +47,16 @@ final class DirectExchange implements EpochRunner {
   /** The ring exchange: tasks all-reduce among themselves ({@link RingTask}). */
   private final boolean ring;
   private final SecureRandom sessions = new SecureRandom();
-  private final int bucketFloats;
+  private final RingOptions ringOptions;
 
-  DirectExchange(JavaSparkContext sc, WorkerSpec work, int timeoutMillis, boolean ring,
-      int bucketFloats) throws IOException {
+  /** ringOptions: the ring exchange ({@link RingTask}) as they say; null: the direct one. */
+  DirectExchange(JavaSparkContext sc, WorkerSpec work, int timeoutMillis,
+      RingOptions ringOptions) throws IOException {
     this.sc = sc;
-    this.bucketFloats = bucketFloats;
+    this.ringOptions = ringOptions;
+    this.ring = ringOptions != null;
     this.work = work;
     this.timeoutMillis = timeoutMillis;
-    this.ring = ring;
     String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
     String bind = sc.getConf().get("spark.driver.bindAddress", host);
     this.server = new StepServer(host, bind, timeoutMillis);
@@ -75,7 +76,7 @@ final class DirectExchange implements EpochRunner {
           attempt);
       EpochTask task = ring
           ? new RingTask(work, plan, at, driver.checkpointEvery(),
-              driver.averagesOptimizerState(), bucketFloats)
+              driver.averagesOptimizerState(), ringOptions)
           : new DirectTask(work, plan, at);
       RDD<Long> tasks = train.rdd().barrier().mapPartitions(task, false, tag);
       sc.setJobDescription(String.format(Locale.ROOT, "epoch %d · steps %d–%d (%s, %s)%s",
@@ -268,11 +269,15 @@ final class DirectExchange implements EpochRunner {
    */
   private IOException firstReportedFailure(int partitions, IOException cause) {
     long until = System.currentTimeMillis() + 1000;
+    // Only a stream's next message can be a failure report: once it is anything else (the
+    // task's part of a snapshot, say), that stream says nothing more about why.
+    boolean[] done = new boolean[partitions];
     try {
       while (System.currentTimeMillis() < until) {
         for (int q = 1; q < partitions; q++) {
           Wire w = server.wire(q);
-          if (w.in.available() >= 4) {
+          if (!done[q] && w.in.available() >= 4) {
+            done[q] = true;
             int t = w.in.readInt();
             if (t == DirectTask.FAILED || t == RingTask.DIVERGED) {
               String reason = DirectTask.oneLine(w.in.readUTF());
@@ -299,8 +304,26 @@ final class DirectExchange implements EpochRunner {
     Wire first = server.wire(0);
     first.readFloats(driver.params(), 0, driver.params().length);
     first.readFloats(driver.state(), 0, driver.state().length);
-    for (float[] o : driver.optimizerState(0)) {
-      first.readFloats(o, 0, o.length);
+    int layout = first.in.readInt();
+    float[][] opt = driver.optimizerState(0);
+    if (layout == RingTask.OPTIMIZER_SHARDED) {
+      int n = driver.params().length;
+      long covered = readOwnedOptimizerState(first, opt, n);
+      for (int q = 1; q < partitions; q++) {
+        Wire w = server.wire(q);
+        expect(w, type);
+        covered += readOwnedOptimizerState(w, opt, n);
+      }
+      if (covered != n) {
+        throw new IOException("the tasks' parts of the optimizer state cover " + covered
+            + " of " + n + " parameters");
+      }
+    } else if (layout == RingTask.OPTIMIZER_WHOLE) {
+      for (float[] o : opt) {
+        first.readFloats(o, 0, o.length);
+      }
+    } else {
+      throw new IOException("partition 0 sent optimizer state layout " + layout);
     }
     long step = first.in.readLong();
     if (step != driver.step()) {
@@ -316,6 +339,35 @@ final class DirectExchange implements EpochRunner {
         }
       }
     }
+  }
+
+  /**
+   * One task's parts of the optimizer state ({@link RingTask}): the ranges, checked against
+   * n parameters, then each array's floats there. Returns the parameters covered.
+   */
+  private static long readOwnedOptimizerState(Wire w, float[][] opt, int n) throws IOException {
+    int r = w.in.readInt();
+    if (r < 0 || r > 1 << 16) {
+      throw new IOException("a task sent " + r + " optimizer state ranges");
+    }
+    int[] from = new int[r];
+    int[] to = new int[r];
+    long covered = 0;
+    for (int k = 0; k < r; k++) {
+      from[k] = w.in.readInt();
+      to[k] = w.in.readInt();
+      if (from[k] < 0 || to[k] < from[k] || to[k] > n) {
+        throw new IOException("a task sent the optimizer state range [" + from[k] + ", "
+            + to[k] + ") of " + n + " parameters");
+      }
+      covered += to[k] - from[k];
+    }
+    for (float[] o : opt) {
+      for (int k = 0; k < r; k++) {
+        w.readFloats(o, from[k], to[k] - from[k]);
+      }
+    }
+    return covered;
   }
 
   /** Reads a message type from w: the expected one, or a task's failure (thrown). */

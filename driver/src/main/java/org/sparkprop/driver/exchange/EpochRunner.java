@@ -24,13 +24,13 @@ public interface EpochRunner extends AutoCloseable {
 
   /**
    * The runner for exchange: tasks build their workers from work; a sync waits at most
-   * timeoutSeconds for a worker; the ring's gradient buckets are at least bucketFloats long.
+   * timeoutSeconds for a worker; ring says how the ring exchange syncs the gradient.
    */
   static EpochRunner open(Exchange exchange, JavaSparkContext sc, WorkerSpec work,
-      int timeoutSeconds, int bucketFloats) throws IOException {
+      int timeoutSeconds, RingOptions ring) throws IOException {
     return switch (exchange) {
-      case DIRECT -> new DirectExchange(sc, work, timeoutSeconds * 1000, false, bucketFloats);
-      case RING -> new DirectExchange(sc, work, timeoutSeconds * 1000, true, bucketFloats);
+      case DIRECT -> new DirectExchange(sc, work, timeoutSeconds * 1000, null);
+      case RING -> new DirectExchange(sc, work, timeoutSeconds * 1000, ring);
       case SPARK -> new SparkJobExchange(sc, work);
     };
   }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -22,6 +23,7 @@ import org.sparkprop.driver.worker.WorkerSpec;
 import org.sparkprop.trainer.model.GradientEngine.Progress;
 import org.sparkprop.trainer.param.Slice;
 import org.sparkprop.trainer.train.DivergenceException;
+import org.sparkprop.trainer.train.StepUpdate;
 
 /**
  * The executor side of the ring exchange: one long task per partition and epoch (a barrier
@@ -59,11 +61,17 @@ final class RingTask extends EpochTask {
   private final int checkpointEvery;
   private final boolean averageOptimizerState;
   private final int bucketFloats;
+  private final boolean shardOptimizer;
+  /** Run state message: task 0's optimizer state follows whole. */
+  static final int OPTIMIZER_WHOLE = 0;
+  /** Run state message: every task sends the ranges of the optimizer state it owns. */
+  static final int OPTIMIZER_SHARDED = 1;
 
   RingTask(WorkerSpec work, Plan plan, Endpoint driver, int checkpointEvery,
-      boolean averageOptimizerState, int bucketFloats) {
+      boolean averageOptimizerState, RingOptions options) {
     super(work, plan, driver);
-    this.bucketFloats = bucketFloats;
+    this.bucketFloats = options.bucketFloats();
+    this.shardOptimizer = options.shardOptimizer();
     this.checkpointEvery = checkpointEvery;
     this.averageOptimizerState = averageOptimizerState;
   }
@@ -139,6 +147,9 @@ final class RingTask extends EpochTask {
     private final float[] buf;
     /** Gradient sync: the buffer reduced in buckets during the backward pass. */
     private BucketedAllReduce buckets;
+    /** Gradient sync on P > 1 with --shard-optimizer: each task steps its own part. */
+    private boolean sharded;
+    private final float[] normSquares = new float[2];
     private final int failStep;
     private final SyncTotals totals = new SyncTotals();
     private long lastReportNs = System.nanoTime();
@@ -174,8 +185,13 @@ final class RingTask extends EpochTask {
     long run(Ring joined) throws IOException {
       this.ring = joined;
       if (!plan.averageParams() && joined.size() > 1) {
-        buckets = new BucketedAllReduce(joined, buf, buf.length, BucketedAllReduce.cutsAtSlices(
-            sliceStarts(w), bucketFloats, buf.length));
+        // Bucket 0 is the state and counts (all-reduced, sent once the forward pass is done),
+        // then the gradient from its end; sharded, the gradient is only reduce-scattered.
+        int[] cuts = BucketedAllReduce.cutsAtSlices(sliceStarts(w), bucketFloats, n);
+        int[] withState = Arrays.copyOf(cuts, cuts.length + 1);
+        withState[cuts.length] = n;
+        sharded = shardOptimizer;
+        buckets = new BucketedAllReduce(joined, buf, buf.length, withState, sharded ? n : 0);
       }
       try {
         return runSyncs();
@@ -243,8 +259,11 @@ final class RingTask extends EpochTask {
         t1 = System.nanoTime();
         buckets.await();
       }
-      long bytes = ring.bytesSent() + ring.bytesReceived() - bytesBefore;
       long t2 = System.nanoTime();
+      if (sharded) {
+        return shardedStep(j, at, t0, t1, t2, bytesBefore);
+      }
+      long bytes = ring.bytesSent() + ring.bytesReceived() - bytesBefore;
       float inv = 1f / buf[at];
       double lossSum = (double) buf[at + 2] + buf[at + 3];
       for (int i = 0; i < ns; i++) {
@@ -313,9 +332,62 @@ final class RingTask extends EpochTask {
       return at;
     }
 
+    /**
+     * The sharded optimizer step (ZeRO stage 1) after the reduce-scatter: this task's parts of
+     * the gradient sum become the mean gradient, the squared norm's parts are all-reduced, the
+     * task steps its parts of the parameters and optimizer state, and the parameters are
+     * all-gathered. Returns the compute nanoseconds.
+     */
+    private long shardedStep(int j, int at, long t0, long t1, long t2, long bytesBefore)
+        throws IOException {
+      float inv = 1f / buf[at];
+      double lossSum = (double) buf[at + 2] + buf[at + 3];
+      for (int i = 0; i < ns; i++) {
+        s[i] = buf[n + i] * inv;
+      }
+      StepUpdate update = w.update();
+      double squares = 0;
+      for (int b = 0; b < buckets.buckets(); b++) {
+        if (buckets.scattered(b)) {
+          int from = buckets.ownedFrom(b);
+          int to = buckets.ownedTo(b);
+          for (int i = from; i < to; i++) {
+            buf[i] *= inv;
+          }
+          squares += update.squares(p, buf, from, to);
+        }
+      }
+      // The squared norm as a float pair (high and low parts), summed over the tasks.
+      normSquares[0] = (float) squares;
+      normSquares[1] = (float) (squares - normSquares[0]);
+      long t3 = System.nanoTime();
+      ring.allReduce(normSquares, 0, 2);
+      long t4 = System.nanoTime();
+      step++;
+      double norm = update.norm((double) normSquares[0] + normSquares[1], lossSum * inv, step,
+          plan.epoch());
+      float clip = update.begin(norm, step, plan.totalSteps());
+      for (int b = 0; b < buckets.buckets(); b++) {
+        if (buckets.scattered(b)) {
+          update.stepShard(p, buf, clip, step, buckets.ownedFrom(b), buckets.ownedTo(b));
+        }
+      }
+      long t5 = System.nanoTime();
+      buckets.allGather(p);
+      long t6 = System.nanoTime();
+      long bytes = ring.bytesSent() + ring.bytesReceived() - bytesBefore;
+      totals.add(1, lossSum, (long) buf[at + 1], (long) buf[at], norm, t1 - t0,
+          (t2 - t1) + (t4 - t3) + (t6 - t5), (t3 - t2) + (t5 - t4), bytes);
+      if (partition == 0 && t6 - lastReportNs >= REPORT_NANOS) {
+        report(t6);
+      }
+      return t1 - t0;
+    }
+
     @Override
     public void forwardDone(double lossSum) {
       fillStateAndCounts(n, w.rows());
+      buckets.ready(n);
     }
 
     @Override
@@ -342,10 +414,18 @@ final class RingTask extends EpochTask {
         wire.out.writeInt(type);
         wire.writeFloats(p, 0, n);
         wire.writeFloats(s, 0, ns);
-        for (float[] o : opt) {
-          wire.writeFloats(o, 0, n);
+        wire.out.writeInt(sharded ? OPTIMIZER_SHARDED : OPTIMIZER_WHOLE);
+        if (sharded) {
+          sendOwnedOptimizerState();
+        } else {
+          for (float[] o : opt) {
+            wire.writeFloats(o, 0, n);
+          }
         }
         wire.out.writeLong(step);
+      } else if (sharded) {
+        wire.out.writeInt(type);
+        sendOwnedOptimizerState();
       } else if (perWorker) {
         wire.out.writeInt(type);
         for (float[] o : opt) {
@@ -353,6 +433,28 @@ final class RingTask extends EpochTask {
         }
       }
       wire.out.flush();
+    }
+
+    /** int R, R × (int from, int to), then for each optimizer array its floats there. */
+    private void sendOwnedOptimizerState() throws IOException {
+      int r = 0;
+      for (int b = 0; b < buckets.buckets(); b++) {
+        r += buckets.scattered(b) ? 1 : 0;
+      }
+      wire.out.writeInt(r);
+      for (int b = 0; b < buckets.buckets(); b++) {
+        if (buckets.scattered(b)) {
+          wire.out.writeInt(buckets.ownedFrom(b));
+          wire.out.writeInt(buckets.ownedTo(b));
+        }
+      }
+      for (float[] o : opt) {
+        for (int b = 0; b < buckets.buckets(); b++) {
+          if (buckets.scattered(b)) {
+            wire.writeFloats(o, buckets.ownedFrom(b), buckets.ownedTo(b) - buckets.ownedFrom(b));
+          }
+        }
+      }
     }
 
     private void fail(int status, String reason) {

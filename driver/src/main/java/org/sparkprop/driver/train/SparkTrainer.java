@@ -177,7 +177,7 @@ public final class SparkTrainer {
     EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
     boolean stoppedEarly = false;
     try (EpochRunner runner = EpochRunner.open(opts.exchange(), sc,
-        new WorkerSpec(spec, cfg, device), opts.syncTimeoutSeconds(), opts.bucketKib() * 256)) {
+        new WorkerSpec(spec, cfg, device), opts.syncTimeoutSeconds(), opts.ring())) {
       for (int epoch = startEpoch; epoch <= cfg.epochs(); epoch++) {
         long t0 = System.nanoTime();
         driver.beginEpoch(t0);

@@ -2,6 +2,7 @@ package org.sparkprop.driver.train;
 
 import java.io.Serializable;
 import org.sparkprop.driver.exchange.Exchange;
+import org.sparkprop.driver.exchange.RingOptions;
 
 /**
  * How training is distributed and checkpointed (the model and optimizer are in the MlpSpec and
@@ -11,15 +12,15 @@ import org.sparkprop.driver.exchange.Exchange;
  */
 public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
     Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps,
-    int bucketKib) implements Serializable {
+    int bucketKib, boolean shardOptimizer) implements Serializable {
   /** The ring's smallest gradient bucket by default, KiB (PyTorch DDP's is 25 MiB). */
   public static final int DEFAULT_BUCKET_KIB = 64;
 
-  /** Options with the default bucket size. */
+  /** Options with the default bucket size and a sharded optimizer. */
   public TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
       Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps) {
     this(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, DEFAULT_BUCKET_KIB);
+        syncTimeoutSeconds, maxSteps, DEFAULT_BUCKET_KIB, true);
   }
 
   public TrainOptions {
@@ -55,19 +56,33 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
   /** These options with another sync algorithm, k and exchange. */
   public TrainOptions with(Sync s, int k, Exchange e) {
     return new TrainOptions(s, k, averageOptimizerState, e, checkpointEvery, syncTimeoutSeconds,
-        maxSteps, bucketKib);
+        maxSteps, bucketKib, shardOptimizer);
   }
 
   /** Stop (with a checkpoint) once this many steps are done; 0 = no limit. */
   public TrainOptions withMaxSteps(long steps) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, steps, bucketKib);
+        syncTimeoutSeconds, steps, bucketKib, shardOptimizer);
   }
 
   /** The ring's gradient buckets at least this many KiB (they end at layer boundaries). */
   public TrainOptions withBucketKib(int kib) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, kib);
+        syncTimeoutSeconds, maxSteps, kib, shardOptimizer);
+  }
+
+  /**
+   * Whether the ring's workers each step only their 1/P of the parameters and optimizer state
+   * (ZeRO stage 1), else all of them (replicated).
+   */
+  public TrainOptions withShardOptimizer(boolean shard) {
+    return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
+        syncTimeoutSeconds, maxSteps, bucketKib, shard);
+  }
+
+  /** What the ring exchange needs of these options. */
+  public RingOptions ring() {
+    return new RingOptions(bucketKib * 256, shardOptimizer);
   }
 
   /** Local steps per sync: k with parameter averaging, else 1. */

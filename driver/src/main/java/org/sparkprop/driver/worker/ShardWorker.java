@@ -158,6 +158,12 @@ public final class ShardWorker implements AutoCloseable {
     return local.optimizer();
   }
 
+  /** This worker's update rule (L2, clipping, schedule, optimizer), for a sharded step. */
+  public StepUpdate update() {
+    optimizer();
+    return local;
+  }
+
   /**
    * One step of this worker's own optimizer on meanGrad (n, the gradient of the mean loss;
    * changed in place by L2 and clipping) as global step {@code step} of {@code total}: the

@@ -173,6 +173,24 @@ class BucketedAllReduceTest {
     }
 
     @Override
+    public void reduceScatter(float[] a, int off, int n) throws IOException {
+      allReduce(a, off, n);
+    }
+
+    @Override
+    public void allGather(float[] a, int off, int n) {}
+
+    @Override
+    public int ownedFrom(int off, int n) {
+      return off;
+    }
+
+    @Override
+    public int ownedTo(int off, int n) {
+      return off + n;
+    }
+
+    @Override
     public long bytesSent() {
       return 0;
     }
