@@ -13,7 +13,6 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -21,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -369,14 +367,7 @@ final class PeerChannel implements AutoCloseable {
     }
 
     byte[] mac(String label) {
-      try {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        mac.update(label.getBytes(StandardCharsets.US_ASCII));
-        return mac.doFinal(context);
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("HMAC-SHA256 is not available in this JVM", e);
-      }
+      return Hmac.mac(secret, label, context);
     }
   }
 }

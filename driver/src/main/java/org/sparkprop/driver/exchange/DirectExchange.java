@@ -59,7 +59,8 @@ final class DirectExchange implements EpochRunner {
     this.timeoutMillis = timeoutMillis;
     String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
     String bind = sc.getConf().get("spark.driver.bindAddress", host);
-    this.server = new StepServer(host, bind, timeoutMillis);
+    this.server = new StepServer(host, bind, timeoutMillis,
+        sc.getConf().getBoolean("spark.network.crypto.enabled", false));
   }
 
   @Override
@@ -72,8 +73,8 @@ final class DirectExchange implements EpochRunner {
         sc.getConf().getInt("spark.task.maxFailures", 4));
     for (int attempt = 0; ; attempt++) {
       server.newEpoch();
-      Endpoint at = new Endpoint(server.host(), server.port(), server.token(), timeoutMillis,
-          attempt);
+      Endpoint at = new Endpoint(server.host(), server.port(), server.key(), server.seals(),
+          timeoutMillis, attempt);
       EpochTask task = ring
           ? new RingTask(work, plan, at, driver.checkpointEvery(),
               driver.averagesOptimizerState(), ringOptions)

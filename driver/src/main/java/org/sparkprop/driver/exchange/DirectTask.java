@@ -2,8 +2,6 @@ package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.sparkprop.driver.worker.Plan;
@@ -50,47 +48,41 @@ final class DirectTask extends EpochTask {
     List<float[]> opt = plan.averageParams() ? w.optimizer().state() : List.of();
     int failStep = injectedFailureStep(ctx.getLocalProperty(FAIL_AT), plan, driver, partition);
     long busy = 0;
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(driver.host(), driver.port()),
-          driver.timeoutMillis());
-      try (Wire wire = new Wire(socket, driver.timeoutMillis())) {
-        hello(wire, ctx, partition);
-        wire.out.flush();
-        Transfer send = wire::writeFloats;
-        Transfer receive = wire::readFloats;
-        payload(receive, p, s, opt);
-        for (int j = plan.firstStep(); j < plan.endStep(); ) {
-          int count = plan.stepsInSync(j);
-          long t0 = System.nanoTime();
-          try {
-            if (j <= failStep && failStep < j + count) {
-              throw new IllegalStateException("injected failure at epoch " + plan.epoch()
-                  + ", step " + failStep);
-            }
-            if (plan.averageParams()) {
-              w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
-            } else {
-              w.gradientSum(p, s, j, plan.globalStep(j));
-            }
-          } catch (RuntimeException e) {
-            // Tell the driver why before the connection closes: its log names the cause.
-            wire.out.writeInt(FAILED);
-            wire.out.writeUTF(oneLine("partition " + partition + ": " + e));
-            wire.out.flush();
-            throw e;
+    try (Wire wire = connect(ctx, partition)) {
+      Transfer send = wire::writeFloats;
+      Transfer receive = wire::readFloats;
+      payload(receive, p, s, opt);
+      for (int j = plan.firstStep(); j < plan.endStep(); ) {
+        int count = plan.stepsInSync(j);
+        long t0 = System.nanoTime();
+        try {
+          if (j <= failStep && failStep < j + count) {
+            throw new IllegalStateException("injected failure at epoch " + plan.epoch()
+                + ", step " + failStep);
           }
-          long t = System.nanoTime() - t0;
-          busy += t;
-          wire.out.writeInt(OK);
-          wire.out.writeDouble(w.lossSum());
-          wire.out.writeLong(w.correct());
-          wire.out.writeLong(w.rows());
-          wire.out.writeLong(t);
-          payload(send, plan.averageParams() ? p : w.gradient(), s, opt);
+          if (plan.averageParams()) {
+            w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
+          } else {
+            w.gradientSum(p, s, j, plan.globalStep(j));
+          }
+        } catch (RuntimeException e) {
+          // Tell the driver why before the connection closes: its log names the cause.
+          wire.out.writeInt(FAILED);
+          wire.out.writeUTF(oneLine("partition " + partition + ": " + e));
           wire.out.flush();
-          payload(receive, p, s, opt);
-          j += count;
+          throw e;
         }
+        long t = System.nanoTime() - t0;
+        busy += t;
+        wire.out.writeInt(OK);
+        wire.out.writeDouble(w.lossSum());
+        wire.out.writeLong(w.correct());
+        wire.out.writeLong(w.rows());
+        wire.out.writeLong(t);
+        payload(send, plan.averageParams() ? p : w.gradient(), s, opt);
+        wire.out.flush();
+        payload(receive, p, s, opt);
+        j += count;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("partition " + partition + ": lost the connection to the "

@@ -14,8 +14,7 @@ import scala.runtime.AbstractFunction1;
 /**
  * What the direct and ring exchanges' tasks share: one long task per partition and epoch (a
  * barrier stage) that builds its worker on its block, says hello to the driver and runs the
- * epoch's syncs. The hello (big-endian): long token, int epoch, int driver try, int Spark
- * stage attempt, int partition.
+ * epoch's syncs. The connection starts with {@link DriverLink}'s hello and handshake.
  */
 abstract class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Long>>
     implements Serializable {
@@ -44,12 +43,9 @@ abstract class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Lon
   /** Runs the epoch's syncs on w (its epoch begun); returns the nanoseconds computing. */
   abstract long run(ShardWorker w, TaskContext ctx, int partition);
 
-  /** Writes the hello on wire (not flushed: a task may add to it). */
-  final void hello(Wire wire, TaskContext ctx, int partition) throws IOException {
-    wire.out.writeLong(driver.token());
-    wire.out.writeInt(plan.epoch());
-    wire.out.writeInt(driver.attempt());
-    wire.out.writeInt(ctx.stageAttemptNumber());
-    wire.out.writeInt(partition);
+  /** Connects to the driver: the hello and the handshake ({@link DriverLink}). */
+  final Wire connect(TaskContext ctx, int partition) throws IOException {
+    return DriverLink.connect(driver, new DriverLink.Hello(plan.epoch(), driver.attempt(),
+        ctx.stageAttemptNumber(), partition));
   }
 }

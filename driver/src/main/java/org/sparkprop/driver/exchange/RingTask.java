@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -80,12 +79,9 @@ final class RingTask extends EpochTask {
   long run(ShardWorker w, TaskContext ctx, int partition) {
     SparkEnv env = SparkEnv.get();
     String host = env.blockManager().blockManagerId().host();
-    try (ServerSocket ringServer = new ServerSocket(); Socket socket = new Socket()) {
+    try (ServerSocket ringServer = new ServerSocket()) {
       ringServer.bind(new InetSocketAddress(InetAddress.getByName(host), 0), 64);
-      socket.connect(new InetSocketAddress(driver.host(), driver.port()),
-          driver.timeoutMillis());
-      try (Wire wire = new Wire(socket, driver.timeoutMillis())) {
-        hello(wire, ctx, partition);
+      try (Wire wire = connect(ctx, partition)) {
         wire.out.writeUTF(host);
         wire.out.writeInt(ringServer.getLocalPort());
         wire.out.flush();

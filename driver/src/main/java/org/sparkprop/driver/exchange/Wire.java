@@ -26,13 +26,25 @@ final class Wire implements AutoCloseable {
   private final float[] scratch = new float[CHUNK / 4];
 
   Wire(Socket socket, int timeoutMillis) throws IOException {
+    this(configure(socket, timeoutMillis), new DataInputStream(new BufferedInputStream(
+        socket.getInputStream(), 1 << 16)), new DataOutputStream(new BufferedOutputStream(
+        socket.getOutputStream(), 1 << 16)));
+  }
+
+  /** A wire over streams of socket (plain or sealed; see {@link DriverLink}). */
+  Wire(Socket socket, DataInputStream in, DataOutputStream out) {
     this.socket = socket;
-    socket.setTcpNoDelay(true);
-    socket.setSoTimeout(timeoutMillis);
-    socket.setSendBufferSize(1 << 20);
-    socket.setReceiveBufferSize(1 << 20);
-    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
-    this.out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream(), 1 << 16));
+    this.in = in;
+    this.out = out;
+  }
+
+  /** No Nagle delay, a read timeout, 1 MB socket buffers; returns s. */
+  static Socket configure(Socket s, int timeoutMillis) throws IOException {
+    s.setTcpNoDelay(true);
+    s.setSoTimeout(timeoutMillis);
+    s.setSendBufferSize(1 << 20);
+    s.setReceiveBufferSize(1 << 20);
+    return s;
   }
 
   void writeFloats(float[] a, int off, int len) throws IOException {

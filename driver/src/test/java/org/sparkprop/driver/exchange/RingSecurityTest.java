@@ -24,9 +24,11 @@ import org.sparkprop.trainer.optim.OptimizerConfig;
 import org.sparkprop.trainer.train.TrainConfig;
 
 /**
- * The ring under Spark's own security settings: with spark.authenticate and
- * spark.network.crypto.enabled the peers authenticate with a key derived from Spark's secret
- * and seal every frame, and training gives the same bits as the direct exchange.
+ * The exchanges under Spark's own security settings: with spark.authenticate and
+ * spark.network.crypto.enabled the ring's peers authenticate with a key derived from Spark's
+ * secret and seal every frame, every task's connection to the driver is sealed too (after the
+ * run-key handshake every connection makes), and the ring trains the same bits as the direct
+ * exchange.
  */
 class RingSecurityTest {
   @Test

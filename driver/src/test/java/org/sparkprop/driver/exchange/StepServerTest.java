@@ -2,16 +2,19 @@ package org.sparkprop.driver.exchange;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.HexFormat;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,60 +24,65 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The direct exchange's driver end and wire on loopback: who is let in, a retried stage
- * replacing the older one, a job that ends before everyone connected, and float payloads
- * below, at and across the wire's chunk size (2^16 floats).
+ * The exchanges' driver end and wire on loopback: who is let in (only tasks that prove they
+ * hold the run's key, of this epoch, try and stage attempt), a retried stage replacing the
+ * older one, a job that ends before everyone connected, strangers that send garbage or nothing
+ * holding up no one, sealed connections, and float payloads below, at and across the wire's
+ * chunk size (2^16 floats).
  */
 @Timeout(60)
 class StepServerTest {
   private static final int EPOCH = 3;
 
-  /** A task's connection: says hello with these fields, then stays open. */
-  private static Socket hello(StepServer server, long token, int epoch, int driverTry,
+  /** A task's connection to server with this key and hello, authenticated, then open. */
+  private static Wire hello(StepServer server, byte[] key, int epoch, int driverTry,
       int stageAttempt, int partition) throws IOException {
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress("127.0.0.1", server.port()), 5000);
-    s.setSoTimeout(10_000);
-    DataOutputStream out = new DataOutputStream(s.getOutputStream());
-    out.writeLong(token);
-    out.writeInt(epoch);
-    out.writeInt(driverTry);
-    out.writeInt(stageAttempt);
-    out.writeInt(partition);
-    out.flush();
-    return s;
+    return DriverLink.connect(new Endpoint("127.0.0.1", server.port(), key, server.seals(),
+        10_000, driverTry), new DriverLink.Hello(epoch, driverTry, stageAttempt, partition));
   }
 
-  /** Whether the server closed s: a read sees the end of the stream. */
-  private static boolean closedByServer(Socket s) throws IOException {
-    return s.getInputStream().read() == -1;
+  /** Whether the server closed w: a read sees the end of the stream. */
+  private static boolean closedByServer(Wire w) throws IOException {
+    return w.in.read() == -1;
   }
 
   /**
    * Partition 0's task connects first; every stranger after it claims partition 0 too, so a
    * check that let one in would replace (close) the real task's connection.
    */
-  @Test
-  void letsInEveryPartitionAndTurnsAwayStrangers() throws Exception {
-    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 10_000)) {
+  @ParameterizedTest(name = "sealed: {0}")
+  @ValueSource(booleans = {false, true})
+  void letsInEveryPartitionAndTurnsAwayStrangers(boolean seal) throws Exception {
+    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 10_000, seal)) {
       server.newEpoch();
-      long t = server.token();
-      try (Socket p0 = hello(server, t, EPOCH, 2, 0, 0);
-          Socket wrongToken = hello(server, t + 1, EPOCH, 2, 0, 0);
-          Socket wrongEpoch = hello(server, t, EPOCH + 1, 2, 0, 0);
-          Socket oldTry = hello(server, t, EPOCH, 1, 0, 0);
-          Socket badPartition = hello(server, t, EPOCH, 2, 0, 7);
-          Socket negative = hello(server, t, EPOCH, 2, 0, -1);
-          Socket p1 = hello(server, t, EPOCH, 2, 0, 1)) {
-        server.acceptAll(EPOCH, 2, 2, new CompletableFuture<>());
-        for (Socket s : new Socket[] {wrongToken, wrongEpoch, oldTry, badPartition, negative}) {
-          assertEquals(true, closedByServer(s));
+      byte[] k = server.key();
+      byte[] other = k.clone();
+      other[5] ^= 1;
+      try (Wire p0 = hello(server, k, EPOCH, 2, 0, 0);
+          Wire wrongEpoch = hello(server, k, EPOCH + 1, 2, 0, 0);
+          Wire oldTry = hello(server, k, EPOCH, 1, 0, 0);
+          Wire badPartition = hello(server, k, EPOCH, 2, 0, 7);
+          Wire negative = hello(server, k, EPOCH, 2, 0, -1)) {
+        IOException wrongKey = assertThrows(IOException.class,
+            () -> hello(server, other, EPOCH, 2, 0, 0));
+        assertEquals("the driver at 127.0.0.1:" + server.port() + " could not prove it holds "
+            + "the run's key", wrongKey.getMessage());
+        try (Wire p1 = hello(server, k, EPOCH, 2, 0, 1)) {
+          server.acceptAll(EPOCH, 2, 2, new CompletableFuture<>());
+          for (Wire w : new Wire[] {wrongEpoch, oldTry, badPartition, negative}) {
+            assertEquals(true, closedByServer(w));
+          }
+          // Each wire is its partition's own connection, both ways.
+          p0.out.writeInt(100);
+          p0.out.flush();
+          p1.out.writeInt(101);
+          p1.out.flush();
+          assertEquals(100, server.wire(0).in.readInt());
+          assertEquals(101, server.wire(1).in.readInt());
+          server.wire(1).out.writeLong(-7);
+          server.wire(1).out.flush();
+          assertEquals(-7, p1.in.readLong());
         }
-        // Each wire is its partition's own connection.
-        new DataOutputStream(p0.getOutputStream()).writeInt(100);
-        new DataOutputStream(p1.getOutputStream()).writeInt(101);
-        assertEquals(100, server.wire(0).in.readInt());
-        assertEquals(101, server.wire(1).in.readInt());
       }
     }
   }
@@ -86,29 +94,35 @@ class StepServerTest {
    */
   @Test
   void aRetriedStageReplacesTheOlderAttempt() throws Exception {
-    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 10_000)) {
+    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 10_000, false)) {
       server.newEpoch();
-      long t = server.token();
-      try (Socket old0 = hello(server, t, EPOCH, 0, 0, 0);
-          Socket new1 = hello(server, t, EPOCH, 0, 1, 1);
-          Socket late0 = hello(server, t, EPOCH, 0, 0, 0);
-          Socket new0 = hello(server, t, EPOCH, 0, 1, 0)) {
-        server.acceptAll(EPOCH, 0, 2, new CompletableFuture<>());
-        assertEquals(true, closedByServer(old0), "attempt 0's connection is closed");
-        assertEquals(true, closedByServer(late0), "a late task of attempt 0 is turned away");
-        new DataOutputStream(new0.getOutputStream()).writeInt(10);
-        new DataOutputStream(new1.getOutputStream()).writeInt(11);
-        assertEquals(10, server.wire(0).in.readInt());
-        assertEquals(11, server.wire(1).in.readInt());
+      byte[] k = server.key();
+      try (Wire old0 = hello(server, k, EPOCH, 0, 0, 0)) {
+        try (Wire new1 = hello(server, k, EPOCH, 0, 1, 1);
+            Wire late0 = hello(server, k, EPOCH, 0, 0, 0);
+            Wire new0 = hello(server, k, EPOCH, 0, 1, 0)) {
+          while (server.queued() < 4) {
+            Thread.sleep(5);  // all four authenticated, in whatever order
+          }
+          server.acceptAll(EPOCH, 0, 2, new CompletableFuture<>());
+          assertEquals(true, closedByServer(old0), "attempt 0's connection is closed");
+          assertEquals(true, closedByServer(late0), "a late task of attempt 0 is turned away");
+          new0.out.writeInt(10);
+          new0.out.flush();
+          new1.out.writeInt(11);
+          new1.out.flush();
+          assertEquals(10, server.wire(0).in.readInt());
+          assertEquals(11, server.wire(1).in.readInt());
+        }
       }
     }
   }
 
   @Test
   void aJobThatEndsBeforeEveryoneConnectedEndsTheWait() throws Exception {
-    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 10_000)) {
+    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 10_000, false)) {
       server.newEpoch();
-      try (Socket only = hello(server, server.token(), EPOCH, 0, 0, 0)) {
+      try (Wire only = hello(server, server.key(), EPOCH, 0, 0, 0)) {
         IOException e = assertThrows(IOException.class,
             () -> server.acceptAll(EPOCH, 0, 2, CompletableFuture.completedFuture(null)));
         assertEquals("the epoch's Spark job ended before all 2 partitions connected",
@@ -122,15 +136,47 @@ class StepServerTest {
     }
   }
 
+  /**
+   * A peer that connects and says nothing, and one that sends garbage (a huge claimed length
+   * included), hold up no one: the task behind them is let in at once, and both are dropped
+   * (the silent one after the handshake timeout).
+   */
   @Test
-  void aSilentPeerTimesOutInsteadOfStallingTheWait() throws Exception {
-    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 500)) {
+  void silentAndGarbagePeersHoldUpNoOne() throws Exception {
+    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 500, false)) {
       server.newEpoch();
       try (Socket silent = new Socket("127.0.0.1", server.port());
-          Socket p0 = hello(server, server.token(), EPOCH, 0, 0, 0)) {
-        server.acceptAll(EPOCH, 0, 1, new CompletableFuture<>());
-        assertEquals(true, closedByServer(silent));
+          Socket garbage = new Socket("127.0.0.1", server.port())) {
+        DataOutputStream g = new DataOutputStream(garbage.getOutputStream());
+        g.writeInt(DriverLink.MAGIC);
+        g.writeInt(DriverLink.VERSION);
+        g.write(new byte[] {(byte) 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15});
+        g.flush();
+        silent.setSoTimeout(10_000);
+        garbage.setSoTimeout(10_000);
+        long t0 = System.nanoTime();
+        try (Wire p0 = hello(server, server.key(), EPOCH, 0, 0, 0)) {
+          server.acceptAll(EPOCH, 0, 1, new CompletableFuture<>());
+        }
+        assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "the real task waited");
+        assertEquals(-1, silent.getInputStream().read(), "the silent peer is dropped");
+        // The garbage peer got the driver's nonce and proof, then was dropped: its proof
+        // never came (the handshake timed out) or was wrong.
+        InputStream in = garbage.getInputStream();
+        while (in.read() != -1) {
+          // the driver's nonce and proof
+        }
       }
+    }
+  }
+
+  @Test
+  void theKeyNeverAppearsInTheEndpointsText() throws Exception {
+    try (StepServer server = new StepServer("127.0.0.1", "127.0.0.1", 500, true)) {
+      Endpoint e = new Endpoint("h", 1, server.key(), true, 5, 0);
+      String hex = HexFormat.of().formatHex(server.key());
+      assertEquals("Endpoint[h:1, try 0]", e.toString());
+      assertFalse(e.toString().contains(hex));
     }
   }
 
