@@ -6,6 +6,7 @@ import org.sparkprop.driver.cli.PredictCommand;
 import org.sparkprop.driver.cli.TrainCommand;
 import org.sparkprop.driver.data.InputFormat;
 import org.sparkprop.driver.exchange.Exchange;
+import org.sparkprop.driver.exchange.WirePrecision;
 import org.sparkprop.driver.train.LrScaling;
 import org.sparkprop.driver.train.Sync;
 import org.sparkprop.trainer.data.Scaling;
@@ -47,6 +48,7 @@ public final class SparkpropCli implements Runnable {
     cl.setOverwrittenOptionsAllowed(true);
     register(cl, Sync.class);
     register(cl, Exchange.class);
+    register(cl, WirePrecision.class);
     register(cl, Device.class);
     register(cl, LrScaling.class);
     register(cl, Scaling.class);

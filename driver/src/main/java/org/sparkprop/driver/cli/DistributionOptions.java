@@ -1,6 +1,7 @@
 package org.sparkprop.driver.cli;
 
 import org.sparkprop.driver.exchange.Exchange;
+import org.sparkprop.driver.exchange.WirePrecision;
 import org.sparkprop.driver.spark.SparkContexts;
 import org.sparkprop.driver.train.LrScaling;
 import org.sparkprop.driver.train.Sync;
@@ -49,6 +50,12 @@ final class DistributionOptions {
           + "--no-shard-optimizer: every worker steps all of them)")
   boolean shardOptimizer;
 
+  @Option(names = "--wire-precision", defaultValue = "fp32", description = "ring exchange, "
+      + "gradient sync: the gradient's partial sums travel as fp32 or bf16 (half the bytes, 8 "
+      + "significant bits on the wire, added in fp32; parameters always travel as fp32) "
+      + "(${DEFAULT-VALUE})")
+  WirePrecision wirePrecision;
+
   @Option(names = "--device", defaultValue = "auto", description = "where workers compute: "
       + "auto (a GPU through JCuda/cuBLAS when one answers and the model has no batch norm, "
       + "else the CPU kernel), cpu, gpu (fails without one) (${DEFAULT-VALUE})")
@@ -92,7 +99,7 @@ final class DistributionOptions {
           + slots + " or --exchange spark");
     }
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange,
-        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps, bucketKib, shardOptimizer);
+        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps, bucketKib, shardOptimizer, wirePrecision);
   }
 
   /** The checkpoint folder of this run (resumed or new), or null. */

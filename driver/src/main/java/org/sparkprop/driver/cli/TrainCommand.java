@@ -171,6 +171,7 @@ public final class TrainCommand implements Callable<Integer> {
     if (opts.exchange() == Exchange.RING && opts.sync() == Sync.GRADIENT) {
       c.put("bucket_kib", opts.bucketKib());
       c.put("shard_optimizer", opts.shardOptimizer());
+      c.put("wire_precision", opts.wirePrecision().toString());
     }
     c.put("kernel", Kernels.newGemm().name());
     c.put("device", distribution.device.toString());

@@ -31,6 +31,7 @@ public final class BucketedAllReduce implements AutoCloseable {
   private final Semaphore ready = new Semaphore(0);
   private final Semaphore done = new Semaphore(0);
   private final int scatterBelow;
+  private final int bf16Below;
   private final Thread thread;
   private volatile Exception failure;
   private volatile boolean closed;
@@ -50,12 +51,22 @@ public final class BucketedAllReduce implements AutoCloseable {
    */
   public BucketedAllReduce(Collective collective, float[] buf, int end, int[] cuts,
       int scatterBelow) {
+    this(collective, buf, end, cuts, scatterBelow, false, 0);
+  }
+
+  /**
+   * As above; with bf16, the buckets that start below bf16Below (a cut, or 0 for none) are
+   * reduce-scattered as bfloat16 (and, when not only scattered, all-gathered as floats).
+   */
+  public BucketedAllReduce(Collective collective, float[] buf, int end, int[] cuts,
+      int scatterBelow, boolean bf16, int bf16Below) {
     if (end <= 0 || end > buf.length) {
       throw new IllegalArgumentException("end " + end + " outside (0, " + buf.length + "]");
     }
     this.collective = collective;
     this.buf = buf;
     this.scatterBelow = scatterBelow;
+    this.bf16Below = bf16 ? bf16Below : 0;
     int[] sorted = Arrays.stream(cuts).filter(c -> c > 0 && c < end).distinct()
         .sorted().toArray();
     int count = sorted.length + 1;
@@ -179,10 +190,16 @@ public final class BucketedAllReduce implements AutoCloseable {
         }
         if (failure == null) {
           try {
-            if (lo[b] < scatterBelow) {
-              collective.reduceScatter(buf, lo[b], hi[b] - lo[b]);
+            int len = hi[b] - lo[b];
+            if (lo[b] < bf16Below) {
+              collective.reduceScatter(buf, lo[b], len, true);
+              if (lo[b] >= scatterBelow) {
+                collective.allGather(buf, lo[b], len);
+              }
+            } else if (lo[b] < scatterBelow) {
+              collective.reduceScatter(buf, lo[b], len);
             } else {
-              collective.allReduce(buf, lo[b], hi[b] - lo[b]);
+              collective.allReduce(buf, lo[b], len);
             }
           } catch (IOException | RuntimeException e) {
             failure = e;

@@ -25,6 +25,18 @@ public interface Collective extends AutoCloseable {
   void reduceScatter(float[] a, int off, int n) throws IOException;
 
   /**
+   * {@link #reduceScatter(float[], int, int)} that sends, with bf16, bfloat16 values (half
+   * the bytes; each partial sum rounded to 8 significant bits before it travels, then added in
+   * float). The same bits on every peer for a given P all the same.
+   */
+  default void reduceScatter(float[] a, int off, int n, boolean bf16) throws IOException {
+    if (bf16) {
+      throw new UnsupportedOperationException("bfloat16 on the wire");
+    }
+    reduceScatter(a, off, n);
+  }
+
+  /**
    * The second half: every peer's part of a[off, off+n) goes to all peers, so that the whole
    * range is the same everywhere. After {@link #reduceScatter}, the two are {@link #allReduce}.
    */

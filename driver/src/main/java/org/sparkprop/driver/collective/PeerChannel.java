@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -36,15 +37,16 @@ import javax.crypto.spec.SecretKeySpec;
  * are sealed with AES-256-GCM under HMAC-SHA256(secret, "key" | session | ranks | nonces),
  * nonce = frame counter, the frame's float count as associated data.
  *
- * <p>Frame: int float count, then the floats little-endian (sealed: plus the 16-byte GCM
- * tag). The receiver knows how many floats it expects and rejects any other count, so no
- * length read from the wire goes unchecked. Not thread-safe; buffers are allocated once.
+ * <p>Frame: int header (value count × 2, plus 1 for bfloat16 values), then the values
+ * little-endian, 4 or 2 bytes each (sealed: plus the 16-byte GCM tag). The receiver knows how
+ * many values of which width it expects and rejects any other header, so no length read from
+ * the wire goes unchecked. Not thread-safe; buffers are allocated once.
  */
 final class PeerChannel implements AutoCloseable {
   /** Floats per frame: 256 KB of payload. */
   static final int FRAME_FLOATS = 1 << 16;
   static final int MAGIC = 0x53505243;
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final int ACCEPTED = 1;
   private static final int NONCE = 16;
   private static final int PROOF = 32;
@@ -65,6 +67,9 @@ final class PeerChannel implements AutoCloseable {
   private final FloatBuffer floats =
       ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
   private final float[] scratch = new float[FRAME_FLOATS];
+  private final ShortBuffer halves =
+      ByteBuffer.wrap(plain).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+  private final short[] halfScratch = new short[FRAME_FLOATS];
   private final byte[] iv = new byte[12];
   private final byte[] aad = new byte[4];
   private long frames;
@@ -254,17 +259,37 @@ final class PeerChannel implements AutoCloseable {
     return 4 + (cipher == null ? 0 : TAG);
   }
 
-  /** Sends a[off, off+n) in frames. */
+  /** Sends a[off, off+n) in frames, as floats. */
   void send(float[] a, int off, int n) throws IOException {
+    send(a, off, n, false);
+  }
+
+  /**
+   * Sends a[off, off+n) in frames, as floats or, with bf16, as bfloat16 (the float's upper 16
+   * bits, rounded to nearest even: half the bytes, 8 significant bits).
+   */
+  void send(float[] a, int off, int n, boolean bf16) throws IOException {
     while (n > 0) {
       int m = Math.min(n, FRAME_FLOATS);
-      floats.clear();
-      floats.put(a, off, m);
-      out.writeInt(m);
-      if (cipher == null) {
-        out.write(plain, 0, 4 * m);
+      int bytes;
+      if (bf16) {
+        for (int i = 0; i < m; i++) {
+          halfScratch[i] = toBf16(a[off + i]);
+        }
+        halves.clear();
+        halves.put(halfScratch, 0, m);
+        bytes = 2 * m;
       } else {
-        int len = seal(m);
+        floats.clear();
+        floats.put(a, off, m);
+        bytes = 4 * m;
+      }
+      int header = header(m, bf16);
+      out.writeInt(header);
+      if (cipher == null) {
+        out.write(plain, 0, bytes);
+      } else {
+        int len = seal(bytes, header);
         out.write(sealed, 0, len);
       }
       off += m;
@@ -273,22 +298,48 @@ final class PeerChannel implements AutoCloseable {
     out.flush();
   }
 
+  /** A frame's header: the value count and whether they are bfloat16. */
+  private static int header(int m, boolean bf16) {
+    return m << 1 | (bf16 ? 1 : 0);
+  }
+
+  /** The float's bfloat16 bits, rounded to nearest even (NaN stays NaN). */
+  static short toBf16(float x) {
+    int bits = Float.floatToRawIntBits(x);
+    if ((bits & 0x7fffffff) > 0x7f800000) {
+      return (short) ((bits >>> 16) | 0x40);  // a quiet NaN
+    }
+    return (short) ((bits + 0x7fff + ((bits >>> 16) & 1)) >>> 16);
+  }
+
+  /** The float a bfloat16 stands for (exact). */
+  static float fromBf16(short h) {
+    return Float.intBitsToFloat(h << 16);
+  }
+
   /** Receives n floats; with add, a[off+i] = received[i] + a[off+i], else overwrites. */
   void receive(float[] a, int off, int n, boolean add) throws IOException {
+    receive(a, off, n, add, false);
+  }
+
+  /** {@link #receive(float[], int, int, boolean)} of values sent as bfloat16 with bf16. */
+  void receive(float[] a, int off, int n, boolean add, boolean bf16) throws IOException {
     while (n > 0) {
       int m = Math.min(n, FRAME_FLOATS);
-      int count;
+      int bytes = (bf16 ? 2 : 4) * m;
+      int expected = header(m, bf16);
       try {
-        count = in.readInt();
-        if (count != m) {
-          throw new IOException("a frame from " + peer + " holds " + count + " floats, "
-              + "expected " + m);
+        int header = in.readInt();
+        if (header != expected) {
+          throw new IOException("a frame from " + peer + " holds " + (header >>> 1) + " "
+              + ((header & 1) == 1 ? "bfloat16" : "float") + " values, expected " + m + " "
+              + (bf16 ? "bfloat16" : "float") + " values");
         }
         if (cipher == null) {
-          in.readFully(plain, 0, 4 * m);
+          in.readFully(plain, 0, bytes);
         } else {
-          in.readFully(sealed, 0, 4 * m + TAG);
-          open(m);
+          in.readFully(sealed, 0, bytes + TAG);
+          open(bytes, header);
         }
       } catch (SocketTimeoutException e) {
         throw new IOException(peer + " sent nothing within " + socket.getSoTimeout()
@@ -296,35 +347,49 @@ final class PeerChannel implements AutoCloseable {
       } catch (EOFException e) {
         throw new IOException(peer + " closed the connection", e);
       }
-      floats.clear();
-      if (add) {
-        floats.get(scratch, 0, m);
-        for (int i = 0; i < m; i++) {
-          a[off + i] = scratch[i] + a[off + i];
+      if (bf16) {
+        halves.clear();
+        halves.get(halfScratch, 0, m);
+        if (add) {
+          for (int i = 0; i < m; i++) {
+            a[off + i] = fromBf16(halfScratch[i]) + a[off + i];
+          }
+        } else {
+          for (int i = 0; i < m; i++) {
+            a[off + i] = fromBf16(halfScratch[i]);
+          }
         }
       } else {
-        floats.get(a, off, m);
+        floats.clear();
+        if (add) {
+          floats.get(scratch, 0, m);
+          for (int i = 0; i < m; i++) {
+            a[off + i] = scratch[i] + a[off + i];
+          }
+        } else {
+          floats.get(a, off, m);
+        }
       }
       off += m;
       n -= m;
     }
   }
 
-  private int seal(int m) throws IOException {
+  private int seal(int bytes, int header) throws IOException {
     try {
       cipher.init(Cipher.ENCRYPT_MODE, key, nextIv());
-      cipher.updateAAD(count(m));
-      return cipher.doFinal(plain, 0, 4 * m, sealed, 0);
+      cipher.updateAAD(count(header));
+      return cipher.doFinal(plain, 0, bytes, sealed, 0);
     } catch (GeneralSecurityException e) {
       throw new IOException("sealing a frame for " + peer + " failed", e);
     }
   }
 
-  private void open(int m) throws IOException {
+  private void open(int bytes, int header) throws IOException {
     try {
       cipher.init(Cipher.DECRYPT_MODE, key, nextIv());
-      cipher.updateAAD(count(m));
-      cipher.doFinal(sealed, 0, 4 * m + TAG, plain, 0);
+      cipher.updateAAD(count(header));
+      cipher.doFinal(sealed, 0, bytes + TAG, plain, 0);
     } catch (AEADBadTagException e) {
       throw new IOException("a frame from " + peer + " failed authentication (tampered with "
           + "or corrupt)", e);
@@ -339,7 +404,7 @@ final class PeerChannel implements AutoCloseable {
     return new GCMParameterSpec(8 * TAG, iv);
   }
 
-  /** The frame's float count as associated data: a frame cannot be passed off as another. */
+  /** The frame's header as associated data: a frame cannot be passed off as another. */
   private byte[] count(int m) {
     ByteBuffer.wrap(aad).putInt(0, m);
     return aad;

@@ -29,6 +29,7 @@ public final class Ring implements Collective {
   private volatile float[] sendArray;
   private volatile int sendOff;
   private volatile int sendLen;
+  private volatile boolean sendBf16;
   private volatile IOException sendFailure;
   private volatile boolean closed;
   private long bytesSent;
@@ -133,13 +134,18 @@ public final class Ring implements Collective {
 
   @Override
   public void reduceScatter(float[] a, int off, int n) throws IOException {
+    reduceScatter(a, off, n, false);
+  }
+
+  @Override
+  public void reduceScatter(float[] a, int off, int n, boolean bf16) throws IOException {
     if (size == 1 || n == 0) {
       return;
     }
     // At step s send chunk (r − s), receive chunk (r − s − 1) and add.
     for (int s = 0; s < size - 1; s++) {
       exchange(a, off, n, Math.floorMod(rank - s, size), Math.floorMod(rank - s - 1, size),
-          true);
+          true, bf16);
     }
   }
 
@@ -151,7 +157,7 @@ public final class Ring implements Collective {
     // At step s send chunk (r + 1 − s), receive chunk (r − s) and overwrite.
     for (int s = 0; s < size - 1; s++) {
       exchange(a, off, n, Math.floorMod(rank + 1 - s, size), Math.floorMod(rank - s, size),
-          false);
+          false, false);
     }
   }
 
@@ -167,7 +173,7 @@ public final class Ring implements Collective {
   }
 
   private void exchange(float[] a, int off, int n, int sendChunk, int receiveChunk,
-      boolean add) throws IOException {
+      boolean add, boolean bf16) throws IOException {
     int so = chunkStart(n, sendChunk);
     int sl = chunkStart(n, sendChunk + 1) - so;
     int ro = chunkStart(n, receiveChunk);
@@ -175,16 +181,18 @@ public final class Ring implements Collective {
     sendArray = a;
     sendOff = off + so;
     sendLen = sl;
+    sendBf16 = bf16;
     toSend.release();
     IOException failure = null;
     try {
-      prev.receive(a, off + ro, rl, add);
+      prev.receive(a, off + ro, rl, add, bf16);
     } catch (IOException e) {
       failure = e;
     }
     sent.acquireUninterruptibly();
-    bytesSent += 4L * sl + (long) next.frameOverhead() * frames(sl);
-    bytesReceived += 4L * rl + (long) prev.frameOverhead() * frames(rl);
+    int width = bf16 ? 2 : 4;
+    bytesSent += (long) width * sl + (long) next.frameOverhead() * frames(sl);
+    bytesReceived += (long) width * rl + (long) prev.frameOverhead() * frames(rl);
     if (failure != null) {
       throw new IOException("rank " + rank + ": " + failure.getMessage(), failure);
     }
@@ -211,7 +219,7 @@ public final class Ring implements Collective {
         return;
       }
       try {
-        next.send(sendArray, sendOff, sendLen);
+        next.send(sendArray, sendOff, sendLen, sendBf16);
       } catch (IOException e) {
         sendFailure = e;
       }

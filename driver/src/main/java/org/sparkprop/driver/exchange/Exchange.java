@@ -12,7 +12,7 @@ public enum Exchange {
   /**
    * One Spark barrier stage per epoch whose tasks all-reduce every sync among themselves over
    * a ring and take the optimizer step themselves; the driver only starts the epoch and
-   * receives a small tick per sync, checkpoints and the epoch's end state.
+   * receives the epoch's totals, checkpoints and the epoch's end state.
    */
   RING,
   /**

@@ -61,6 +61,7 @@ final class RingTask extends EpochTask {
   private final boolean averageOptimizerState;
   private final int bucketFloats;
   private final boolean shardOptimizer;
+  private final boolean bf16;
   /** Run state message: task 0's optimizer state follows whole. */
   static final int OPTIMIZER_WHOLE = 0;
   /** Run state message: every task sends the ranges of the optimizer state it owns. */
@@ -71,6 +72,7 @@ final class RingTask extends EpochTask {
     super(work, plan, driver);
     this.bucketFloats = options.bucketFloats();
     this.shardOptimizer = options.shardOptimizer();
+    this.bf16 = options.precision() == WirePrecision.BF16;
     this.checkpointEvery = checkpointEvery;
     this.averageOptimizerState = averageOptimizerState;
   }
@@ -187,7 +189,8 @@ final class RingTask extends EpochTask {
         int[] withState = Arrays.copyOf(cuts, cuts.length + 1);
         withState[cuts.length] = n;
         sharded = shardOptimizer;
-        buckets = new BucketedAllReduce(joined, buf, buf.length, withState, sharded ? n : 0);
+        buckets = new BucketedAllReduce(joined, buf, buf.length, withState, sharded ? n : 0,
+            bf16, n);
       }
       try {
         return runSyncs();

@@ -31,7 +31,7 @@ final class SparkJobExchange implements EpochRunner {
   @Override
   public void runEpoch(JavaRDD<Block> train, Plan plan, DriverSide driver) throws IOException {
     if (plan.averageParams()) {
-      throw new IllegalArgumentException("--sync params needs --exchange direct");
+      throw new IllegalArgumentException("--sync params needs --exchange ring or direct");
     }
     WorkerSpec w = work;
     float[] a = driver.paramSums();

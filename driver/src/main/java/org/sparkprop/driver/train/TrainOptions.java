@@ -3,6 +3,7 @@ package org.sparkprop.driver.train;
 import java.io.Serializable;
 import org.sparkprop.driver.exchange.Exchange;
 import org.sparkprop.driver.exchange.RingOptions;
+import org.sparkprop.driver.exchange.WirePrecision;
 
 /**
  * How training is distributed and checkpointed (the model and optimizer are in the MlpSpec and
@@ -12,7 +13,8 @@ import org.sparkprop.driver.exchange.RingOptions;
  */
 public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
     Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps,
-    int bucketKib, boolean shardOptimizer) implements Serializable {
+    int bucketKib, boolean shardOptimizer, WirePrecision wirePrecision)
+    implements Serializable {
   /** The ring's smallest gradient bucket by default, KiB (PyTorch DDP's is 25 MiB). */
   public static final int DEFAULT_BUCKET_KIB = 64;
 
@@ -20,10 +22,15 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
   public TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
       Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps) {
     this(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, DEFAULT_BUCKET_KIB, true);
+        syncTimeoutSeconds, maxSteps, DEFAULT_BUCKET_KIB, true, WirePrecision.FP32);
   }
 
   public TrainOptions {
+    if (wirePrecision == WirePrecision.BF16 && (exchange != Exchange.RING
+        || sync != Sync.GRADIENT)) {
+      throw new IllegalArgumentException("--wire-precision bf16 needs --exchange ring and "
+          + "--sync gradient (it is the ring's gradient reduce-scatter that it halves)");
+    }
     if (bucketKib < 1) {
       throw new IllegalArgumentException("--bucket-kib must be ≥ 1, got " + bucketKib);
     }
@@ -31,8 +38,8 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
       throw new IllegalArgumentException("--average-every must be ≥ 1, got " + averageEvery);
     }
     if (sync == Sync.PARAMS && exchange == Exchange.SPARK) {
-      throw new IllegalArgumentException("--sync params needs --exchange direct (the local "
-          + "optimizer state lives in the epoch's long-running task)");
+      throw new IllegalArgumentException("--sync params needs --exchange ring or direct (the "
+          + "local optimizer state lives in the epoch's long-running task)");
     }
     if (checkpointEvery < 0) {
       throw new IllegalArgumentException("--checkpoint-every must be ≥ 0, got "
@@ -56,19 +63,19 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
   /** These options with another sync algorithm, k and exchange. */
   public TrainOptions with(Sync s, int k, Exchange e) {
     return new TrainOptions(s, k, averageOptimizerState, e, checkpointEvery, syncTimeoutSeconds,
-        maxSteps, bucketKib, shardOptimizer);
+        maxSteps, bucketKib, shardOptimizer, wirePrecision);
   }
 
   /** Stop (with a checkpoint) once this many steps are done; 0 = no limit. */
   public TrainOptions withMaxSteps(long steps) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, steps, bucketKib, shardOptimizer);
+        syncTimeoutSeconds, steps, bucketKib, shardOptimizer, wirePrecision);
   }
 
   /** The ring's gradient buckets at least this many KiB (they end at layer boundaries). */
   public TrainOptions withBucketKib(int kib) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, kib, shardOptimizer);
+        syncTimeoutSeconds, maxSteps, kib, shardOptimizer, wirePrecision);
   }
 
   /**
@@ -77,12 +84,18 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
    */
   public TrainOptions withShardOptimizer(boolean shard) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, bucketKib, shard);
+        syncTimeoutSeconds, maxSteps, bucketKib, shard, wirePrecision);
+  }
+
+  /** How the ring sends the gradient's partial sums. */
+  public TrainOptions withWirePrecision(WirePrecision p) {
+    return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
+        syncTimeoutSeconds, maxSteps, bucketKib, shardOptimizer, p);
   }
 
   /** What the ring exchange needs of these options. */
   public RingOptions ring() {
-    return new RingOptions(bucketKib * 256, shardOptimizer);
+    return new RingOptions(bucketKib * 256, shardOptimizer, wirePrecision);
   }
 
   /** Local steps per sync: k with parameter averaging, else 1. */

@@ -55,9 +55,15 @@ class BadInputTest {
             + "he_normal, he_uniform, small_uniform, auto)", "--init", "zeros"),
         train("sync", 2, "Invalid value for option '--sync': expected one of gradient, params, "
             + "got 'sometimes'", "--sync", "sometimes"),
-        train("sync and exchange", 2, "--sync params needs --exchange direct (the local "
-            + "optimizer state lives in the epoch's long-running task)", "--sync", "params",
-            "--exchange", "spark"),
+        train("sync and exchange", 2, "--sync params needs --exchange ring or direct (the "
+            + "local optimizer state lives in the epoch's long-running task)", "--sync",
+            "params", "--exchange", "spark"),
+        train("wire precision and exchange", 2, "--wire-precision bf16 needs --exchange ring "
+            + "and --sync gradient (it is the ring's gradient reduce-scatter that it halves)",
+            "--wire-precision", "bf16", "--exchange", "direct"),
+        train("wire precision", 2, "Invalid value for option '--wire-precision': expected one "
+            + "of fp32, bf16, got 'fp8'", "--wire-precision", "fp8"),
+        train("bucket size", 2, "--bucket-kib must be ≥ 1, got 0", "--bucket-kib", "0"),
         train("average every", 2, "--average-every must be ≥ 1, got 0", "--sync", "params",
             "--average-every", "0"),
         train("device", 2, "Invalid value for option '--device': expected one of auto, cpu, "

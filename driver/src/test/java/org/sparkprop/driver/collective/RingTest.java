@@ -142,6 +142,70 @@ class RingTest {
   }
 
   @Test
+  void bfloat16RoundsToNearestEven() {
+    assertEquals((short) 0x3f80, PeerChannel.toBf16(1f));
+    // 1 + 2^-8 lies halfway between 1 and the next bfloat16 (1 + 2^-7): to even, 1.
+    assertEquals(1f, PeerChannel.fromBf16(PeerChannel.toBf16(1f + 0x1p-8f)), 0f);
+    assertEquals(1f + 0x1p-7f, PeerChannel.fromBf16(PeerChannel.toBf16(1f + 0x1.8p-8f)), 0f);
+    // (1 + 3·2^-8) is halfway between 1 + 2^-7 (odd) and 1 + 2^-6 (even): up.
+    assertEquals(1f + 0x1p-6f, PeerChannel.fromBf16(PeerChannel.toBf16(1f + 3 * 0x1p-8f)), 0f);
+    assertEquals(-2.5f, PeerChannel.fromBf16(PeerChannel.toBf16(-2.5f)), 0f);
+    assertEquals(Float.POSITIVE_INFINITY, PeerChannel.fromBf16(PeerChannel.toBf16(
+        Float.POSITIVE_INFINITY)), 0f);
+    assertTrue(Float.isNaN(PeerChannel.fromBf16(PeerChannel.toBf16(Float.NaN))));
+  }
+
+  /**
+   * A bfloat16 reduce-scatter: each peer's own chunk is the ring-order sum in which every
+   * partial sum was rounded to bfloat16 before it travelled and added in float, the same bits
+   * on every run; it moves half the bytes of a float one.
+   */
+  @ParameterizedTest(name = "P = {0}, n = {1}")
+  @CsvSource({"2,1001", "3,70000", "4,131075"})
+  void aBfloat16ReduceScatterRoundsEachPartialSumOnce(int p, int n) throws Exception {
+    float[][] a = inputs(p, n, false, 7L * p + n);
+    float[] expected = new float[n];
+    for (int c = 0; c < p; c++) {
+      for (int i = (int) ((long) n * c / p); i < (int) ((long) n * (c + 1) / p); i++) {
+        float acc = a[c][i];
+        for (int k = 1; k < p; k++) {
+          acc = PeerChannel.fromBf16(PeerChannel.toBf16(acc)) + a[(c + k) % p][i];
+        }
+        expected[i] = acc;
+      }
+    }
+    ServerSocket[] servers = listen(p);
+    ExecutorService pool = Executors.newFixedThreadPool(p);
+    try {
+      List<Future<float[]>> results = peers(p, r -> PeerSecurity.none(),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 20_000,
+          ring -> {
+            float[] mine = a[ring.rank()].clone();
+            ring.reduceScatter(mine, 0, n, true);
+            long values = (long) (p - 1) * n / p;
+            assertTrue(Math.abs(ring.bytesSent() / 2 - values) <= p + 4 * (n / 65536 + 2),
+                ring.bytesSent() + " bytes sent for " + values + " bfloat16 values");
+            float[] own = new float[n];
+            for (int i = ring.ownedFrom(0, n); i < ring.ownedTo(0, n); i++) {
+              own[i] = mine[i];
+            }
+            return own;
+          }, pool);
+      float[] got = new float[n];
+      for (int q = 0; q < p; q++) {
+        float[] own = results.get(q).get(60, TimeUnit.SECONDS);
+        for (int i = 0; i < n; i++) {
+          got[i] += own[i];  // each element is owned by one peer, zero elsewhere
+        }
+      }
+      assertArrayEquals(expected, got);
+    } finally {
+      pool.shutdownNow();
+      closeAll(servers);
+    }
+  }
+
+  @Test
   void integerValuesSumExactlyLikeAPlainSumAndRepeatedReductionsKeepWorking() throws Exception {
     int p = 4;
     int n = 70_001;
