@@ -1,8 +1,15 @@
 package org.sparkprop.driver.cli;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.sparkprop.trainer.optim.LrSchedule;
 import org.sparkprop.trainer.optim.OptimizerConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** The optimizer, its hyper-parameters, the learning-rate schedule and regularisation. */
 final class OptimizerOptions {
@@ -61,6 +68,51 @@ final class OptimizerOptions {
       + "(${DEFAULT-VALUE})")
   double gamma;
 
+  /** The command these options are mixed into: which flags the user gave. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  /** Which optimizers each hyper-parameter flag means something to. */
+  private static final Map<String, List<String>> USED_BY = Map.of(
+      "--momentum", List.of("momentum", "nesterov"),
+      "--beta1", List.of("adam", "adamw"),
+      "--beta2", List.of("adam", "adamw"),
+      "--eps", List.of("adagrad", "rmsprop", "adam", "adamw"),
+      "--rho", List.of("rmsprop"),
+      "--weight-decay", List.of("adamw"));
+
+  /** Which schedules each schedule flag means something to. */
+  private static final Map<String, List<String>> SCHEDULE_FLAGS = Map.of(
+      "--decay-every-epochs", List.of("step", "exponential"),
+      "--gamma", List.of("step", "exponential"));
+
+  /**
+   * A flag the user gave that the chosen optimizer or schedule ignores is an error, not a
+   * silent no-op (e.g. --weight-decay with --optimizer sgd).
+   */
+  private void checkFlagsApply() {
+    if (mixee == null) {
+      return;
+    }
+    ParseResult given = mixee.commandLine().getParseResult();
+    String opt = optimizer.trim().toLowerCase(Locale.ROOT);
+    for (Map.Entry<String, List<String>> e : new TreeMap<>(USED_BY).entrySet()) {
+      if (given.hasMatchedOption(e.getKey()) && !e.getValue().contains(opt)) {
+        throw new IllegalArgumentException(e.getKey() + " has no effect with --optimizer " + opt
+            + " (it applies to " + String.join(", ", e.getValue()) + ")"
+            + (e.getKey().equals("--weight-decay") ? "; --l2 is coupled L2 for any optimizer"
+                : ""));
+      }
+    }
+    String sched = schedule.trim().toLowerCase(Locale.ROOT);
+    for (Map.Entry<String, List<String>> e : new TreeMap<>(SCHEDULE_FLAGS).entrySet()) {
+      if (given.hasMatchedOption(e.getKey()) && !e.getValue().contains(sched)) {
+        throw new IllegalArgumentException(e.getKey() + " has no effect with --schedule "
+            + sched + " (it applies to " + String.join(", ", e.getValue()) + ")");
+      }
+    }
+  }
+
   /** The optimizer these flags configure (weight decay applies to AdamW only). */
   OptimizerConfig config() {
     Flags.positive("--lr", lr);
@@ -75,8 +127,11 @@ final class OptimizerOptions {
     Flags.positive("--eps", eps);
     Flags.inRange("--weight-decay", weightDecay, 0, Double.MAX_VALUE, true);
     schedule(1);
-    return Flags.parse("--optimizer", () -> new OptimizerConfig(optimizer, momentum, beta1,
-        beta2, eps, rho, optimizer.trim().equalsIgnoreCase("adamw") ? weightDecay : 0f));
+    OptimizerConfig c = Flags.parse("--optimizer", () -> new OptimizerConfig(optimizer,
+        momentum, beta1, beta2, eps, rho,
+        optimizer.trim().equalsIgnoreCase("adamw") ? weightDecay : 0f));
+    checkFlagsApply();
+    return c;
   }
 
   /** The schedule in steps, for an epoch of stepsPerEpoch steps. */

@@ -12,6 +12,7 @@ import org.sparkprop.driver.KryoSetup;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.Shards;
 import org.sparkprop.driver.exchange.Exchange;
+import org.sparkprop.driver.exchange.WirePrecision;
 import org.sparkprop.driver.output.Json;
 import org.sparkprop.driver.train.SparkTrainer;
 import org.sparkprop.driver.train.Sync;
@@ -32,9 +33,11 @@ import org.sparkprop.trainer.train.TrainConfig;
  * Time to accuracy on Spark: Fashion-MNIST 784-256-128-10 (ReLU) in local[N], the official
  * test set evaluated after every epoch outside the timed training. Each argument is one run,
  * {@code exchange:sync:k:batchPerWorker:optimizer:lr:epochs[:schedule]}, e.g.
- * {@code direct:gradient:1:64:adam:0.002:8}. Prints one JSON object: per run the training
- * seconds at which test accuracy first reached 0.88, the best accuracy, samples/s, and the
- * per-step split into compute, communication and driver update.
+ * {@code direct:gradient:1:64:adam:0.002:8}; the ring takes modifiers after its name:
+ * {@code ring/b4096/noshard/bf16} (bucket KiB, replicated optimizer, bfloat16 on the wire).
+ * Prints one JSON object: per run the training seconds at which test accuracy first reached
+ * 0.88, the best accuracy, samples/s, and the per-step split into compute, communication and
+ * driver update.
  */
 public final class SparkTrainBench {
   public static void main(String[] args) throws Exception {
@@ -61,21 +64,48 @@ public final class SparkTrainBench {
       testRdd.count();
       out.put("data_seconds", (System.nanoTime() - t0) / 1e9);
       MlpSpec spec = MlpSpec.of("784-256-128-10", "relu", "softmax_ce");
-      for (String a : args) {
+      // A warm-up (the first run for one epoch, not reported) so that the JIT's first compiles
+      // do not fall on whichever run comes first.
+      int warmups = Integer.getInteger("bench.warmup", 1);
+      List<String> all = new ArrayList<>();
+      for (int w = 0; w < warmups && args.length > 0; w++) {
+        all.add("warmup");
+      }
+      all.addAll(List.of(args));
+      for (String spec0 : all) {
+        boolean warmup = spec0.equals("warmup");
+        String a = warmup ? args[0] : spec0;
         String[] f = a.split(":");
         int batch = Integer.parseInt(f[3]);
-        int epochs = Integer.parseInt(f[6]);
+        int epochs = warmup ? 1 : Integer.parseInt(f[6]);
         String schedule = f.length > 7 ? f[7] : "constant";
         TrainConfig cfg = TrainConfig.defaults(42).withEpochs(epochs).withBatch(batch)
             .withOptimizer(OptimizerConfig.defaults(f[4]), Float.parseFloat(f[5]))
             .withSchedule(new LrSchedule(schedule, 0, 1, 0.5, 0));
+        String[] ex = f[0].split("/");
         TrainOptions o = TrainOptions.defaults().with(
             Sync.valueOf(f[1].toUpperCase(Locale.ROOT)), Integer.parseInt(f[2]),
-            Exchange.valueOf(f[0].toUpperCase(Locale.ROOT)));
+            Exchange.valueOf(ex[0].toUpperCase(Locale.ROOT)));
+        for (int m = 1; m < ex.length; m++) {
+          o = switch (ex[m]) {
+            case "noshard" -> o.withShardOptimizer(false);
+            case "bf16" -> o.withWirePrecision(WirePrecision.BF16);
+            default -> {
+              if (!ex[m].startsWith("b")) {
+                throw new IllegalArgumentException("unknown exchange modifier '" + ex[m]
+                    + "' (bKIB, noshard, bf16)");
+              }
+              yield o.withBucketKib(Integer.parseInt(ex[m].substring(1)));
+            }
+          };
+        }
         Weights ps = new Mlp(spec, 1).initialise(42);
         SparkTrainer t = new SparkTrainer(sc, spec, cfg, o).logTo(System.err::println)
             .monitor(testRdd);
         TrainResult r = t.fit(trainRdd, train.rows(), ps);
+        if (warmup) {
+          continue;
+        }
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("run", a);
         run.put("global_batch", batch * partitions);

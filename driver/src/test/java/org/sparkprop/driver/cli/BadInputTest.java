@@ -79,7 +79,17 @@ class BadInputTest {
         train("epochs", 2, "--epochs must be ≥ 1, got 0", "--epochs", "0"),
         train("dropout", 2, "--dropout must be in [0, 1), got 1", "--dropout", "1"),
         train("lr", 2, "--lr must be > 0, got -1", "--lr", "-1"),
-        train("momentum", 2, "--momentum must be in [0, 1), got 1.5", "--momentum", "1.5"),
+        train("momentum", 2, "--momentum must be in [0, 1), got 1.5", "--optimizer",
+            "momentum", "--momentum", "1.5"),
+        train("weight decay without adamw", 2, "--weight-decay has no effect with --optimizer "
+            + "sgd (it applies to adamw); --l2 is coupled L2 for any optimizer", "--optimizer",
+            "sgd", "--weight-decay", "0.1"),
+        train("momentum with adam", 2, "--momentum has no effect with --optimizer adamw (it "
+            + "applies to momentum, nesterov)", "--momentum", "0.5"),
+        train("rho with adam", 2, "--rho has no effect with --optimizer adam (it applies to "
+            + "rmsprop)", "--optimizer", "adam", "--rho", "0.9"),
+        train("gamma with cosine", 2, "--gamma has no effect with --schedule cosine (it "
+            + "applies to step, exponential)", "--gamma", "0.1"),
         train("val fraction", 2, "--val-fraction must be in [0, 1), got 1",
             "--val-fraction", "1"),
         train("schedule", 2, "--schedule: unknown schedule 'linear' (constant, step, "

@@ -3,9 +3,11 @@ package org.sparkprop.trainer.data;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reads the IDX format of the MNIST family (LeCun's page): a magic number 0x0000TTDD (TT the
@@ -26,7 +28,7 @@ public final class IdxReader {
     int b1 = in.read();
     in.reset();
     InputStream src = (b0 == 0x1f && b1 == 0x8b)
-        ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+        ? new BufferedInputStream(new Gunzip(in, name), 1 << 16) : in;
     DataInputStream d = new DataInputStream(src);
     int magic;
     try {
@@ -108,5 +110,87 @@ public final class IdxReader {
       }
     }
     return new Dataset(img.values(), lab.values(), n, features, 1);
+  }
+
+  /**
+   * gzip decompression that names the file and the place when the compressed data ends early
+   * or is corrupt ("Unexpected end of ZLIB input stream" says neither): the compressed bytes
+   * read so far (the inflater reads ahead, so the damage is at or before that offset) and the
+   * IDX bytes decompressed before it.
+   */
+  private static final class Gunzip extends InputStream {
+    private final Counting compressed;
+    private final GZIPInputStream gzip;
+    private final String name;
+    private long out;
+
+    Gunzip(InputStream in, String name) throws IOException {
+      this.compressed = new Counting(in);
+      this.name = name;
+      try {
+        this.gzip = new GZIPInputStream(compressed, 1 << 16);
+      } catch (IOException e) {
+        throw damaged(e);
+      }
+    }
+
+    private final byte[] one = new byte[1];
+
+    @Override
+    public int read() throws IOException {
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        int r = gzip.read(b, off, len);
+        if (r > 0) {
+          out += r;
+        }
+        return r;
+      } catch (EOFException | ZipException e) {
+        throw damaged(e);
+      }
+    }
+
+    private DataFormatException damaged(IOException e) {
+      String why = e instanceof EOFException ? "the gzip data ends early (a truncated file?)"
+          : "corrupt gzip data (" + e.getMessage() + ")";
+      return new DataFormatException(name, "compressed byte " + compressed.count, why
+          + " after " + out + " bytes of IDX data");
+    }
+
+    @Override
+    public void close() throws IOException {
+      gzip.close();
+    }
+  }
+
+  /** Counts the bytes read through it. */
+  private static final class Counting extends FilterInputStream {
+    private long count;
+
+    Counting(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int r = super.read();
+      if (r >= 0) {
+        count++;
+      }
+      return r;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int r = super.read(b, off, len);
+      if (r > 0) {
+        count += r;
+      }
+      return r;
+    }
   }
 }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,29 @@ class DataReaderTest {
   private static String idxError(byte[] images, byte[] labels) {
     return assertThrows(DataFormatException.class,
         () -> IdxReader.readPair(in(images), "img.idx", in(labels), "lab.idx", 10)).getMessage();
+  }
+
+  /** A truncated or corrupt gzip names the file, the compressed offset and the IDX bytes. */
+  @Test
+  void aTruncatedOrCorruptGzipNamesTheFileAndTheOffset() throws IOException {
+    byte[] raw = new byte[200_000];
+    new SplittableRandom(4).nextBytes(raw);  // incompressible: offsets scale
+    byte[] gz = gzip(idx(new int[] {2000, 10, 10}, raw));
+    byte[] cut = Arrays.copyOf(gz, gz.length / 2);
+    String m = assertThrows(DataFormatException.class, () -> IdxReader.read(in(cut), "img.gz"))
+        .getMessage();
+    assertTrue(m.matches("img\\.gz, compressed byte " + cut.length + ": the gzip data ends "
+        + "early \\(a truncated file\\?\\) after \\d+ bytes of IDX data"), m);
+    long decompressed = Long.parseLong(m.replaceAll(".* after (\\d+) bytes.*", "$1"));
+    assertTrue(decompressed > 60_000 && decompressed <= 100_016, m);
+    byte[] corrupt = gz.clone();
+    for (int i = gz.length - 8; i < gz.length; i++) {
+      corrupt[i] ^= 0x55;  // the trailer's CRC-32 and length
+    }
+    String c = assertThrows(DataFormatException.class,
+        () -> IdxReader.read(in(corrupt), "img.gz")).getMessage();
+    assertTrue(c.matches("img\\.gz, compressed byte \\d+: corrupt gzip data \\(.+\\) after "
+        + "200016 bytes of IDX data"), c);
   }
 
   @Test
