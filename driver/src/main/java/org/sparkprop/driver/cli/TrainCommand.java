@@ -21,6 +21,7 @@ import org.sparkprop.driver.train.Sync;
 import org.sparkprop.driver.train.TrainOptions;
 import org.sparkprop.driver.train.TrainResult;
 import org.sparkprop.trainer.kernel.Kernels;
+import org.sparkprop.trainer.loss.LossKind;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
@@ -53,6 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     MlpSpec spec = model.spec();
     TrainInputs in = inputs.inputs();
+    checkOutputs(spec, in.classes(), model.arch);
     epochs.check();
     optimizer.config();
     spark.check();
@@ -176,6 +178,38 @@ public final class TrainCommand implements Callable<Integer> {
     c.put("kernel", Kernels.newGemm().name());
     c.put("device", distribution.device.toString());
     return c;
+  }
+
+  /**
+   * Every reader gives one class label per row: the output layer must fit it. Softmax
+   * cross-entropy takes one output per class; a sigmoid or squared-error output of width 1
+   * takes the label itself (binary classes 0/1 for the sigmoid); wider per-output losses would
+   * need the labels one-hot encoded, which the command line does not do yet.
+   */
+  static void checkOutputs(MlpSpec spec, int classes, String arch) {
+    int k = spec.outputs();
+    String loss = spec.loss().toString();
+    switch (spec.loss()) {
+      case SOFTMAX_CE -> {
+        if (k != classes) {
+          throw new IllegalArgumentException("--classes " + classes + " does not match --arch "
+              + arch + ": its output layer has " + k + (k == 1 ? " unit" : " units") + ", and "
+              + loss + " takes one per class");
+        }
+      }
+      case SIGMOID_BCE, MSE -> {
+        if (k != 1) {
+          throw new IllegalArgumentException("--loss " + loss + " with " + k + " outputs (--arch "
+              + arch + ") needs " + k + " targets per row, and the data gives one class label "
+              + "per row: use --loss softmax_ce, or an output layer of 1 unit");
+        }
+        if (spec.loss() == LossKind.SIGMOID_BCE && classes != 2) {
+          throw new IllegalArgumentException("--loss " + loss + " with one output is binary "
+              + "classification: it needs --classes 2 (labels 0 and 1), got " + classes);
+        }
+      }
+      default -> throw new IllegalStateException("loss " + loss);
+    }
   }
 
   /** A float flag as the decimal the user wrote (0.001, not 0.0010000000474974513). */

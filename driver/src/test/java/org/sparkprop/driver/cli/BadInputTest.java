@@ -38,6 +38,16 @@ class BadInputTest {
     return Stream.of(
         train("optimizer", 2, "--optimizer: unknown optimizer 'lbfgs' (adagrad, adam, adamw, "
             + "momentum, nesterov, rmsprop, sgd)", "--optimizer", "lbfgs"),
+        train("outputs and classes", 2, "--classes 2 does not match --arch 4-8-3: its output "
+            + "layer has 3 units, and softmax_ce takes one per class", "--arch", "4-8-3"),
+        train("too few outputs", 2, "--classes 2 does not match --arch 4-8-1: its output "
+            + "layer has 1 unit, and softmax_ce takes one per class", "--arch", "4-8-1"),
+        train("per-output loss on labels", 2, "--loss mse with 2 outputs (--arch 4-8-2) needs "
+            + "2 targets per row, and the data gives one class label per row: use --loss "
+            + "softmax_ce, or an output layer of 1 unit", "--loss", "mse"),
+        train("binary sigmoid classes", 2, "--loss sigmoid_bce with one output is binary "
+            + "classification: it needs --classes 2 (labels 0 and 1), got 3", "--arch", "4-8-1",
+            "--loss", "sigmoid_bce", "--classes", "3"),
         train("arch width", 2, "the data has 4 features per row but --arch 5-8-2 takes 5",
             "--arch", "5-8-2"),
         train("arch text", 2, "--arch: architecture '4-x-2': 'x' is not a layer size "
@@ -117,7 +127,7 @@ class BadInputTest {
             + "DIR/test_vectors.csv", "--test-labels",
             "DIR/short_labels.csv"),
         train("label out of range", 1, "DIR/train_labels.csv, line 2: label 1 is not in "
-            + "[0, 1)", "--classes", "1"));
+            + "[0, 1)", "--classes", "1", "--arch", "4-8-1"));
   }
 
   private static Arguments train(String name, int code, String error, String... flags) {
