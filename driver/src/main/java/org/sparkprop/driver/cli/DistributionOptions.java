@@ -56,6 +56,13 @@ final class DistributionOptions {
       + "(${DEFAULT-VALUE})")
   WirePrecision wirePrecision;
 
+  @Option(names = "--shared-memory", negatable = true, defaultValue = "true",
+      fallbackValue = "true", description = "ring exchange: neighbours on one host (local mode, "
+          + "executors sharing a machine) link through shared memory in /dev/shm instead of "
+          + "the loopback, unless spark.network.crypto.enabled seals the frames (on; "
+          + "--no-shared-memory)")
+  boolean sharedMemory;
+
   @Option(names = "--device", defaultValue = "auto", description = "where workers compute: "
       + "auto (a GPU through JCuda/cuBLAS when one answers and the model has no batch norm, "
       + "else the CPU kernel), cpu, gpu (fails without one) (${DEFAULT-VALUE})")
@@ -99,7 +106,8 @@ final class DistributionOptions {
           + slots + " or --exchange spark");
     }
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange,
-        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps, bucketKib, shardOptimizer, wirePrecision);
+        checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps, bucketKib, shardOptimizer, wirePrecision,
+        sharedMemory);
   }
 
   /** The checkpoint folder of this run (resumed or new), or null. */

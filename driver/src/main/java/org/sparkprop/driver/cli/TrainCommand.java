@@ -174,6 +174,7 @@ public final class TrainCommand implements Callable<Integer> {
       c.put("bucket_kib", opts.bucketKib());
       c.put("shard_optimizer", opts.shardOptimizer());
       c.put("wire_precision", opts.wirePrecision().toString());
+      c.put("shared_memory", opts.sharedMemory());
     }
     c.put("kernel", Kernels.newGemm().name());
     c.put("device", distribution.device.toString());

@@ -73,6 +73,11 @@ final class PeerChannel implements AutoCloseable {
   private final byte[] iv = new byte[12];
   private final byte[] aad = new byte[4];
   private long frames;
+  /** Same-host link: the values go through shared memory, the socket only tells liveness. */
+  private SharedMemory shm;
+  private static final int TCP_ONLY = 1;
+  private static final int SHM_OFFER = 2;
+  private static final int SHM_MAPPED = 3;
 
   private PeerChannel(Socket socket, DataInputStream in, DataOutputStream out, String peer,
       byte[] keyBytes) throws IOException {
@@ -269,6 +274,10 @@ final class PeerChannel implements AutoCloseable {
    * bits, rounded to nearest even: half the bytes, 8 significant bits).
    */
   void send(float[] a, int off, int n, boolean bf16) throws IOException {
+    if (shm != null) {
+      shm.send(a, off, n, bf16);
+      return;
+    }
     while (n > 0) {
       int m = Math.min(n, FRAME_FLOATS);
       int bytes;
@@ -299,7 +308,7 @@ final class PeerChannel implements AutoCloseable {
   }
 
   /** A frame's header: the value count and whether they are bfloat16. */
-  private static int header(int m, boolean bf16) {
+  static int header(int m, boolean bf16) {
     return m << 1 | (bf16 ? 1 : 0);
   }
 
@@ -324,6 +333,10 @@ final class PeerChannel implements AutoCloseable {
 
   /** {@link #receive(float[], int, int, boolean)} of values sent as bfloat16 with bf16. */
   void receive(float[] a, int off, int n, boolean add, boolean bf16) throws IOException {
+    if (shm != null) {
+      shm.receive(a, off, n, add, bf16);
+      return;
+    }
     while (n > 0) {
       int m = Math.min(n, FRAME_FLOATS);
       int bytes = (bf16 ? 2 : 4) * m;
@@ -410,8 +423,83 @@ final class PeerChannel implements AutoCloseable {
     return aad;
   }
 
+  /**
+   * The sending end, after the handshake: offers the receiver a shared-memory link when
+   * sharedName is not null (both on one host, frames not sealed), else says TCP only. Does not
+   * block.
+   */
+  void offer(String sharedName) throws IOException {
+    if (sharedName == null || cipher != null) {
+      out.write(TCP_ONLY);
+    } else {
+      shm = SharedMemory.create(sharedName, peer, this::checkAlive, socket.getSoTimeout());
+      out.write(SHM_OFFER);
+      out.writeUTF(sharedName);
+    }
+    out.flush();
+  }
+
+  /** The receiving end: takes the sender's offer (mapping the file) or stays on TCP. */
+  void takeOffer() throws IOException {
+    int kind;
+    try {
+      kind = in.read();
+    } catch (SocketTimeoutException e) {
+      throw new IOException(peer + " sent nothing within " + socket.getSoTimeout() + " ms", e);
+    }
+    if (kind == SHM_OFFER) {
+      String name = in.readUTF();
+      shm = SharedMemory.open(name, peer, this::checkAlive, socket.getSoTimeout());
+      out.write(SHM_MAPPED);
+      out.flush();
+    } else if (kind != TCP_ONLY) {
+      throw new IOException(peer + " sent link kind " + kind);
+    }
+  }
+
+  /** The sending end, after {@link #offer}: waits until the receiver has mapped the link. */
+  void awaitTaken(String sharedName) throws IOException {
+    if (shm == null) {
+      return;
+    }
+    try {
+      if (in.read() != SHM_MAPPED) {
+        throw new IOException(peer + " did not map the shared-memory link");
+      }
+    } catch (IOException e) {
+      SharedMemory.delete(sharedName);
+      throw e instanceof SocketTimeoutException ? new IOException(peer + " sent nothing "
+          + "within " + socket.getSoTimeout() + " ms", e) : e;
+    }
+  }
+
+  /** Whether this direction goes through shared memory. */
+  boolean sharedMemory() {
+    return shm != null;
+  }
+
+  /** False once the peer has closed its end of the socket (checked while waiting on shm). */
+  private boolean checkAlive() throws IOException {
+    int timeout = socket.getSoTimeout();
+    try {
+      socket.setSoTimeout(1);
+      return socket.getInputStream().read() >= 0;
+    } catch (SocketTimeoutException e) {
+      return true;  // nothing to read, as expected
+    } catch (IOException e) {
+      return false;  // reset or closed under us
+    } finally {
+      if (!socket.isClosed()) {
+        socket.setSoTimeout(timeout);
+      }
+    }
+  }
+
   @Override
   public void close() {
+    if (shm != null) {
+      shm.close();
+    }
     try {
       socket.close();
     } catch (IOException e) {

@@ -57,6 +57,16 @@ public final class Ring implements Collective {
    */
   public static Ring join(int rank, List<InetSocketAddress> peers, ServerSocket server,
       long session, PeerSecurity security, int timeoutMillis) throws IOException {
+    return join(rank, peers, server, session, security, timeoutMillis, true);
+  }
+
+  /**
+   * As above; with sharedMemory, a neighbour on this host (the same address as server's) is
+   * linked through shared memory ({@link SharedMemory}) unless frames are sealed.
+   */
+  public static Ring join(int rank, List<InetSocketAddress> peers, ServerSocket server,
+      long session, PeerSecurity security, int timeoutMillis, boolean sharedMemory)
+      throws IOException {
     int p = peers.size();
     if (rank < 0 || rank >= p) {
       throw new IllegalArgumentException("rank " + rank + " of " + p + " peers");
@@ -96,7 +106,27 @@ public final class Ring implements Collective {
     if (acceptFailure[0] != null) {
       throw acceptFailure[0];
     }
-    return new Ring(rank, p, toNext, accepted[0]);
+    PeerChannel fromPrev = accepted[0];
+    // Offer the next peer a shared-memory link when it is on this host (a write: it does not
+    // block), take the previous peer's offer, then wait until the next peer has taken ours.
+    boolean sameHost = sharedMemory && SharedMemory.available()
+        && peers.get(nextRank).getAddress() != null
+        && peers.get(nextRank).getAddress().equals(server.getInetAddress());
+    String name = sameHost ? "sparkprop-" + Long.toHexString(session) + "-" + rank + "-"
+        + nextRank : null;
+    try {
+      toNext.offer(name);
+      fromPrev.takeOffer();
+      toNext.awaitTaken(name);
+    } catch (IOException | RuntimeException e) {
+      toNext.close();
+      fromPrev.close();
+      if (name != null) {
+        SharedMemory.delete(name);
+      }
+      throw e;
+    }
+    return new Ring(rank, p, toNext, fromPrev);
   }
 
   /** The next peer may not listen yet when this one starts: retry until the deadline. */
@@ -225,6 +255,11 @@ public final class Ring implements Collective {
       }
       sent.release();
     }
+  }
+
+  /** Whether this peer sends to the next one through shared memory (the same host). */
+  public boolean sendsThroughSharedMemory() {
+    return next != null && next.sharedMemory();
   }
 
   @Override

@@ -62,6 +62,7 @@ final class RingTask extends EpochTask {
   private final int bucketFloats;
   private final boolean shardOptimizer;
   private final boolean bf16;
+  private final boolean sharedMemory;
   /** Run state message: task 0's optimizer state follows whole. */
   static final int OPTIMIZER_WHOLE = 0;
   /** Run state message: every task sends the ranges of the optimizer state it owns. */
@@ -73,6 +74,7 @@ final class RingTask extends EpochTask {
     this.bucketFloats = options.bucketFloats();
     this.shardOptimizer = options.shardOptimizer();
     this.bf16 = options.precision() == WirePrecision.BF16;
+    this.sharedMemory = options.sharedMemory();
     this.checkpointEvery = checkpointEvery;
     this.averageOptimizerState = averageOptimizerState;
   }
@@ -98,7 +100,7 @@ final class RingTask extends EpochTask {
         // would leave the driver blocked on a full socket.
         Syncs syncs = new Syncs(w, wire, partition);
         try (Ring ring = Ring.join(partition, peers, ringServer, session, security(env),
-            driver.timeoutMillis())) {
+            driver.timeoutMillis(), sharedMemory)) {
           return syncs.run(ring);
         }
       }

@@ -13,7 +13,7 @@ import org.sparkprop.driver.exchange.WirePrecision;
  */
 public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
     Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps,
-    int bucketKib, boolean shardOptimizer, WirePrecision wirePrecision)
+    int bucketKib, boolean shardOptimizer, WirePrecision wirePrecision, boolean sharedMemory)
     implements Serializable {
   /** The ring's smallest gradient bucket by default, KiB (PyTorch DDP's is 25 MiB). */
   public static final int DEFAULT_BUCKET_KIB = 64;
@@ -22,7 +22,8 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
   public TrainOptions(Sync sync, int averageEvery, boolean averageOptimizerState,
       Exchange exchange, int checkpointEvery, int syncTimeoutSeconds, long maxSteps) {
     this(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, DEFAULT_BUCKET_KIB, true, WirePrecision.FP32);
+        syncTimeoutSeconds, maxSteps, DEFAULT_BUCKET_KIB, true, WirePrecision.FP32,
+        true);
   }
 
   public TrainOptions {
@@ -63,19 +64,19 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
   /** These options with another sync algorithm, k and exchange. */
   public TrainOptions with(Sync s, int k, Exchange e) {
     return new TrainOptions(s, k, averageOptimizerState, e, checkpointEvery, syncTimeoutSeconds,
-        maxSteps, bucketKib, shardOptimizer, wirePrecision);
+        maxSteps, bucketKib, shardOptimizer, wirePrecision, sharedMemory);
   }
 
   /** Stop (with a checkpoint) once this many steps are done; 0 = no limit. */
   public TrainOptions withMaxSteps(long steps) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, steps, bucketKib, shardOptimizer, wirePrecision);
+        syncTimeoutSeconds, steps, bucketKib, shardOptimizer, wirePrecision, sharedMemory);
   }
 
   /** The ring's gradient buckets at least this many KiB (they end at layer boundaries). */
   public TrainOptions withBucketKib(int kib) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, kib, shardOptimizer, wirePrecision);
+        syncTimeoutSeconds, maxSteps, kib, shardOptimizer, wirePrecision, sharedMemory);
   }
 
   /**
@@ -84,18 +85,24 @@ public record TrainOptions(Sync sync, int averageEvery, boolean averageOptimizer
    */
   public TrainOptions withShardOptimizer(boolean shard) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, bucketKib, shard, wirePrecision);
+        syncTimeoutSeconds, maxSteps, bucketKib, shard, wirePrecision, sharedMemory);
   }
 
   /** How the ring sends the gradient's partial sums. */
   public TrainOptions withWirePrecision(WirePrecision p) {
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
-        syncTimeoutSeconds, maxSteps, bucketKib, shardOptimizer, p);
+        syncTimeoutSeconds, maxSteps, bucketKib, shardOptimizer, p, sharedMemory);
+  }
+
+  /** Whether ring neighbours on one host link through shared memory instead of TCP. */
+  public TrainOptions withSharedMemory(boolean shm) {
+    return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange, checkpointEvery,
+        syncTimeoutSeconds, maxSteps, bucketKib, shardOptimizer, wirePrecision, shm);
   }
 
   /** What the ring exchange needs of these options. */
   public RingOptions ring() {
-    return new RingOptions(bucketKib * 256, shardOptimizer, wirePrecision);
+    return new RingOptions(bucketKib * 256, shardOptimizer, wirePrecision, sharedMemory);
   }
 
   /** Local steps per sync: k with parameter averaging, else 1. */

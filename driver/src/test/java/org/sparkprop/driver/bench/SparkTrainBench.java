@@ -34,7 +34,8 @@ import org.sparkprop.trainer.train.TrainConfig;
  * test set evaluated after every epoch outside the timed training. Each argument is one run,
  * {@code exchange:sync:k:batchPerWorker:optimizer:lr:epochs[:schedule]}, e.g.
  * {@code direct:gradient:1:64:adam:0.002:8}; the ring takes modifiers after its name:
- * {@code ring/b4096/noshard/bf16} (bucket KiB, replicated optimizer, bfloat16 on the wire).
+ * {@code ring/b4096/noshard/bf16/tcp} (bucket KiB, replicated optimizer, bfloat16 on the wire,
+ * TCP between peers on one host).
  * Prints one JSON object: per run the training seconds at which test accuracy first reached
  * 0.88, the best accuracy, samples/s, and the per-step split into compute, communication and
  * driver update.
@@ -90,10 +91,11 @@ public final class SparkTrainBench {
           o = switch (ex[m]) {
             case "noshard" -> o.withShardOptimizer(false);
             case "bf16" -> o.withWirePrecision(WirePrecision.BF16);
+            case "tcp" -> o.withSharedMemory(false);
             default -> {
               if (!ex[m].startsWith("b")) {
                 throw new IllegalArgumentException("unknown exchange modifier '" + ex[m]
-                    + "' (bKIB, noshard, bf16)");
+                    + "' (bKIB, noshard, bf16, tcp)");
               }
               yield o.withBucketKib(Integer.parseInt(ex[m].substring(1)));
             }

@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +47,13 @@ class RingTest {
   static List<Future<float[]>> peers(int p, IntFunction<PeerSecurity> security,
       IntFunction<InetSocketAddress> addressOf, ServerSocket[] servers, int timeoutMillis,
       PeerWork work, ExecutorService pool) {
+    return peers(p, security, addressOf, servers, timeoutMillis, work, pool, true);
+  }
+
+  /** As above; sharedMemory false keeps every link on TCP. */
+  static List<Future<float[]>> peers(int p, IntFunction<PeerSecurity> security,
+      IntFunction<InetSocketAddress> addressOf, ServerSocket[] servers, int timeoutMillis,
+      PeerWork work, ExecutorService pool, boolean sharedMemory) {
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (int i = 0; i < p; i++) {
       addresses.add(addressOf.apply(i));
@@ -55,7 +63,7 @@ class RingTest {
       int rank = r;
       out.add(pool.submit(() -> {
         try (Ring ring = Ring.join(rank, addresses, servers[rank], 77, security.apply(rank),
-            timeoutMillis)) {
+            timeoutMillis, sharedMemory)) {
           return work.run(ring);
         }
       }));
@@ -199,6 +207,73 @@ class RingTest {
         }
       }
       assertArrayEquals(expected, got);
+    } finally {
+      pool.shutdownNow();
+      closeAll(servers);
+    }
+  }
+
+  /**
+   * Peers on one host link through shared memory; over TCP (and across frames and buckets) the
+   * bits and the bytes counted are the same.
+   */
+  @ParameterizedTest(name = "P = {0}, n = {1}")
+  @CsvSource({"2,131075", "3,200003", "4,7"})
+  void sharedMemoryAndTcpGiveTheSameBits(int p, int n) throws Exception {
+    float[][] a = inputs(p, n, false, 3L * p + n);
+    List<float[]> runs = new ArrayList<>();
+    List<Long> bytes = new ArrayList<>();
+    for (boolean shm : new boolean[] {true, false}) {
+      ServerSocket[] servers = listen(p);
+      ExecutorService pool = Executors.newFixedThreadPool(p);
+      long[] sent = new long[p];
+      try {
+        List<Future<float[]>> results = peers(p, r -> PeerSecurity.none(),
+            i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 20_000,
+            ring -> {
+              assertEquals(shm && SharedMemory.available(), ring.sendsThroughSharedMemory());
+              float[] mine = a[ring.rank()].clone();
+              ring.allReduce(mine, 0, n);
+              ring.reduceScatter(mine, 0, n, true);
+              ring.allGather(mine, 0, n);
+              sent[ring.rank()] = ring.bytesSent() + ring.bytesReceived();
+              return mine;
+            }, pool, shm);
+        float[] first = results.get(0).get(60, TimeUnit.SECONDS);
+        for (int q = 1; q < p; q++) {
+          assertArrayEquals(first, results.get(q).get(60, TimeUnit.SECONDS), "peer " + q);
+        }
+        runs.add(first);
+        bytes.add(Arrays.stream(sent).sum());
+      } finally {
+        pool.shutdownNow();
+        closeAll(servers);
+      }
+    }
+    assertArrayEquals(runs.get(1), runs.get(0));
+    assertEquals(bytes.get(1), bytes.get(0));
+  }
+
+  /** A shared-memory peer that leaves without sending fails the wait at once, by name. */
+  @Test
+  void aSharedMemoryPeerThatLeavesFailsTheWaitAtOnce() throws Exception {
+    ServerSocket[] servers = listen(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      long t0 = System.nanoTime();
+      List<Future<float[]>> results = peers(2, r -> PeerSecurity.none(),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 60_000,
+          ring -> {
+            if (ring.rank() == 0) {
+              return new float[0];  // leaves (closes its ring) at once
+            }
+            ring.allReduce(new float[100], 0, 100);
+            return new float[1];
+          }, pool);
+      assertEquals(0, results.get(0).get(60, TimeUnit.SECONDS).length);
+      String m = failure(results.get(1));
+      assertTrue(m.endsWith("rank 0 closed the connection"), m);
+      assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "waited for the timeout");
     } finally {
       pool.shutdownNow();
       closeAll(servers);
