@@ -6,6 +6,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -432,7 +433,7 @@ final class PeerChannel implements AutoCloseable {
     if (sharedName == null || cipher != null) {
       out.write(TCP_ONLY);
     } else {
-      shm = SharedMemory.create(sharedName, peer, this::checkAlive, socket.getSoTimeout());
+      shm = SharedMemory.create(sharedName, peer, doorbell(), socket.getSoTimeout());
       out.write(SHM_OFFER);
       out.writeUTF(sharedName);
     }
@@ -449,7 +450,7 @@ final class PeerChannel implements AutoCloseable {
     }
     if (kind == SHM_OFFER) {
       String name = in.readUTF();
-      shm = SharedMemory.open(name, peer, this::checkAlive, socket.getSoTimeout());
+      shm = SharedMemory.open(name, peer, doorbell(), socket.getSoTimeout());
       out.write(SHM_MAPPED);
       out.flush();
     } else if (kind != TCP_ONLY) {
@@ -478,21 +479,33 @@ final class PeerChannel implements AutoCloseable {
     return shm != null;
   }
 
-  /** False once the peer has closed its end of the socket (checked while waiting on shm). */
-  private boolean checkAlive() throws IOException {
-    int timeout = socket.getSoTimeout();
-    try {
-      socket.setSoTimeout(1);
-      return socket.getInputStream().read() >= 0;
-    } catch (SocketTimeoutException e) {
-      return true;  // nothing to read, as expected
-    } catch (IOException e) {
-      return false;  // reset or closed under us
-    } finally {
-      if (!socket.isClosed()) {
-        socket.setSoTimeout(timeout);
+  /** The socket as the shared-memory link's doorbell and liveness. */
+  private SharedMemory.Peer doorbell() {
+    return new SharedMemory.Peer() {
+      @Override
+      public boolean sleep(int waitMillis) throws IOException {
+        int timeout = socket.getSoTimeout();
+        try {
+          socket.setSoTimeout(waitMillis);
+          return socket.getInputStream().read() >= 0;
+        } catch (SocketTimeoutException e) {
+          return true;
+        } catch (IOException e) {
+          return false;  // reset or closed under us
+        } finally {
+          if (!socket.isClosed()) {
+            socket.setSoTimeout(timeout);
+          }
+        }
       }
-    }
+
+      @Override
+      public void ring() throws IOException {
+        OutputStream raw = socket.getOutputStream();
+        raw.write(1);
+        raw.flush();
+      }
+    };
   }
 
   @Override

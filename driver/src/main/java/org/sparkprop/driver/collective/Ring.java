@@ -208,18 +208,29 @@ public final class Ring implements Collective {
     int sl = chunkStart(n, sendChunk + 1) - so;
     int ro = chunkStart(n, receiveChunk);
     int rl = chunkStart(n, receiveChunk + 1) - ro;
-    sendArray = a;
-    sendOff = off + so;
-    sendLen = sl;
-    sendBf16 = bf16;
-    toSend.release();
     IOException failure = null;
-    try {
-      prev.receive(a, off + ro, rl, add, bf16);
-    } catch (IOException e) {
-      failure = e;
+    if (next.sharedMemory() && frames(sl) <= SharedMemory.SLOTS / 2) {
+      // Shared memory takes the chunk without waiting for the peer (the slots hold it and the
+      // peer's previous one): send on this thread, no hand-off.
+      try {
+        next.send(a, off + so, sl, bf16);
+        prev.receive(a, off + ro, rl, add, bf16);
+      } catch (IOException e) {
+        failure = e;
+      }
+    } else {
+      sendArray = a;
+      sendOff = off + so;
+      sendLen = sl;
+      sendBf16 = bf16;
+      toSend.release();
+      try {
+        prev.receive(a, off + ro, rl, add, bf16);
+      } catch (IOException e) {
+        failure = e;
+      }
+      sent.acquireUninterruptibly();
     }
-    sent.acquireUninterruptibly();
     int width = bf16 ? 2 : 4;
     bytesSent += (long) width * sl + (long) next.frameOverhead() * frames(sl);
     bytesReceived += (long) width * rl + (long) prev.frameOverhead() * frames(rl);

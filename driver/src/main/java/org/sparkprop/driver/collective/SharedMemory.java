@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One direction of a ring link between two peers on the same host, through a memory-mapped
@@ -25,10 +26,13 @@ import java.nio.file.attribute.PosixFilePermissions;
  * those of {@link PeerChannel}, so the ring's sums and byte counts are the same bits either way.
  *
  * <p>Layout: long published (frames the sender has published), long consumed (frames the
- * receiver has released), int closed (either end), two int slot headers, then two slots of
- * {@link PeerChannel#FRAME_FLOATS} floats. Frame k uses slot k mod 2 once frame k − 2 is
- * released. A waiting end spins briefly, then yields; it gives up after the timeout, when the
- * peer closes or when its thread is interrupted (Spark killing the task).
+ * receiver has released), int closed (either end), int sleeping (the receiver), {@link #SLOTS}
+ * int slot headers, then {@link #SLOTS} slots of {@link PeerChannel#FRAME_FLOATS} floats.
+ * Frame k uses slot k mod SLOTS once frame k − SLOTS is released. A waiting receiver spins
+ * briefly, then blocks on the TCP connection, which the sender rings with one byte after
+ * publishing (an eventcount: no CPU burnt while a computing
+ * thread needs the core); it gives up after the timeout, when the peer closes or when its
+ * thread is interrupted (Spark killing the task).
  */
 final class SharedMemory {
   private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class,
@@ -38,22 +42,37 @@ final class SharedMemory {
   private static final int PUBLISHED = 0;
   private static final int CONSUMED = 64;
   private static final int CLOSED = 128;
+  /** 1 while the receiver is about to block on the doorbell. */
+  private static final int SLEEPING = 160;
   private static final int HEADERS = 192;
   private static final int DATA = 256;
   private static final int SLOT_BYTES = 4 * PeerChannel.FRAME_FLOATS;
-  static final int SIZE = DATA + 2 * SLOT_BYTES;
+  /** Frames in flight at most: a chunk of up to this many frames is sent without waiting. */
+  static final int SLOTS = 8;
+  static final int SIZE = DATA + SLOTS * SLOT_BYTES;
   private static final Path DIR = Paths.get("/dev/shm");
-  private static final int SPINS = 2_000;
+  private static final int SPINS = 300;
+  /** A blocked end wakes this often to check the time, the interrupt and a closed peer. */
+  private static final int SLEEP_MILLIS = 100;
 
-  /** Liveness of the peer while waiting. */
+  /**
+   * The TCP connection beside the link: a doorbell that wakes a receiver blocked on it (so a
+   * waiting end burns no CPU that a computing thread needs) and tells when the peer is gone.
+   */
   interface Peer {
-    /** False once the peer has closed its end of the connection. */
-    boolean alive() throws IOException;
+    /**
+     * Blocks until a doorbell byte arrives or waitMillis pass; false once the peer has closed
+     * its end of the connection.
+     */
+    boolean sleep(int waitMillis) throws IOException;
+
+    /** Rings the doorbell: one byte to the receiver. */
+    void ring() throws IOException;
   }
 
   private final MappedByteBuffer map;
-  private final FloatBuffer[] floats = new FloatBuffer[2];
-  private final ShortBuffer[] halves = new ShortBuffer[2];
+  private final FloatBuffer[] floats = new FloatBuffer[SLOTS];
+  private final ShortBuffer[] halves = new ShortBuffer[SLOTS];
   private final float[] scratch = new float[PeerChannel.FRAME_FLOATS];
   private final short[] halfScratch = new short[PeerChannel.FRAME_FLOATS];
   private final String peer;
@@ -66,7 +85,7 @@ final class SharedMemory {
     this.peer = peer;
     this.liveness = liveness;
     this.timeoutNanos = timeoutMillis * 1_000_000L;
-    for (int s = 0; s < 2; s++) {
+    for (int s = 0; s < SLOTS; s++) {
       ByteBuffer slot = map.duplicate().position(DATA + s * SLOT_BYTES)
           .limit(DATA + (s + 1) * SLOT_BYTES);
       floats[s] = slot.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
@@ -129,11 +148,16 @@ final class SharedMemory {
     while (n > 0) {
       int m = Math.min(n, PeerChannel.FRAME_FLOATS);
       long k = frames;
-      int slot = (int) (k & 1);
+      int slot = (int) (k % SLOTS);
       long start = System.nanoTime();
-      for (int spins = 0; (long) LONG.getAcquire(map, CONSUMED) < k - 1; spins++) {
-        if (await(spins, start) && (long) LONG.getAcquire(map, CONSUMED) < k - 1) {
-          throw new IOException(peer + " closed the connection");
+      // The slot is free once frame k − SLOTS is released: a receiver that far behind is
+      // rare, so this end just polls.
+      for (int spins = 0; (long) LONG.getAcquire(map, CONSUMED) < k - SLOTS + 1; spins++) {
+        if (spins < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.parkNanos(50_000);
+          check(start);
         }
       }
       if (bf16) {
@@ -147,7 +171,13 @@ final class SharedMemory {
         floats[slot].put(a, off, m);
       }
       INT.setRelease(map, HEADERS + 4 * slot, PeerChannel.header(m, bf16));
-      LONG.setRelease(map, PUBLISHED, k + 1);
+      // Volatile (sequentially consistent) publish, then read SLEEPING: with the receiver's
+      // volatile SLEEPING = 1 then read of PUBLISHED, one of the two sees the other's write, so
+      // a receiver never sleeps through a frame.
+      LONG.setVolatile(map, PUBLISHED, k + 1);
+      if ((int) INT.getVolatile(map, SLEEPING) != 0) {
+        liveness.ring();
+      }
       frames = k + 1;
       off += m;
       n -= m;
@@ -159,12 +189,26 @@ final class SharedMemory {
     while (n > 0) {
       int m = Math.min(n, PeerChannel.FRAME_FLOATS);
       long k = frames;
-      int slot = (int) (k & 1);
+      int slot = (int) (k % SLOTS);
       long start = System.nanoTime();
       for (int spins = 0; (long) LONG.getAcquire(map, PUBLISHED) < k + 1; spins++) {
-        if (await(spins, start) && (long) LONG.getAcquire(map, PUBLISHED) < k + 1) {
+        if (spins < SPINS) {
+          Thread.onSpinWait();
+          continue;
+        }
+        INT.setVolatile(map, SLEEPING, 1);
+        boolean alive = true;
+        if ((long) LONG.getVolatile(map, PUBLISHED) < k + 1) {
+          alive = liveness.sleep(SLEEP_MILLIS);
+        }
+        INT.setVolatile(map, SLEEPING, 0);
+        if ((long) LONG.getAcquire(map, PUBLISHED) >= k + 1) {
+          break;
+        }
+        if (!alive || (int) INT.getAcquire(map, CLOSED) != 0) {
           throw new IOException(peer + " closed the connection");
         }
+        check(start);
       }
       int header = (int) INT.getAcquire(map, HEADERS + 4 * slot);
       if (header != PeerChannel.header(m, bf16)) {
@@ -196,31 +240,17 @@ final class SharedMemory {
     }
   }
 
-  /**
-   * One turn of waiting: spin, then yield; now and then check the time, the interrupt and the
-   * peer. Returns whether the peer is gone (the caller checks its condition once more: the
-   * peer may have published and closed since).
-   */
-  private boolean await(int spins, long start) throws IOException {
-    if (spins < SPINS) {
-      Thread.onSpinWait();
-      return false;
-    }
-    Thread.yield();
-    if ((spins & 255) != 0) {
-      return false;
-    }
-    if ((int) INT.getAcquire(map, CLOSED) != 0) {
-      return true;
-    }
+  /** Throws when the wait has lasted past the timeout, or the thread was interrupted. */
+  private void check(long start) throws IOException {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedIOException("interrupted while waiting for " + peer);
     }
-    long waited = System.nanoTime() - start;
-    if (waited > timeoutNanos) {
+    if ((int) INT.getAcquire(map, CLOSED) != 0) {
+      throw new IOException(peer + " closed the connection");
+    }
+    if (System.nanoTime() - start > timeoutNanos) {
       throw new IOException(peer + " sent nothing within " + timeoutNanos / 1_000_000 + " ms");
     }
-    return (spins & 8191) == 0 && !liveness.alive();
   }
 
   /** Tells the other end this one is gone; the mapping is freed with the buffer. */
