@@ -161,13 +161,15 @@ public class SparkpropCliTest {
     assertEquals(sums[0], sums[1]);
     // The bytes a worker moves per sync, 4-8-2 with batch norm: n = 66 parameters, S = 16
     // state values. Direct: a 36-byte header, the gradient and state out, the same size back.
-    // Ring, 2 peers, sharded optimizer: the state and counts (S + 4 floats) all-reduced, the
-    // gradient (n) reduce-scattered, the squared norm's 2 floats all-reduced and the
+    // Ring, 2 peers, sharded optimizer: the state, counts and the previous step's squared
+    // norm part (S + 4 + 2 floats) all-reduced, the gradient (n) reduce-scattered and the
     // parameters (n) all-gathered: each floats × 4 bytes out and in once over the two phases,
-    // and a 4-byte header per frame (6 frames out, 6 in).
+    // and a 4-byte header per frame (4 frames out, 4 in). Before each of the 4 mid-epoch
+    // snapshots and 4 epoch ends, the last step's norm is all-reduced on its own (2 floats,
+    // 2 frames each way): 32 bytes. 24 syncs in all.
     assertEquals(36 + 2 * 4 * (66 + 16), workerBytesPerSync(d.resolve("out-direct")), 0);
-    assertEquals(2 * 4 * (16 + 4 + 66 + 2) + 12 * 4, workerBytesPerSync(d.resolve("out-ring")),
-        0);
+    double perSync = 2 * 4 * (16 + 4 + 2 + 66) + 8 * 4;
+    assertEquals((24 * perSync + 8 * 32) / 24, workerBytesPerSync(d.resolve("out-ring")), 0);
     Path alone = d.resolve("out-ring-1");
     assertEquals(0, CliRun.of(trainArgs(d, alone, "--epochs", "1", "--partitions", "1"))
         .code());

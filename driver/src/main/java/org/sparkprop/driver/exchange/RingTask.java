@@ -150,6 +150,16 @@ final class RingTask extends EpochTask {
     /** Gradient sync on P > 1 with --shard-optimizer: each task steps its own part. */
     private boolean sharded;
     private final float[] normSquares = new float[2];
+    /**
+     * Sharded without clipping, the norm is not needed before the step: each task's part of a
+     * step's squared norm travels with the next step's state and counts, and the check and the
+     * metric come one step later (before any snapshot and at the end: an all-reduce of two
+     * floats). Saves the norm's own all-reduce on every step.
+     */
+    private boolean delayedNorm;
+    private double pendingSquares;
+    private double pendingLoss;
+    private long pendingStep;
     private final int failStep;
     private final SyncTotals totals = new SyncTotals();
     private long lastReportNs = System.nanoTime();
@@ -168,8 +178,9 @@ final class RingTask extends EpochTask {
       if (plan.averageParams()) {
         this.buf = new float[n + ns + (averageOptimizerState ? opt.size() * n : 0) + TAIL];
       } else {
-        // The engine writes the gradient sum into [0, n); state and counts go after it.
-        this.buf = w.reserveAfterGradient(ns + TAIL);
+        // The engine writes the gradient sum into [0, n); state and counts go after it, then
+        // the previous step's squared-norm part (the delayed norm).
+        this.buf = w.reserveAfterGradient(ns + TAIL + 2);
       }
       wire.readFloats(p, 0, n);
       wire.readFloats(s, 0, ns);
@@ -191,6 +202,7 @@ final class RingTask extends EpochTask {
         int[] withState = Arrays.copyOf(cuts, cuts.length + 1);
         withState[cuts.length] = n;
         sharded = shardOptimizer;
+        delayedNorm = sharded && work.config().clipNorm() == 0;
         buckets = new BucketedAllReduce(joined, buf, buf.length, withState, sharded ? n : 0,
             bf16, n);
       }
@@ -219,12 +231,22 @@ final class RingTask extends EpochTask {
         j += count;
         if (checkpointEvery > 0 && j < plan.endStep()
             && step - lastCheckpoint >= checkpointEvery) {
-          sendState(SNAPSHOT);
+          checkedSendState(SNAPSHOT);
           lastCheckpoint = step;
         }
       }
-      sendState(END);
+      checkedSendState(END);
       return busy;
+    }
+
+    /** sendState, telling the driver when the last step's delayed check finds divergence. */
+    private void checkedSendState(int type) throws IOException {
+      try {
+        sendState(type);
+      } catch (DivergenceException e) {
+        fail(DIVERGED, e.getMessage());
+        throw e;
+      }
     }
 
     /** One sync of count local steps starting at j; returns the compute nanoseconds. */
@@ -347,6 +369,9 @@ final class RingTask extends EpochTask {
         s[i] = buf[n + i] * inv;
       }
       StepUpdate update = w.update();
+      if (delayedNorm && pendingStep > 0) {
+        finishPending((double) buf[at + TAIL] + buf[at + TAIL + 1]);
+      }
       double squares = 0;
       for (int b = 0; b < buckets.buckets(); b++) {
         if (buckets.scattered(b)) {
@@ -358,16 +383,24 @@ final class RingTask extends EpochTask {
           squares += update.squares(p, buf, from, to);
         }
       }
-      // The squared norm as a float pair (high and low parts), summed over the tasks.
-      normSquares[0] = (float) squares;
-      normSquares[1] = (float) (squares - normSquares[0]);
       long t3 = System.nanoTime();
-      ring.allReduce(normSquares, 0, 2);
-      long t4 = System.nanoTime();
       step++;
-      double norm = update.norm((double) normSquares[0] + normSquares[1], lossSum * inv, step,
-          plan.epoch());
-      float clip = update.begin(norm, step, plan.totalSteps());
+      double norm;
+      if (delayedNorm) {
+        pendingSquares = squares;
+        pendingLoss = lossSum * inv;
+        pendingStep = step;
+        norm = Double.NaN;
+      } else {
+        // The squared norm as a float pair (high and low parts), summed over the tasks.
+        normSquares[0] = (float) squares;
+        normSquares[1] = (float) (squares - normSquares[0]);
+        ring.allReduce(normSquares, 0, 2);
+        norm = update.norm((double) normSquares[0] + normSquares[1], lossSum * inv, step,
+            plan.epoch());
+      }
+      long t4 = System.nanoTime();
+      float clip = update.begin(delayedNorm ? 0 : norm, step, plan.totalSteps());
       for (int b = 0; b < buckets.buckets(); b++) {
         if (buckets.scattered(b)) {
           update.stepShard(p, buf, clip, step, buckets.ownedFrom(b), buckets.ownedTo(b));
@@ -385,9 +418,37 @@ final class RingTask extends EpochTask {
       return t1 - t0;
     }
 
+    /** The last step's norm from the squares summed over the tasks: checked and recorded. */
+    private void finishPending(double squares) {
+      double norm = w.update().norm(squares, pendingLoss, pendingStep, plan.epoch());
+      totals.addGradNorm(norm);
+      pendingStep = 0;
+    }
+
+    /** Before a snapshot and at the end: the last step's norm, by its own all-reduce. */
+    private void flushPending() throws IOException {
+      if (!delayedNorm || pendingStep == 0) {
+        return;
+      }
+      long t0 = System.nanoTime();
+      long bytes = ring.bytesSent() + ring.bytesReceived();
+      normSquares[0] = (float) pendingSquares;
+      normSquares[1] = (float) (pendingSquares - normSquares[0]);
+      ring.allReduce(normSquares, 0, 2);
+      finishPending((double) normSquares[0] + normSquares[1]);
+      totals.addCommunication(System.nanoTime() - t0,
+          ring.bytesSent() + ring.bytesReceived() - bytes);
+    }
+
     @Override
     public void forwardDone(double lossSum) {
-      fillStateAndCounts(n, w.rows());
+      int at = fillStateAndCounts(n, w.rows());
+      if (delayedNorm) {
+        // The previous step's part of the squared norm (none at an epoch's first step).
+        float hi = pendingStep > 0 ? (float) pendingSquares : 0f;
+        buf[at + TAIL] = hi;
+        buf[at + TAIL + 1] = pendingStep > 0 ? (float) (pendingSquares - hi) : 0f;
+      }
       buckets.ready(n);
     }
 
@@ -409,6 +470,7 @@ final class RingTask extends EpochTask {
      * optimizer state.
      */
     private void sendState(int type) throws IOException {
+      flushPending();
       boolean perWorker = plan.averageParams() && !averageOptimizerState;
       if (partition == 0) {
         report(System.nanoTime());

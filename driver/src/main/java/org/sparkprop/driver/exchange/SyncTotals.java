@@ -41,6 +41,17 @@ public final class SyncTotals {
     bytes += moved;
   }
 
+  /** A gradient norm learnt after its sync was added (the ring's delayed norm). */
+  void addGradNorm(double norm) {
+    gradNormSum += norm;
+  }
+
+  /** Communication outside a sync (the delayed norm's last all-reduce of an epoch). */
+  void addCommunication(long nanos, long moved) {
+    communicationNs += nanos;
+    bytes += moved;
+  }
+
   void write(DataOutput out) throws IOException {
     out.writeLong(syncs);
     out.writeLong(steps);
