@@ -1,14 +1,14 @@
 """The ring exchange's cost model for the default model (784-512-256-10, batch norm, AdamW,
 128 rows per worker, gradient sync, sharded optimizer), as the README states it:
 
-  step(P) = c + u/P + 1.75 * (P-1)/P * 4n / B + 5 * (P-1) * alpha
+  step(P) = c + u/P + 1.75 * (P-1)/P * 4n / B + 3 * (P-1) * alpha
 
 c: forward + backward of 128 rows on one executor core (ms); u: the optimizer step over all n
 parameters (ms), 1/P of it per worker when sharded; 4n bytes of gradient: the reduce-scatter of
 the first layer's bucket (3/4 of the bytes) and the parameters' all-gather come after the
-backward pass, the rest travels during it; B: the network's TCP goodput per endpoint; 5 (P-1)
-messages after the backward pass (the last bucket's reduce-scatter, the norm's all-reduce, two
-buckets' all-gathers), alpha each. Prints the table for 1 to 64 executors on 10 and 25 Gb/s.
+backward pass, the rest travels during it; B: the network's TCP goodput per endpoint; 3 (P-1)
+messages in a row after the backward pass (the last bucket's reduce-scatter, two buckets'
+all-gathers; the norm travels with the next step's counts), alpha each. Prints the table for 1 to 64 executors on 10 and 25 Gb/s.
 
 Usage: python3 bench/cost_model.py C_MS U_MS ALPHA_US
 """
@@ -23,7 +23,7 @@ for gbps, goodput in ((10, 1.15), (25, 2.9)):
         mb = 4 * n / 1e6 * (p - 1) / p
         exposed_mb = 1.75 * mb          # 3/4 of the reduce-scatter + the all-gather
         wire = exposed_mb / goodput      # ms (MB / (GB/s) = ms)
-        hops = 5 * (p - 1) * alpha
+        hops = 3 * (p - 1) * alpha
         t = c + u / p + wire + hops
         rows.append((gbps, p, wire, hops, t, (c + u) / t, p * 128 / t * 1000))
 print("| network | executors | exposed transfer ms | exposed latency ms | step ms | efficiency | samples/s |")
