@@ -24,9 +24,10 @@ import org.sparkprop.driver.output.Json;
  * The exchange alone, no model compute: P peers in this JVM on loopback all-reduce N floats,
  * (a) through the driver as the direct exchange does today (every worker sends its sum to one
  * endpoint, which reads them in order, adds, and writes the result back to each in turn, on
- * {@link Wire}) and (b) among themselves on the {@link Ring}. The two take turns, repetition by
- * repetition. Prints JSON: per (P, N, method) the median milliseconds per all-reduce and the
- * bytes the busiest endpoint sends and receives per all-reduce.
+ * {@link Wire}) and (b) among themselves on the {@link Ring}, its links through shared memory
+ * (peers of one host, as in training) and (c) over TCP on the loopback. They take turns,
+ * repetition by repetition. Prints JSON: per (P, N, method) the median milliseconds per
+ * all-reduce and the bytes the busiest endpoint sends and receives per all-reduce.
  *
  * <p>Usage: ExchangeBench [reps] [P,P,…] [N,N,…] (defaults 5, 2,4,8,16, 240000,540000,4000000).
  */
@@ -69,18 +70,25 @@ public final class ExchangeBench {
     }
     double[] star = new double[reps];
     double[] ring = new double[reps];
+    double[] tcp = new double[reps];
     Star s = new Star(p, n);
     ExecutorService pool = Executors.newFixedThreadPool(p);
-    Ring[] rings = ring(p, security, pool);
+    Ring[] rings = ring(p, security, pool, true);
+    Ring[] tcpRings = ring(p, security, pool, false);
     try {
       timeStar(s, data, pool);   // warm-up
       timeRing(rings, data, n, pool);
+      timeRing(tcpRings, data, n, pool);
       for (int k = 0; k < reps; k++) {
         star[k] = timeStar(s, data, pool);
         ring[k] = timeRing(rings, data, n, pool);
+        tcp[k] = timeRing(tcpRings, data, n, pool);
       }
     } finally {
       for (Ring g : rings) {
+        g.close();
+      }
+      for (Ring g : tcpRings) {
         g.close();
       }
       s.close();
@@ -93,7 +101,9 @@ public final class ExchangeBench {
     m.put("floats", n);
     m.put("security", security.toString());
     m.put("driver_star_ms", median(star));
+    m.put("ring_shared_memory", rings[0].sendsThroughSharedMemory());
     m.put("ring_ms", median(ring));
+    m.put("ring_tcp_ms", median(tcp));
     m.put("ring_speedup", median(star) / median(ring));
     // The star's busiest endpoint is the driver: P sums in, P results out.
     m.put("driver_star_busiest_bytes_sent", 4L * p * n);
@@ -101,7 +111,7 @@ public final class ExchangeBench {
     m.put("ring_busiest_bytes_sent", ringSent);
     m.put("ring_busiest_bytes_received", ringReceived);
     System.err.println("P " + p + ", N " + n + " (" + security + "): star " + median(star)
-        + " ms, ring " + median(ring) + " ms");
+        + " ms, ring " + median(ring) + " ms, ring over TCP " + median(tcp) + " ms");
     return m;
   }
 
@@ -132,8 +142,8 @@ public final class ExchangeBench {
     return s.run(data, pool) / 1e6;
   }
 
-  private static Ring[] ring(int p, PeerSecurity security, ExecutorService pool)
-      throws Exception {
+  private static Ring[] ring(int p, PeerSecurity security, ExecutorService pool,
+      boolean sharedMemory) throws Exception {
     ServerSocket[] servers = new ServerSocket[p];
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (int i = 0; i < p; i++) {
@@ -143,7 +153,8 @@ public final class ExchangeBench {
     List<Future<Ring>> f = new ArrayList<>();
     for (int q = 0; q < p; q++) {
       int rank = q;
-      f.add(pool.submit(() -> Ring.join(rank, addresses, servers[rank], 1, security, 60_000)));
+      f.add(pool.submit(() -> Ring.join(rank, addresses, servers[rank], 1, security, 60_000,
+          sharedMemory)));
     }
     Ring[] rings = new Ring[p];
     for (int q = 0; q < p; q++) {
