@@ -380,6 +380,24 @@ public class SparkpropCliTest {
     assertFalse(Files.exists(d.resolve("o3")));
   }
 
+  /**
+   * A loss that explodes but stays finite (plain SGD with a learning rate of 1000: about 1e27
+   * after one epoch) is divergence too: exit code 1, the rule in the message, nothing written.
+   */
+  @Test
+  void aFiniteExplosionIsDivergence(@TempDir Path d) throws Exception {
+    writeCsv(d, "train", 200, 1);
+    writeCsv(d, "test", 20, 2);
+    Path out = d.resolve("out");
+    CliRun run = CliRun.of(trainArgs(d, out, "--optimizer", "sgd", "--lr", "1000",
+        "--schedule", "constant", "--no-batch-norm", "--dropout", "0", "--scaling", "none"));
+    assertEquals(1, run.code(), run.toString());
+    assertTrue(run.error().matches("training diverged at epoch 1: the training loss [0-9.]+e"
+        + "\\+[0-9]+ is over 1000 times a chance-level prediction's \\(0\\.6931\\) \\(lower "
+        + "the learning rate or enable --clip-norm\\)"), run.error());
+    assertFalse(Files.exists(out), "nothing published");
+  }
+
   @ParameterizedTest(name = "{0} exchange")
   @ValueSource(strings = {"direct", "ring"})
   void divergenceStopsWithAClearErrorAndKeepsTheLastGoodCheckpoint(String exchange,

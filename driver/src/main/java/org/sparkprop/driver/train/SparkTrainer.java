@@ -27,6 +27,7 @@ import org.sparkprop.trainer.optim.Optimizer;
 import org.sparkprop.trainer.train.EarlyStopping;
 import org.sparkprop.trainer.train.EpochMetrics;
 import org.sparkprop.trainer.train.Evaluation;
+import org.sparkprop.trainer.train.LossWatch;
 import org.sparkprop.trainer.train.StepUpdate;
 import org.sparkprop.trainer.train.TrainConfig;
 
@@ -175,6 +176,10 @@ public final class SparkTrainer {
     }
     Loss loss = spec.loss().create();
     EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
+    LossWatch lossWatch = new LossWatch(spec.loss(), spec.outputs());
+    for (EpochMetrics m : history) {
+      lossWatch.check(m.epoch(), m.trainLoss());  // a resumed run keeps its lowest epoch
+    }
     boolean stoppedEarly = false;
     try (EpochRunner runner = EpochRunner.open(opts.exchange(), sc,
         new WorkerSpec(spec, cfg, device), opts.syncTimeoutSeconds(), opts.ring())) {
@@ -208,8 +213,10 @@ public final class SparkTrainer {
             cfg.schedule().lr(cfg.lr(), Math.max(0, run.step - 1), total), secs,
             tot.rows / secs, tot.syncs == 0 || opts.sync() == Sync.PARAMS ? Double.NaN
                 : tot.gradNormSum / tot.syncs);
-        history.add(m);
         log.accept(m.line());
+        // Before the epoch's checkpoint: a run that exploded keeps its last good one.
+        lossWatch.check(epoch, m.trainLoss());
+        history.add(m);
         epochHook.accept(params, state);
         secondsAt.add(trainingSeconds);
         if (monitor != null) {

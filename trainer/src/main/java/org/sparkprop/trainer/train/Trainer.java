@@ -120,6 +120,7 @@ public final class Trainer implements AutoCloseable {
     Rng shuffler = new Rng(0);
     List<EpochMetrics> history = new ArrayList<>();
     EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
+    LossWatch lossWatch = new LossWatch(spec.loss(), spec.outputs());
     boolean stoppedEarly = false;
     this.params = p;
     this.data = train;
@@ -164,10 +165,11 @@ public final class Trainer implements AutoCloseable {
       EpochMetrics m = new EpochMetrics(epoch, lossSum / rows,
           loss.accuracy(correct, rows, spec.outputs()), val.loss(), val.accuracy(), lr, secs,
           rows / secs, normSum / stepsPerEpoch);
-      history.add(m);
       if (log != null) {
         log.accept(m);
       }
+      lossWatch.check(epoch, m.trainLoss());
+      history.add(m);
       if (stopping.update(epoch, val, p, s)) {
         stoppedEarly = true;
         break;
