@@ -89,6 +89,13 @@ public class SparkpropCliTest {
     assertEquals(2, metrics.at("/config/partitions").asInt());
     assertEquals("gradient", metrics.at("/config/sync").asText());
     assertEquals(0.01, metrics.at("/config/lr").asDouble(), 0);
+    // 4-8-2 with batch norm: 4×8 weights, 8 scales and 8 shifts, 8×2 weights and 2 biases.
+    assertEquals(4 * 8 + 16 + 8 * 2 + 2, metrics.at("/config/parameters").asInt());
+    List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
+    assertTrue(csv.get(0).endsWith(",samples_per_second,mean_gradient_norm"), csv.get(0));
+    double norm = Double.parseDouble(csv.get(1).substring(csv.get(1).lastIndexOf(',') + 1));
+    assertEquals(metrics.at("/epochs/0/mean_gradient_norm").asDouble(), norm, 1e-5 * norm);
+    assertTrue(norm > 0, csv.get(1));
     // --device auto: where the two partitions computed, and why.
     boolean gpu = Gpu.probe(0).usable();
     JsonNode devices = metrics.get("devices");

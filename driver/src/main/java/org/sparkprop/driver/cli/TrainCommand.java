@@ -56,6 +56,11 @@ public final class TrainCommand implements Callable<Integer> {
     TrainInputs in = inputs.inputs();
     checkOutputs(spec, in.classes(), model.arch);
     epochs.check();
+    if (spec.batchNorm() && epochs.batch == 1) {
+      throw new IllegalArgumentException("--batch 1 with batch normalisation: one row's batch "
+          + "statistics are degenerate (its variance is 0); use --no-batch-norm for online "
+          + "learning");
+    }
     optimizer.config();
     spark.check();
     TrainOptions opts = distribution.options(spec, spark);
@@ -137,6 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
       String master, int parts) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("arch", spec.arch());
+    c.put("parameters", new Mlp(spec, 1).paramCount());
     c.put("activation", spec.hidden().toString());
     c.put("loss", spec.loss().toString());
     c.put("dropout", spec.dropout());

@@ -39,11 +39,11 @@ public final class Metrics {
   /** metrics.csv: a header and one line per epoch. */
   public static String csv(List<EpochMetrics> ms) {
     StringBuilder b = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,"
-        + "validation_accuracy,lr,seconds,samples_per_second\n");
+        + "validation_accuracy,lr,seconds,samples_per_second,mean_gradient_norm\n");
     for (EpochMetrics m : ms) {
-      b.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f%n", m.epoch(),
-          m.trainLoss(), m.trainAccuracy(), m.validationLoss(), m.validationAccuracy(), m.lr(),
-          m.seconds(), m.samplesPerSecond()));
+      b.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f,%.6g%n",
+          m.epoch(), m.trainLoss(), m.trainAccuracy(), m.validationLoss(),
+          m.validationAccuracy(), m.lr(), m.seconds(), m.samplesPerSecond(), m.gradNorm()));
     }
     return b.toString();
   }

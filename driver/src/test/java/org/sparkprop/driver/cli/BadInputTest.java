@@ -38,6 +38,9 @@ class BadInputTest {
     return Stream.of(
         train("optimizer", 2, "--optimizer: unknown optimizer 'lbfgs' (adagrad, adam, adamw, "
             + "momentum, nesterov, rmsprop, sgd)", "--optimizer", "lbfgs"),
+        train("online with batch norm", 2, "--batch 1 with batch normalisation: one row's "
+            + "batch statistics are degenerate (its variance is 0); use --no-batch-norm for "
+            + "online learning", "--batch", "1", "--batch-norm"),
         train("outputs and classes", 2, "--classes 2 does not match --arch 4-8-3: its output "
             + "layer has 3 units, and softmax_ce takes one per class", "--arch", "4-8-3"),
         train("too few outputs", 2, "--classes 2 does not match --arch 4-8-1: its output "
