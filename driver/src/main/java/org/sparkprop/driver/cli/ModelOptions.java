@@ -33,7 +33,8 @@ final class ModelOptions {
   boolean batchNorm;
 
   @Option(names = "--init", defaultValue = "auto", description = "xavier_uniform, "
-      + "xavier_normal, he_normal, he_uniform, small_uniform, auto (${DEFAULT-VALUE})")
+      + "xavier_normal, he_normal, he_uniform, small_uniform, lecun_normal, auto "
+      + "(${DEFAULT-VALUE})")
   String init;
 
   /** The network these flags describe; every problem names its flag. */

@@ -65,7 +65,7 @@ class BadInputTest {
         train("loss", 2, "--loss: unknown loss 'hinge' (softmax_ce, sigmoid_bce, mse)",
             "--loss", "hinge"),
         train("init", 2, "--init: unknown init 'zeros' (xavier_uniform, xavier_normal, "
-            + "he_normal, he_uniform, small_uniform, auto)", "--init", "zeros"),
+            + "he_normal, he_uniform, small_uniform, lecun_normal, auto)", "--init", "zeros"),
         train("sync", 2, "Invalid value for option '--sync': expected one of gradient, params, "
             + "got 'sometimes'", "--sync", "sometimes"),
         train("sync and exchange", 2, "--sync params needs --exchange ring or direct (the "

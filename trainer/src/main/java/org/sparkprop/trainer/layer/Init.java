@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 
 /**
  * Weight initialisation schemes (biases start at zero). I = fan-in, O = fan-out.
- * Xavier/Glorot: Glorot and Bengio 2010; He: He et al. 2015.
+ * Xavier/Glorot: Glorot and Bengio 2010; He: He et al. 2015; LeCun: LeCun et al. 1998.
  */
 public enum Init {
   /** U(−a, a), a = √(6/(I+O)). */
@@ -18,6 +18,8 @@ public enum Init {
   HE_UNIFORM,
   /** U(−0.05, 0.05): the seeds' "small random weights". */
   SMALL_UNIFORM,
+  /** N(0, 1/I): LeCun normal, randn/√I (the lecture's form of Xavier for the forward pass). */
+  LECUN_NORMAL,
   /** He for ReLU-family activations, Xavier uniform otherwise. */
   AUTO;
 
@@ -26,7 +28,7 @@ public enum Init {
       return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown init '" + s + "' (xavier_uniform, xavier_normal,"
-          + " he_normal, he_uniform, small_uniform, auto)");
+          + " he_normal, he_uniform, small_uniform, lecun_normal, auto)");
     }
   }
 
@@ -39,6 +41,7 @@ public enum Init {
       case HE_NORMAL: normal(p, off, n, Math.sqrt(2.0 / fanIn), rng); break;
       case HE_UNIFORM: uniform(p, off, n, Math.sqrt(6.0 / fanIn), rng); break;
       case SMALL_UNIFORM: uniform(p, off, n, 0.05, rng); break;
+      case LECUN_NORMAL: normal(p, off, n, Math.sqrt(1.0 / fanIn), rng); break;
       default: throw new IllegalStateException("AUTO must be resolved before use");
     }
   }
