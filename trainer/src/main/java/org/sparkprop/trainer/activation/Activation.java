@@ -11,9 +11,10 @@ import org.sparkprop.trainer.kernel.Kernels;
  * <p>Dimensions: R = rows (batch), C = columns (units). Arrays are (R, C) row-major.
  *
  * <p>Parameters: {@code sigmoid:λ} is 1/(1+e^(−λξ)) with steepness λ (PV021); {@code
- * leaky_relu:α} is max(ξ, αξ); {@code elu:α} is ξ for ξ > 0, else α(e^ξ − 1). Note that the
- * seeds' "tanh" form (1−e^(−ξ))/(1+e^(−ξ)) equals tanh(ξ/2); {@code tanh} here is the standard
- * tanh(ξ). The binary step has no useful derivative: it serves the perceptron only.
+ * leaky_relu:α} is max(ξ, αξ); {@code elu:α} is ξ for ξ > 0, else α(e^ξ − 1); {@code tanh:λ}
+ * is tanh(λξ), so the seeds' "tanh" form (1−e^(−ξ))/(1+e^(−ξ)) = tanh(ξ/2) is {@code
+ * tanh:0.5}, and plain {@code tanh} the standard tanh(ξ). The binary step has no useful
+ * derivative: it serves the perceptron only.
  */
 public final class Activation implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -32,7 +33,7 @@ public final class Activation implements Serializable {
   public static final Activation IDENTITY = new Activation(Kind.IDENTITY, 0);
   public static final Activation STEP = new Activation(Kind.STEP, 0);
   public static final Activation SIGMOID = new Activation(Kind.SIGMOID, 1);
-  public static final Activation TANH = new Activation(Kind.TANH, 0);
+  public static final Activation TANH = new Activation(Kind.TANH, 1);
   public static final Activation RELU = new Activation(Kind.RELU, 0);
   public static final Activation SOFTPLUS = new Activation(Kind.SOFTPLUS, 0);
   public static final Activation SOFTMAX = new Activation(Kind.SOFTMAX, 0);
@@ -40,6 +41,13 @@ public final class Activation implements Serializable {
   /** Logistic sigmoid with steepness λ &gt; 0. */
   public static Activation sigmoid(double lambda) {
     return new Activation(Kind.SIGMOID, positive("sigmoid steepness λ", lambda));
+  }
+
+  /**
+   * tanh(λx): with λ = ½ the PV021 notes' (1 − e^−x)/(1 + e^−x) = tanh(x/2), i.e. 2σ(x) − 1.
+   */
+  public static Activation tanh(double lambda) {
+    return lambda == 1 ? TANH : new Activation(Kind.TANH, positive("tanh steepness λ", lambda));
   }
 
   /** Leaky ReLU with slope α in [0, 1) for negative inputs. */
@@ -84,7 +92,7 @@ public final class Activation implements Serializable {
       case "identity": case "linear": act = IDENTITY; break;
       case "step": act = STEP; break;
       case "sigmoid": case "logistic": return param == null ? SIGMOID : sigmoid(param);
-      case "tanh": act = TANH; break;
+      case "tanh": return param == null ? TANH : tanh(param);
       case "relu": act = RELU; break;
       case "leaky_relu": case "leakyrelu": return leakyRelu(param == null ? 0.01 : param);
       case "elu": return elu(param == null ? 1.0 : param);
@@ -92,7 +100,7 @@ public final class Activation implements Serializable {
       case "softmax": act = SOFTMAX; break;
       default:
         throw new IllegalArgumentException("unknown activation '" + text + "' (identity, step, "
-            + "sigmoid[:λ], tanh, relu, leaky_relu[:α], elu[:α], softplus, softmax)");
+            + "sigmoid[:λ], tanh[:λ], relu, leaky_relu[:α], elu[:α], softplus, softmax)");
     }
     if (param != null) {
       throw new IllegalArgumentException("activation '" + name + "' takes no parameter");
@@ -104,7 +112,7 @@ public final class Activation implements Serializable {
     return kind;
   }
 
-  /** λ for sigmoid, α for leaky ReLU and ELU, otherwise 0. */
+  /** λ for sigmoid and tanh, α for leaky ReLU and ELU, otherwise 0. */
   public float param() {
     return a;
   }
@@ -168,7 +176,7 @@ public final class Activation implements Serializable {
       case IDENTITY: return x;
       case STEP: return x >= 0 ? 1f : 0f;
       case SIGMOID: return logistic(a * x);
-      case TANH: return (float) Math.tanh(x);
+      case TANH: return (float) Math.tanh(a * x);
       case RELU: return x > 0 ? x : 0f;
       case LEAKY_RELU: return x > 0 ? x : a * x;
       case ELU: return x > 0 ? x : (float) (a * Math.expm1(x));
@@ -230,8 +238,14 @@ public final class Activation implements Serializable {
         }
         return;
       case TANH:
-        for (int i = 0; i < n; i++) {
-          dx[i] = dy[i] * (1 - y[i] * y[i]);
+        if (a == 1f) {
+          for (int i = 0; i < n; i++) {
+            dx[i] = dy[i] * (1 - y[i] * y[i]);
+          }
+        } else {
+          for (int i = 0; i < n; i++) {
+            dx[i] = dy[i] * a * (1 - y[i] * y[i]);
+          }
         }
         return;
       case RELU:
@@ -276,7 +290,7 @@ public final class Activation implements Serializable {
   public String toString() {
     String n = kind.name().toLowerCase(Locale.ROOT);
     switch (kind) {
-      case SIGMOID: return a == 1f ? n : n + ":" + a;
+      case SIGMOID: case TANH: return a == 1f ? n : n + ":" + a;
       case LEAKY_RELU: case ELU: return n + ":" + a;
       default: return n;
     }

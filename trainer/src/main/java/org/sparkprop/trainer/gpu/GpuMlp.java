@@ -60,6 +60,9 @@ public final class GpuMlp implements GradientEngine {
       if (a.kind() == Activation.Kind.STEP || a.kind() == Activation.Kind.SOFTMAX) {
         return a + " is not a hidden activation on the GPU";
       }
+      if (a.kind() == Activation.Kind.TANH && a.param() != 1f) {
+        return a + " (tanh with a steepness) is not on the GPU";
+      }
     }
     return null;
   }

@@ -3,6 +3,7 @@ package org.sparkprop.trainer.activation;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -11,8 +12,26 @@ import org.sparkprop.trainer.GradCheck;
 
 class ActivationGradCheckTest {
   static final List<Activation> ALL = List.of(Activation.IDENTITY, Activation.SIGMOID,
-      Activation.sigmoid(2.5), Activation.TANH, Activation.RELU, Activation.leakyRelu(0.1),
+      Activation.sigmoid(2.5), Activation.TANH, Activation.tanh(0.5), Activation.RELU,
+      Activation.leakyRelu(0.1),
       Activation.elu(1.0), Activation.elu(0.5), Activation.SOFTPLUS, Activation.SOFTMAX);
+
+  /** The PV021 notes' (1 − e^−ξ)/(1 + e^−ξ) is tanh:0.5, and prints as it parses. */
+  @Test
+  void tanhWithSteepnessHalfIsTheNotesForm() {
+    Activation t = Activation.parse("tanh:0.5");
+    assertEquals("tanh:0.5", t.toString());
+    assertEquals(Activation.TANH, Activation.parse("tanh:1"));
+    float[] x = {-3f, -0.4f, 0f, 0.7f, 5f};
+    float[] y = new float[x.length];
+    t.forward(x, y, 1, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals((1 - Math.exp(-x[i])) / (1 + Math.exp(-x[i])), y[i], 1e-6, "x = " + x[i]);
+    }
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Activation.parse("tanh:-1"));
+    assertTrue(e.getMessage().contains("tanh steepness λ"), e.getMessage());
+  }
 
   @Test
   void backwardMatchesFiniteDifferences() {
