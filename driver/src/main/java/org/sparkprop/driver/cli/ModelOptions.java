@@ -15,7 +15,8 @@ final class ModelOptions {
   String arch;
 
   @Option(names = "--activation", defaultValue = "relu", description = "hidden activation: "
-      + "identity, sigmoid[:λ], tanh[:λ], relu, leaky_relu[:α], elu[:α], softplus; or one per "
+      + "identity, sigmoid[:λ], tanh[:λ], relu, leaky_relu[:α], elu[:α], softplus, maxout[:k]; "
+      + "or one per "
       + "hidden layer, comma-separated (${DEFAULT-VALUE})")
   String activation;
 

@@ -58,7 +58,8 @@ class BadInputTest {
         train("arch one layer", 2, "--arch: '4' needs at least an input and an output size "
             + "(e.g. 784-256-10)", "--arch", "4"),
         train("activation", 2, "--activation: unknown activation 'swish' (identity, step, "
-            + "sigmoid[:λ], tanh[:λ], relu, leaky_relu[:α], elu[:α], softplus, softmax)",
+            + "sigmoid[:λ], tanh[:λ], relu, leaky_relu[:α], elu[:α], softplus, softmax, "
+            + "maxout[:k])",
             "--activation", "swish"),
         train("activation count", 2, "--activation lists 2 activations for 1 hidden layers",
             "--activation", "relu,tanh"),

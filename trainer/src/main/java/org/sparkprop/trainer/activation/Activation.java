@@ -20,7 +20,11 @@ public final class Activation implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The function family. */
-  public enum Kind { IDENTITY, STEP, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, SOFTMAX }
+  public enum Kind {
+    IDENTITY, STEP, SIGMOID, TANH, RELU, LEAKY_RELU, ELU, SOFTPLUS, SOFTMAX,
+    /** Not elementwise: the max of k linear pieces per unit (a layer of its own, Maxout). */
+    MAXOUT
+  }
 
   private final Kind kind;
   private final float a;
@@ -48,6 +52,23 @@ public final class Activation implements Serializable {
    */
   public static Activation tanh(double lambda) {
     return lambda == 1 ? TANH : new Activation(Kind.TANH, positive("tanh steepness λ", lambda));
+  }
+
+  /**
+   * Maxout (Goodfellow et al. 2013): each hidden unit is the max of k linear pieces, so the
+   * layer before it computes k·width values; k from 2 to 16.
+   */
+  public static Activation maxout(double k) {
+    if (k != Math.rint(k) || k < 2 || k > 16) {
+      throw new IllegalArgumentException("maxout takes a whole number of pieces from 2 to 16, "
+          + "got " + k);
+    }
+    return new Activation(Kind.MAXOUT, (float) k);
+  }
+
+  /** The pieces per unit: k for maxout, else 1. */
+  public int pieces() {
+    return kind == Kind.MAXOUT ? (int) a : 1;
   }
 
   /** Leaky ReLU with slope α in [0, 1) for negative inputs. */
@@ -98,9 +119,11 @@ public final class Activation implements Serializable {
       case "elu": return elu(param == null ? 1.0 : param);
       case "softplus": act = SOFTPLUS; break;
       case "softmax": act = SOFTMAX; break;
+      case "maxout": return maxout(param == null ? 2 : param);
       default:
         throw new IllegalArgumentException("unknown activation '" + text + "' (identity, step, "
-            + "sigmoid[:λ], tanh[:λ], relu, leaky_relu[:α], elu[:α], softplus, softmax)");
+            + "sigmoid[:λ], tanh[:λ], relu, leaky_relu[:α], elu[:α], softplus, softmax, "
+            + "maxout[:k])");
     }
     if (param != null) {
       throw new IllegalArgumentException("activation '" + name + "' takes no parameter");
@@ -124,6 +147,9 @@ public final class Activation implements Serializable {
 
   /** y (R,C) = f(x (R,C)); overwrites y; y may be x. */
   public void forward(float[] x, float[] y, int rows, int cols) {
+    if (kind == Kind.MAXOUT) {
+      throw new IllegalStateException("maxout is a layer (Maxout), not elementwise");
+    }
     if (kind == Kind.SOFTMAX) {
       for (int r = 0; r < rows; r++) {
         softmaxRow(x, y, r * cols, cols);
@@ -292,6 +318,7 @@ public final class Activation implements Serializable {
     switch (kind) {
       case SIGMOID: case TANH: return a == 1f ? n : n + ":" + a;
       case LEAKY_RELU: case ELU: return n + ":" + a;
+      case MAXOUT: return n + ":" + (int) a;
       default: return n;
     }
   }

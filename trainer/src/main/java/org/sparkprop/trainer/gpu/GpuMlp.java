@@ -57,7 +57,8 @@ public final class GpuMlp implements GradientEngine {
       return "batch normalisation is not implemented on the GPU";
     }
     for (Activation a : spec.hidden()) {
-      if (a.kind() == Activation.Kind.STEP || a.kind() == Activation.Kind.SOFTMAX) {
+      if (a.kind() == Activation.Kind.STEP || a.kind() == Activation.Kind.SOFTMAX
+          || a.kind() == Activation.Kind.MAXOUT) {
         return a + " is not a hidden activation on the GPU";
       }
       if (a.kind() == Activation.Kind.TANH && a.param() != 1f) {

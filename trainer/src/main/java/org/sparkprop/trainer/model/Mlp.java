@@ -12,6 +12,7 @@ import org.sparkprop.trainer.layer.Dense;
 import org.sparkprop.trainer.layer.Dropout;
 import org.sparkprop.trainer.layer.Init;
 import org.sparkprop.trainer.layer.Layer;
+import org.sparkprop.trainer.layer.Maxout;
 import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.param.ParamLayout;
 import org.sparkprop.trainer.rng.Seeds;
@@ -64,13 +65,23 @@ public final class Mlp implements GradientEngine {
       boolean last = l == hiddenCount;
       Activation act = last ? Activation.IDENTITY : spec.hidden().get(l);
       boolean bn = !last && spec.batchNorm();
+      // Maxout: the dense layer computes k pieces per unit, a Maxout layer keeps the largest.
+      int k = act.pieces();
+      boolean maxout = k > 1;
+      int width = out * k;
       // With batch norm the bias is redundant (β plays its role) and the activation follows BN.
       Init init = spec.init() == Init.AUTO ? Dense.autoInit(act) : spec.init();
-      Dense d = new Dense(name, in, out, !bn, bn ? Activation.IDENTITY : act, init, params, gemm);
+      Activation fused = bn || maxout ? Activation.IDENTITY : act;
+      Dense d = new Dense(name, in, width, !bn, fused, init, params, gemm);
       addLayer(d);
       if (bn) {
-        addLayer(new BatchNorm(name + ".bn", out, 0.1, 1e-5, maxBatch, params, state));
-        addLayer(new ActivationLayer(out, act));
+        addLayer(new BatchNorm(name + ".bn", width, 0.1, 1e-5, maxBatch, params, state));
+        if (!maxout) {
+          addLayer(new ActivationLayer(out, act));
+        }
+      }
+      if (maxout) {
+        addLayer(new Maxout(out, k, maxBatch));
       }
       if (!last && spec.dropout() > 0) {
         Dropout dr = new Dropout(out, spec.dropout(), maxBatch);

@@ -48,8 +48,8 @@ class MlpGradCheckTest {
   @Test
   void everyLayerActivationAndLoss() {
     for (String kernel : Kernels.vectorAvailable() ? List.of("java", "vector") : List.of("java")) {
-      for (String act : List.of("sigmoid:1.5", "tanh", "relu", "leaky_relu:0.1", "elu", "softplus",
-          "identity")) {
+      for (String act : List.of("sigmoid:1.5", "tanh", "tanh:0.5", "relu", "leaky_relu:0.1",
+          "elu", "softplus", "identity", "maxout:3")) {
         check(MlpSpec.of("4-5-3", act, "softmax_ce"), kernel);
       }
       check(MlpSpec.of("4-5-5-3", "tanh", "sigmoid_bce"), kernel);
@@ -58,6 +58,7 @@ class MlpGradCheckTest {
       check(MlpSpec.of("4-5-5-3", "sigmoid", "mse").withDropout(0.4), kernel);
       check(MlpSpec.of("4-5-5-3", "tanh", "softmax_ce").withBatchNorm(true).withDropout(0.3),
           kernel);
+      check(MlpSpec.of("4-5-4-3", "maxout:2", "softmax_ce").withBatchNorm(true), kernel);
     }
   }
 
