@@ -256,6 +256,30 @@ public class SparkpropCliTest {
     assertNotEquals(sums.get(0), sums.get(1));
   }
 
+  /**
+   * The XOR example (examples/xor/run.sh's flags on its truth table): a 2-4-1 sigmoid network
+   * learns what no single layer of step units can, all four rows right.
+   */
+  @Test
+  void learnsXorFromTheExample(@TempDir Path d) throws Exception {
+    Path xor = Path.of("..", "examples", "xor").toAbsolutePath().normalize();
+    Path out = d.resolve("xor");
+    CliRun run = CliRun.of("train", "--out", out.toString(),
+        "--train-features", xor.resolve("xor_vectors.csv").toString(),
+        "--train-labels", xor.resolve("xor_labels.csv").toString(),
+        "--test-features", xor.resolve("xor_vectors.csv").toString(),
+        "--test-labels", xor.resolve("xor_labels.csv").toString(),
+        "--arch", "2-4-1", "--activation", "sigmoid", "--loss", "sigmoid_bce", "--classes", "2",
+        "--optimizer", "adam", "--lr", "0.1", "--schedule", "constant", "--epochs", "300",
+        "--batch", "4", "--no-batch-norm", "--dropout", "0", "--val-fraction", "0",
+        "--scaling", "none", "--master", "local[1]", "--partitions", "1");
+    assertEquals(0, run.code(), run.toString());
+    assertEquals(List.of("0", "1", "1", "0"), Files.readAllLines(out.resolve(
+        "test_predictions.csv")));
+    assertTrue(Files.readString(xor.resolve("run.sh")).contains("--arch 2-4-1 --activation "
+        + "sigmoid --loss sigmoid_bce"), "the test runs what the example runs");
+  }
+
   private static double workerBytesPerSync(Path out) throws Exception {
     return TestJson.read(out.resolve("metrics.json")).at("/seconds/worker_bytes_per_sync")
         .asDouble(-1);
