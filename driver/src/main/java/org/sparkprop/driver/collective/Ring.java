@@ -3,6 +3,7 @@ package org.sparkprop.driver.collective;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.Semaphore;
  * per-frame parameters when frames are sealed.
  */
 public final class Ring implements Collective {
+  private static final SecureRandom NAMES = new SecureRandom();
   private final int rank;
   private final int size;
   private final PeerChannel next;
@@ -81,7 +83,7 @@ public final class Ring implements Collective {
     IOException[] acceptFailure = new IOException[1];
     Thread acceptor = new Thread(() -> {
       try {
-        accepted[0] = PeerChannel.accept(server, session, rank, prevRank, security,
+        accepted[0] = PeerHandshake.accept(server, session, rank, prevRank, security,
             timeoutMillis, deadline);
       } catch (IOException e) {
         acceptFailure[0] = e;
@@ -112,8 +114,9 @@ public final class Ring implements Collective {
     boolean sameHost = sharedMemory && SharedMemory.available()
         && peers.get(nextRank).getAddress() != null
         && peers.get(nextRank).getAddress().equals(server.getInetAddress());
+    // A random part too: runs and test JVMs on one host never collide, nor meet a stale file.
     String name = sameHost ? "sparkprop-" + Long.toHexString(session) + "-" + rank + "-"
-        + nextRank : null;
+        + nextRank + "-" + Long.toHexString(NAMES.nextLong() >>> 1) : null;
     try {
       toNext.offer(name);
       fromPrev.takeOffer();
@@ -135,7 +138,7 @@ public final class Ring implements Collective {
       throws IOException, InterruptedException {
     while (true) {
       try {
-        return PeerChannel.connect(to, session, sender, receiver, security, timeoutMillis);
+        return PeerHandshake.connect(to, session, sender, receiver, security, timeoutMillis);
       } catch (IOException e) {
         boolean refusedNow = e.getMessage() != null && e.getMessage().startsWith("cannot reach");
         if (!refusedNow || System.currentTimeMillis() + 50 > deadline) {

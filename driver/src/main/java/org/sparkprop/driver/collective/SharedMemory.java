@@ -66,8 +66,8 @@ final class SharedMemory {
      */
     boolean sleep(int waitMillis) throws IOException;
 
-    /** Rings the doorbell: one byte to the receiver. */
-    void ring() throws IOException;
+    /** Rings the doorbell: one byte to the receiver (a receiver gone meanwhile is no error). */
+    void ring();
   }
 
   private final MappedByteBuffer map;
@@ -117,7 +117,7 @@ final class SharedMemory {
   /** The receiving end: maps the sender's file, then deletes its name (the mapping stays). */
   static SharedMemory open(String name, String peer, Peer liveness, int timeoutMillis)
       throws IOException {
-    if (!name.matches("sparkprop-[0-9a-f]+-\\d+-\\d+")) {
+    if (!name.matches("sparkprop-[0-9a-f]+-\\d+-\\d+-[0-9a-f]+")) {
       throw new IOException(peer + " offered the shared-memory file '" + name + "'");
     }
     Path file = DIR.resolve(name);
@@ -157,6 +157,11 @@ final class SharedMemory {
           Thread.onSpinWait();
         } else {
           LockSupport.parkNanos(50_000);
+          // Closed after releasing the slot is fine: the loop condition sees that first.
+          if ((int) INT.getAcquire(map, CLOSED) != 0
+              && (long) LONG.getAcquire(map, CONSUMED) < k - SLOTS + 1) {
+            throw new IOException(peer + " closed the connection");
+          }
           check(start);
         }
       }
@@ -240,13 +245,13 @@ final class SharedMemory {
     }
   }
 
-  /** Throws when the wait has lasted past the timeout, or the thread was interrupted. */
+  /**
+   * Throws when the wait has lasted past the timeout, or the thread was interrupted (a closed
+   * peer is the callers' to judge: it may have published or released just before closing).
+   */
   private void check(long start) throws IOException {
     if (Thread.currentThread().isInterrupted()) {
       throw new InterruptedIOException("interrupted while waiting for " + peer);
-    }
-    if ((int) INT.getAcquire(map, CLOSED) != 0) {
-      throw new IOException(peer + " closed the connection");
     }
     if (System.nanoTime() - start > timeoutNanos) {
       throw new IOException(peer + " sent nothing within " + timeoutNanos / 1_000_000 + " ms");

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -19,10 +18,7 @@ import org.sparkprop.driver.collective.Ring;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
-import org.sparkprop.trainer.model.GradientEngine.Progress;
 import org.sparkprop.trainer.param.Slice;
-import org.sparkprop.trainer.train.DivergenceException;
-import org.sparkprop.trainer.train.StepUpdate;
 
 /**
  * The executor side of the ring exchange: one long task per partition and epoch (a barrier
@@ -52,16 +48,16 @@ final class RingTask extends EpochTask {
   static final int DIVERGED = 2;
   static final int PROGRESS = 10;
   /** Task 0 reports its totals at most this often (and before every snapshot and the end). */
-  private static final long REPORT_NANOS = 1_000_000_000L;
+  static final long REPORT_NANOS = 1_000_000_000L;
   static final int SNAPSHOT = 11;
   static final int END = 12;
-  private static final int TAIL = 4;
+  static final int TAIL = 4;
   private static final long serialVersionUID = 1L;
-  private final int checkpointEvery;
-  private final boolean averageOptimizerState;
-  private final int bucketFloats;
-  private final boolean shardOptimizer;
-  private final boolean bf16;
+  final int checkpointEvery;
+  final boolean averageOptimizerState;
+  final int bucketFloats;
+  final boolean shardOptimizer;
+  final boolean bf16;
   private final boolean sharedMemory;
   /** Run state message: task 0's optimizer state follows whole. */
   static final int OPTIMIZER_WHOLE = 0;
@@ -98,7 +94,7 @@ final class RingTask extends EpochTask {
         // The whole start state is read before joining the ring: the driver writes it to each
         // task in turn, and a task waiting in the ring for one the driver has not reached yet
         // would leave the driver blocked on a full socket.
-        Syncs syncs = new Syncs(w, wire, partition);
+        RingSyncs syncs = new RingSyncs(this, w, wire, partition);
         try (Ring ring = Ring.join(partition, peers, ringServer, session, security(env),
             driver.timeoutMillis(), sharedMemory)) {
           return syncs.run(ring);
@@ -131,403 +127,5 @@ final class RingTask extends EpochTask {
   /** The first offsets of the gradient's slices (layer weights, biases, scales), ascending. */
   static int[] sliceStarts(ShardWorker w) {
     return w.paramLayout().slices().stream().mapToInt(Slice::offset).sorted().toArray();
-  }
-
-  /** One epoch's syncs of this task. */
-  private final class Syncs implements Progress {
-    private final ShardWorker w;
-    private final Wire wire;
-    private final int partition;
-    private Ring ring;
-    private final int n;
-    private final int ns;
-    private final float[] p;
-    private final float[] s;
-    private final List<float[]> opt;
-    private final float[] buf;
-    /** Gradient sync: the buffer reduced in buckets during the backward pass. */
-    private BucketedAllReduce buckets;
-    /** Gradient sync on P > 1 with --shard-optimizer: each task steps its own part. */
-    private boolean sharded;
-    private final float[] normSquares = new float[2];
-    /**
-     * Sharded without clipping, the norm is not needed before the step: each task's part of a
-     * step's squared norm travels with the next step's state and counts, and the check and the
-     * metric come one step later (before any snapshot and at the end: an all-reduce of two
-     * floats). Saves the norm's own all-reduce on every step.
-     */
-    private boolean delayedNorm;
-    private double pendingSquares;
-    private double pendingLoss;
-    private long pendingStep;
-    private final int failStep;
-    private final SyncTotals totals = new SyncTotals();
-    private long lastReportNs = System.nanoTime();
-    private long step;
-    private long lastCheckpoint;
-
-    Syncs(ShardWorker w, Wire wire, int partition) throws IOException {
-      this.w = w;
-      this.wire = wire;
-      this.partition = partition;
-      this.n = w.paramCount();
-      this.ns = w.stateCount();
-      this.p = new float[n];
-      this.s = new float[ns];
-      this.opt = w.optimizer().state();
-      if (plan.averageParams()) {
-        this.buf = new float[n + ns + (averageOptimizerState ? opt.size() * n : 0) + TAIL];
-      } else {
-        // The engine writes the gradient sum into [0, n); state and counts go after it, then
-        // the previous step's squared-norm part (the delayed norm).
-        this.buf = w.reserveAfterGradient(ns + TAIL + 2);
-      }
-      wire.readFloats(p, 0, n);
-      wire.readFloats(s, 0, ns);
-      for (float[] o : opt) {
-        wire.readFloats(o, 0, n);
-      }
-      step = wire.in.readLong();
-      lastCheckpoint = wire.in.readLong();
-      failStep = DirectTask.injectedFailureStep(TaskContext.get().getLocalProperty(
-          DirectTask.FAIL_AT), plan, driver, partition);
-    }
-
-    long run(Ring joined) throws IOException {
-      this.ring = joined;
-      if (!plan.averageParams() && joined.size() > 1) {
-        // Bucket 0 is the state and counts (all-reduced, sent once the forward pass is done),
-        // then the gradient from its end; sharded, the gradient is only reduce-scattered.
-        int[] cuts = BucketedAllReduce.cutsAtSlices(sliceStarts(w), bucketFloats, n);
-        int[] withState = Arrays.copyOf(cuts, cuts.length + 1);
-        withState[cuts.length] = n;
-        sharded = shardOptimizer;
-        delayedNorm = sharded && work.config().clipNorm() == 0;
-        buckets = new BucketedAllReduce(joined, buf, buf.length, withState, sharded ? n : 0,
-            bf16, n);
-      }
-      try {
-        return runSyncs();
-      } finally {
-        if (buckets != null) {
-          buckets.close();
-        }
-      }
-    }
-
-    private long runSyncs() throws IOException {
-      long busy = 0;
-      for (int j = plan.firstStep(); j < plan.endStep(); ) {
-        int count = plan.stepsInSync(j);
-        try {
-          busy += sync(j, count);
-        } catch (DivergenceException e) {
-          fail(DIVERGED, e.getMessage());
-          throw e;
-        } catch (RuntimeException e) {
-          fail(DirectTask.FAILED, "partition " + partition + ": " + e);
-          throw e;
-        }
-        j += count;
-        if (checkpointEvery > 0 && j < plan.endStep()
-            && step - lastCheckpoint >= checkpointEvery) {
-          checkedSendState(SNAPSHOT);
-          lastCheckpoint = step;
-        }
-      }
-      checkedSendState(END);
-      return busy;
-    }
-
-    /** sendState, telling the driver when the last step's delayed check finds divergence. */
-    private void checkedSendState(int type) throws IOException {
-      try {
-        sendState(type);
-      } catch (DivergenceException e) {
-        fail(DIVERGED, e.getMessage());
-        throw e;
-      }
-    }
-
-    /** One sync of count local steps starting at j; returns the compute nanoseconds. */
-    private long sync(int j, int count) throws IOException {
-      if (j <= failStep && failStep < j + count) {
-        throw new IllegalStateException("injected failure at epoch " + plan.epoch()
-            + ", step " + failStep);
-      }
-      long t0 = System.nanoTime();
-      boolean avg = plan.averageParams();
-      long bytesBefore = ring.bytesSent() + ring.bytesReceived();
-      long t1;
-      int at;
-      if (avg) {
-        w.localSteps(p, s, j, count, plan.globalStep(j), plan.totalSteps());
-        float rows = w.rows();
-        for (int i = 0; i < n; i++) {
-          buf[i] = p[i] * rows;
-        }
-        at = fillStateAndCounts(n, rows);
-        t1 = System.nanoTime();
-        ring.allReduce(buf, 0, buf.length);
-      } else if (buckets == null) {
-        w.gradientSum(p, s, j, plan.globalStep(j));
-        at = fillStateAndCounts(n, w.rows());
-        t1 = System.nanoTime();
-      } else {
-        // The buckets go on the wire from the communication thread as the backward pass
-        // finishes them (forwardDone fills the state and counts that travel in bucket 0).
-        buckets.begin();
-        w.gradientSum(p, s, j, plan.globalStep(j), this);
-        at = n + ns;
-        t1 = System.nanoTime();
-        buckets.await();
-      }
-      long t2 = System.nanoTime();
-      if (sharded) {
-        return shardedStep(j, at, t0, t1, t2, bytesBefore);
-      }
-      long bytes = ring.bytesSent() + ring.bytesReceived() - bytesBefore;
-      float inv = 1f / buf[at];
-      double lossSum = (double) buf[at + 2] + buf[at + 3];
-      for (int i = 0; i < ns; i++) {
-        s[i] = buf[n + i] * inv;
-      }
-      double norm = Double.NaN;
-      if (avg) {
-        if (!Double.isFinite(lossSum)) {
-          throw new DivergenceException("training diverged at epoch " + plan.epoch()
-              + " in the local steps " + plan.globalStep(j) + "–"
-              + plan.globalStep(j + count - 1) + " (lower the learning rate or enable "
-              + "--clip-norm)");
-        }
-        for (int i = 0; i < n; i++) {
-          p[i] = buf[i] * inv;
-        }
-        if (averageOptimizerState) {
-          int o0 = n + ns;
-          for (float[] o : opt) {
-            for (int i = 0; i < n; i++) {
-              o[i] = buf[o0 + i] * inv;
-            }
-            o0 += n;
-          }
-        }
-        step += count;
-      } else {
-        for (int i = 0; i < n; i++) {
-          buf[i] *= inv;
-        }
-        step++;
-        norm = w.step(p, buf, lossSum * inv, step, plan.totalSteps());
-      }
-      long t3 = System.nanoTime();
-      totals.add(count, lossSum, (long) buf[at + 1], (long) buf[at], norm, t1 - t0, t2 - t1,
-          t3 - t2, bytes);
-      if (partition == 0 && t3 - lastReportNs >= REPORT_NANOS) {
-        report(t3);
-      }
-      return t1 - t0;
-    }
-
-    /**
-     * Writes state × rows after buf's first n floats, then (averaging) the optimizer state ×
-     * rows, then rows, correct and the loss sum as two floats; returns where those four start.
-     */
-    private int fillStateAndCounts(int at, float rows) {
-      for (int i = 0; i < ns; i++) {
-        buf[at + i] = s[i] * rows;
-      }
-      at += ns;
-      if (plan.averageParams() && averageOptimizerState) {
-        for (float[] o : opt) {
-          for (int i = 0; i < n; i++) {
-            buf[at + i] = o[i] * rows;
-          }
-          at += n;
-        }
-      }
-      double loss = w.lossSum();
-      float hi = (float) loss;
-      buf[at] = rows;
-      buf[at + 1] = w.correct();
-      buf[at + 2] = hi;
-      buf[at + 3] = (float) (loss - hi);
-      return at;
-    }
-
-    /**
-     * The sharded optimizer step (ZeRO stage 1) after the reduce-scatter: this task's parts of
-     * the gradient sum become the mean gradient, the squared norm's parts are all-reduced, the
-     * task steps its parts of the parameters and optimizer state, and the parameters are
-     * all-gathered. Returns the compute nanoseconds.
-     */
-    private long shardedStep(int j, int at, long t0, long t1, long t2, long bytesBefore)
-        throws IOException {
-      float inv = 1f / buf[at];
-      double lossSum = (double) buf[at + 2] + buf[at + 3];
-      for (int i = 0; i < ns; i++) {
-        s[i] = buf[n + i] * inv;
-      }
-      StepUpdate update = w.update();
-      if (delayedNorm && pendingStep > 0) {
-        finishPending((double) buf[at + TAIL] + buf[at + TAIL + 1]);
-      }
-      double squares = 0;
-      for (int b = 0; b < buckets.buckets(); b++) {
-        if (buckets.scattered(b)) {
-          int from = buckets.ownedFrom(b);
-          int to = buckets.ownedTo(b);
-          for (int i = from; i < to; i++) {
-            buf[i] *= inv;
-          }
-          squares += update.squares(p, buf, from, to);
-        }
-      }
-      long t3 = System.nanoTime();
-      step++;
-      double norm;
-      if (delayedNorm) {
-        pendingSquares = squares;
-        pendingLoss = lossSum * inv;
-        pendingStep = step;
-        norm = Double.NaN;
-      } else {
-        // The squared norm as a float pair (high and low parts), summed over the tasks.
-        normSquares[0] = (float) squares;
-        normSquares[1] = (float) (squares - normSquares[0]);
-        ring.allReduce(normSquares, 0, 2);
-        norm = update.norm((double) normSquares[0] + normSquares[1], lossSum * inv, step,
-            plan.epoch());
-      }
-      long t4 = System.nanoTime();
-      float clip = update.begin(delayedNorm ? 0 : norm, step, plan.totalSteps());
-      for (int b = 0; b < buckets.buckets(); b++) {
-        if (buckets.scattered(b)) {
-          update.stepShard(p, buf, clip, step, buckets.ownedFrom(b), buckets.ownedTo(b));
-        }
-      }
-      long t5 = System.nanoTime();
-      buckets.allGather(p);
-      long t6 = System.nanoTime();
-      long bytes = ring.bytesSent() + ring.bytesReceived() - bytesBefore;
-      totals.add(1, lossSum, (long) buf[at + 1], (long) buf[at], norm, t1 - t0,
-          (t2 - t1) + (t4 - t3) + (t6 - t5), (t3 - t2) + (t5 - t4), bytes);
-      if (partition == 0 && t6 - lastReportNs >= REPORT_NANOS) {
-        report(t6);
-      }
-      return t1 - t0;
-    }
-
-    /** The last step's norm from the squares summed over the tasks: checked and recorded. */
-    private void finishPending(double squares) {
-      double norm = w.update().norm(squares, pendingLoss, pendingStep, plan.epoch());
-      totals.addGradNorm(norm);
-      pendingStep = 0;
-    }
-
-    /** Before a snapshot and at the end: the last step's norm, by its own all-reduce. */
-    private void flushPending() throws IOException {
-      if (!delayedNorm || pendingStep == 0) {
-        return;
-      }
-      long t0 = System.nanoTime();
-      long bytes = ring.bytesSent() + ring.bytesReceived();
-      normSquares[0] = (float) pendingSquares;
-      normSquares[1] = (float) (pendingSquares - normSquares[0]);
-      ring.allReduce(normSquares, 0, 2);
-      finishPending((double) normSquares[0] + normSquares[1]);
-      totals.addCommunication(System.nanoTime() - t0,
-          ring.bytesSent() + ring.bytesReceived() - bytes);
-    }
-
-    @Override
-    public void forwardDone(double lossSum) {
-      int at = fillStateAndCounts(n, w.rows());
-      if (delayedNorm) {
-        // The previous step's part of the squared norm (none at an epoch's first step).
-        float hi = pendingStep > 0 ? (float) pendingSquares : 0f;
-        buf[at + TAIL] = hi;
-        buf[at + TAIL + 1] = pendingStep > 0 ? (float) (pendingSquares - hi) : 0f;
-      }
-      buckets.ready(n);
-    }
-
-    @Override
-    public void gradientReady(int from) {
-      buckets.ready(from);
-    }
-
-    /** Task 0: the try's totals so far, for metrics and the progress line. */
-    private void report(long now) throws IOException {
-      wire.out.writeInt(PROGRESS);
-      totals.write(wire.out);
-      wire.out.flush();
-      lastReportNs = now;
-    }
-
-    /**
-     * Task 0: its totals, then parameters, state, optimizer state, step; others: their
-     * optimizer state.
-     */
-    private void sendState(int type) throws IOException {
-      flushPending();
-      boolean perWorker = plan.averageParams() && !averageOptimizerState;
-      if (partition == 0) {
-        report(System.nanoTime());
-        wire.out.writeInt(type);
-        wire.writeFloats(p, 0, n);
-        wire.writeFloats(s, 0, ns);
-        wire.out.writeInt(sharded ? OPTIMIZER_SHARDED : OPTIMIZER_WHOLE);
-        if (sharded) {
-          sendOwnedOptimizerState();
-        } else {
-          for (float[] o : opt) {
-            wire.writeFloats(o, 0, n);
-          }
-        }
-        wire.out.writeLong(step);
-      } else if (sharded) {
-        wire.out.writeInt(type);
-        sendOwnedOptimizerState();
-      } else if (perWorker) {
-        wire.out.writeInt(type);
-        for (float[] o : opt) {
-          wire.writeFloats(o, 0, n);
-        }
-      }
-      wire.out.flush();
-    }
-
-    /** int R, R × (int from, int to), then for each optimizer array its floats there. */
-    private void sendOwnedOptimizerState() throws IOException {
-      int r = 0;
-      for (int b = 0; b < buckets.buckets(); b++) {
-        r += buckets.scattered(b) ? 1 : 0;
-      }
-      wire.out.writeInt(r);
-      for (int b = 0; b < buckets.buckets(); b++) {
-        if (buckets.scattered(b)) {
-          wire.out.writeInt(buckets.ownedFrom(b));
-          wire.out.writeInt(buckets.ownedTo(b));
-        }
-      }
-      for (float[] o : opt) {
-        for (int b = 0; b < buckets.buckets(); b++) {
-          if (buckets.scattered(b)) {
-            wire.writeFloats(o, buckets.ownedFrom(b), buckets.ownedTo(b) - buckets.ownedFrom(b));
-          }
-        }
-      }
-    }
-
-    private void fail(int status, String reason) {
-      try {
-        wire.out.writeInt(status);
-        wire.out.writeUTF(DirectTask.oneLine(reason));
-        wire.out.flush();
-      } catch (IOException e) {
-        // the driver is gone too: the task's own failure says enough
-      }
-    }
   }
 }
