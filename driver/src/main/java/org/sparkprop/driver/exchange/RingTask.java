@@ -28,21 +28,23 @@ import org.sparkprop.trainer.param.Slice;
  * off the per-step path. Task 0 reports the epoch's totals about once a second, and the run
  * state when a checkpoint is due and at the epoch's end.
  *
- * <p>Protocol with the driver (big-endian header, little-endian floats): the direct exchange's
- * hello, then UTF host and int port of this task's ring socket; driver → task: long session,
- * int P, P × (UTF host, int port), parameters (n), state (S), optimizer state (O × n), long
- * global step, long step of the last checkpoint. Task 0 → driver at most once a second: int
- * {@link #PROGRESS} and the epoch try's {@link SyncTotals} so far. At a checkpoint
+ * <p>Protocol with the driver (big-endian header, little-endian floats): {@link DriverLink}'s
+ * hello and handshake, then UTF host and int port of this task's ring socket; driver → task:
+ * long session, int P, P × (UTF host, int port), parameters (n), state (S), optimizer state
+ * (O × n), long global step, long step of the last checkpoint. Task 0 → driver at most once a
+ * second: int {@link #PROGRESS} and the epoch try's {@link SyncTotals} so far. At a checkpoint
  * ({@link #SNAPSHOT}) and at the end ({@link #END}): task 0 sends its totals, the type,
- * parameters, state, the optimizer state and the step; with one optimizer state per worker
- * every other task sends the type and its own. A failed step sends {@link DirectTask#FAILED}
- * (or {@link #DIVERGED}) and a reason line.
+ * parameters, state, int {@link #OPTIMIZER_WHOLE} and the optimizer state, or int
+ * {@link #OPTIMIZER_SHARDED} and its own ranges of it (int R, R × (int from, int to), each
+ * array's floats there), then the step; sharded, every other task sends the type and its
+ * ranges, and with one optimizer state per worker the type and its own. A failed step sends
+ * {@link DirectTask#FAILED} (or {@link #DIVERGED}) and a reason line.
  *
- * <p>Per sync the ring reduces one buffer: gradient sync: the gradient sum (n), state × rows
- * (S), then rows, correct and the loss sum as two floats (high and low parts), in buckets
- * while the backward pass runs ({@link BucketedAllReduce}); parameter
- * averaging: parameters × rows, state × rows, the optimizer state × rows when averaged, then
- * the same four numbers.
+ * <p>Per sync the ring reduces one buffer ({@link RingSyncs}): gradient sync: the gradient sum
+ * (n), state × rows (S), rows, correct, the loss sum as two floats (high and low parts) and
+ * the previous step's squared-norm part as two floats, in buckets while the backward pass
+ * runs ({@link BucketedAllReduce}); parameter averaging: parameters × rows, state × rows, the
+ * optimizer state × rows when averaged, then rows, correct and the loss sum.
  */
 final class RingTask extends EpochTask {
   static final int DIVERGED = 2;
