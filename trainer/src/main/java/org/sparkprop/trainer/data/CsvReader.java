@@ -11,16 +11,27 @@ import java.util.Arrays;
  * Reads the seeds' course-project layout: {@code *_vectors.csv} with one row of comma-separated
  * numbers per sample and {@code *_labels.csv} with one integer class per line. Every row must
  * have the same length; every value must be a finite number; every label an integer in
- * [0, classes). Errors name the file, the 1-based line, the 1-based field and the reason.
+ * [0, classes), or, for regression and multi-label targets, a line of comma-separated values
+ * ({@link Targets}). Errors name the file, the 1-based line, the 1-based field and the reason.
  */
 public final class CsvReader {
   private CsvReader() {}
 
   public static Dataset readPair(InputStream vectors, String vectorsName, InputStream labels,
       String labelsName, int classes) throws IOException {
+    return readPair(vectors, vectorsName, labels, labelsName, Targets.classes(classes));
+  }
+
+  /**
+   * The pair with targets as targets says: a labels line holds a class, or
+   * {@link Targets#perRow} comma-separated values (regression targets, multi-label 0/1 flags).
+   */
+  public static Dataset readPair(InputStream vectors, String vectorsName, InputStream labels,
+      String labelsName, Targets targets) throws IOException {
     Dataset v = readVectors(vectors, vectorsName);
     int rows = v.rows();
-    float[] ys = new float[rows];
+    int tw = targets.perRow();
+    float[] ys = new float[rows * tw];
     int count = 0;
     try (BufferedReader r = reader(labels)) {
       String line;
@@ -31,29 +42,23 @@ public final class CsvReader {
         if (t.isEmpty()) {
           continue;
         }
-        int label;
-        try {
-          label = Integer.parseInt(t);
-        } catch (NumberFormatException e) {
-          throw new DataFormatException(labelsName, "line " + lineNo, "'" + t
-              + "' is not an integer label");
-        }
-        if (label < 0 || label >= classes) {
-          throw new DataFormatException(labelsName, "line " + lineNo, "label " + label
-              + " is not in [0, " + classes + ")");
-        }
         if (count == rows) {
           throw new DataFormatException(labelsName, "line " + lineNo, "more labels than the "
               + rows + " rows of " + vectorsName);
         }
-        ys[count++] = label;
+        try {
+          targets.parse(t, ys, count * tw);
+        } catch (IllegalArgumentException e) {
+          throw new DataFormatException(labelsName, "line " + lineNo, e.getMessage());
+        }
+        count++;
       }
     }
     if (count != rows) {
       throw new DataFormatException(labelsName, "", count + " labels for " + rows + " rows of "
           + vectorsName);
     }
-    return new Dataset(v.x(), ys, rows, v.features(), 1);
+    return new Dataset(v.x(), ys, rows, v.features(), tw);
   }
 
   /** Reads a vectors file alone (for prediction); the targets of the result are all 0. */

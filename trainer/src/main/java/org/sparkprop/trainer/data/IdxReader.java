@@ -87,29 +87,45 @@ public final class IdxReader {
    */
   public static Dataset readPair(InputStream images, String imagesName, InputStream labels,
       String labelsName, int classes) throws IOException {
+    return readPair(images, imagesName, labels, labelsName, Targets.classes(classes));
+  }
+
+  /**
+   * Images and their targets: a labels tensor of N classes, or of N × T values (dimensions
+   * (N, T); T = 1 may also be 1-dimensional) for regression or multi-label targets.
+   */
+  public static Dataset readPair(InputStream images, String imagesName, InputStream labels,
+      String labelsName, Targets targets) throws IOException {
     Tensor img = read(images, imagesName);
     Tensor lab = read(labels, labelsName);
     if (img.dims().length < 2) {
       throw new DataFormatException(imagesName, "header", "an images file needs ≥ 2 dimensions");
     }
-    if (lab.dims().length != 1) {
-      throw new DataFormatException(labelsName, "header", "a labels file has 1 dimension, not "
-          + lab.dims().length);
+    int tw = targets.perRow();
+    int[] ld = lab.dims();
+    boolean shapeOk = tw == 1 ? ld.length == 1 || (ld.length == 2 && ld[1] == 1)
+        : ld.length == 2 && ld[1] == tw;
+    if (!shapeOk) {
+      throw new DataFormatException(labelsName, "header", tw == 1
+          ? "a labels file has 1 dimension, not " + ld.length
+          : "the targets need dimensions (N, " + tw + "), the file has "
+              + java.util.Arrays.toString(ld));
     }
     int n = img.dims()[0];
-    if (lab.dims()[0] != n) {
-      throw new DataFormatException(labelsName, "header", lab.dims()[0] + " labels for " + n
+    if (ld[0] != n) {
+      throw new DataFormatException(labelsName, "header", ld[0] + " labels for " + n
           + " images in " + imagesName);
     }
     int features = n == 0 ? 1 : img.values().length / n;
-    for (int i = 0; i < n; i++) {
-      float l = lab.values()[i];
-      if (l >= classes) {
-        throw new DataFormatException(labelsName, "label " + i + " (byte " + (8 + i) + ")",
-            "label " + (int) l + " is not in [0, " + classes + ")");
+    float[] y = lab.values();
+    for (int i = 0; i < y.length; i++) {
+      String p = targets.problem(y[i], i % tw);
+      if (p != null) {
+        throw new DataFormatException(labelsName, "label " + (i / tw) + (tw == 1 ? "" : ", value "
+            + (i % tw + 1)) + " (element " + i + ")", p);
       }
     }
-    return new Dataset(img.values(), lab.values(), n, features, 1);
+    return new Dataset(img.values(), y, n, features, tw);
   }
 
   /**

@@ -6,11 +6,14 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.sparkprop.trainer.loss.Task;
 
 /**
  * LibSVM text: one example per line, {@code label index:value index:value …} with 1-based,
  * increasing indices; blank lines and {@code #} comments are skipped. Labels are class indices
- * in [0, classes). Errors name the file, line and field.
+ * in [0, classes), real targets (comma-separated when several) or, multi-label, the indices of
+ * the labels present ({@code 0,3 1:0.5 …}), see {@link Targets}. Errors name the file, line
+ * and field.
  */
 public final class LibSvmReader {
   private LibSvmReader() {}
@@ -21,9 +24,20 @@ public final class LibSvmReader {
    */
   public static Dataset read(InputStream in, String name, int features, int classes)
       throws IOException {
+    return read(in, name, features, classes > 0 ? Targets.classes(classes) : null);
+  }
+
+  /**
+   * As above with targets as targets says ({@link Targets#parseLibSvm}: a class, real values,
+   * or a label-index list); targets null ignores the labels (prediction input).
+   */
+  public static Dataset read(InputStream in, String name, int features, Targets targets)
+      throws IOException {
+    int tw = targets == null ? 1 : targets.perRow();
+    float[] y = new float[1024 * tw];
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     Pairs entries = new Pairs();  // (column, value) of every stored entry
-    Pairs rows = new Pairs();     // (first entry, label) of every row
+    Pairs rows = new Pairs();     // the first entry of every row
     int maxIndex = 0;
     String line;
     int ln = 0;
@@ -36,26 +50,23 @@ public final class LibSvmReader {
       }
       String[] f = t.split("\\s+");
       String where = "line " + ln;
-      int label = 0;
-      if (classes > 0) {
+      int row = rows.size;
+      // A multi-label row with no labels starts with its first feature.
+      boolean noLabel = targets != null && targets.task() == Task.MULTILABEL
+          && f[0].contains(":");
+      if ((row + 1) * tw > y.length) {
+        y = Arrays.copyOf(y, y.length * 2);
+      }
+      if (targets != null) {
         try {
-          double v = Double.parseDouble(f[0]);
-          label = (int) v;
-          if (label != v) {
-            throw new NumberFormatException();
-          }
-        } catch (NumberFormatException e) {
-          throw new DataFormatException(name, where + ", field 1",
-              "label '" + f[0] + "' is not an integer class");
-        }
-        if (label < 0 || label >= classes) {
-          throw new DataFormatException(name, where + ", field 1", "label " + label
-              + " outside [0, " + classes + ")");
+          targets.parseLibSvm(noLabel ? "" : f[0], y, row * tw);
+        } catch (IllegalArgumentException e) {
+          throw new DataFormatException(name, where + ", field 1", e.getMessage());
         }
       }
-      rows.add(entries.size, label);
+      rows.add(entries.size, 0);
       int last = 0;
-      for (int i = 1; i < f.length; i++) {
+      for (int i = noLabel ? 0 : 1; i < f.length; i++) {
         int colon = f[i].indexOf(':');
         int k;
         float v;
@@ -99,8 +110,7 @@ public final class LibSvmReader {
         x[row * width + entries.ints[e]] = entries.floats[e];
       }
     }
-    float[] y = Arrays.copyOf(rows.floats, n);
-    return new Dataset(x, y, n, width, 1);
+    return new Dataset(x, Arrays.copyOf(y, n * tw), n, width, tw);
   }
 
   /** A growable list of (int, float) pairs. */

@@ -8,10 +8,8 @@ import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.layer.Dense;
 import org.sparkprop.trainer.layer.Dropout;
 import org.sparkprop.trainer.layer.Layer;
-import org.sparkprop.trainer.loss.Loss;
-import org.sparkprop.trainer.loss.MeanSquaredError;
-import org.sparkprop.trainer.loss.SigmoidBinaryCrossEntropy;
-import org.sparkprop.trainer.loss.SoftmaxCrossEntropy;
+import org.sparkprop.trainer.loss.LossKind;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.GradientEngine;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -56,6 +54,14 @@ public final class GpuMlp implements GradientEngine {
     if (spec.batchNorm()) {
       return "batch normalisation is not implemented on the GPU";
     }
+    if (spec.loss() == LossKind.SIGMOID_MSE) {
+      return "sigmoid outputs with squared error are not on the GPU";
+    }
+    if (spec.task() == Task.CLASSIFICATION && spec.loss() != LossKind.SOFTMAX_CE
+        && spec.outputs() > 1) {
+      return "one-hot encoded class targets (" + spec.loss() + " over " + spec.outputs()
+          + " outputs) are not on the GPU";
+    }
     for (Activation a : spec.hidden()) {
       if (a.kind() == Activation.Kind.STEP || a.kind() == Activation.Kind.SOFTMAX
           || a.kind() == Activation.Kind.MAXOUT) {
@@ -81,8 +87,8 @@ public final class GpuMlp implements GradientEngine {
     this.host = new Mlp(spec, maxBatch, Kernels.newGemm("java"));
     this.params = host.paramCount();
     this.k = spec.outputs();
-    Loss loss = host.loss();
-    this.targetWidth = loss.targetWidth(k);
+    LossKind loss = spec.loss();
+    this.targetWidth = host.loss().targetWidth(k);
     dP = own(DeviceBuffer.floats(params));
     dG = own(DeviceBuffer.floats(params));
     dX = own(DeviceBuffer.floats((long) maxBatch * spec.inputs()));
@@ -104,16 +110,16 @@ public final class GpuMlp implements GradientEngine {
       in = y;
     }
     last = in;
-    lossPerRow = loss instanceof SoftmaxCrossEntropy;
+    lossPerRow = loss == LossKind.SOFTMAX_CE;
     dLoss = own(DeviceBuffer.doubles((long) maxBatch * (lossPerRow ? 1 : k)));
     DeviceBuffer top = deltaA;  // the last layer's backward reads its delta from deltaA
-    if (loss instanceof SoftmaxCrossEntropy) {
+    if (loss == LossKind.SOFTMAX_CE) {
       lossLaunch = new Launch(gpu, "softmax_xent", last.ptr, dY.ptr, top.ptr, dLoss.ptr,
           batchArg, k);
-    } else if (loss instanceof SigmoidBinaryCrossEntropy) {
+    } else if (loss == LossKind.SIGMOID_BCE) {
       lossLaunch = new Launch(gpu, "sigmoid_bce", last.ptr, dY.ptr, top.ptr, dLoss.ptr,
           lossElems);
-    } else if (loss instanceof MeanSquaredError) {
+    } else if (loss == LossKind.MSE) {
       lossLaunch = new Launch(gpu, "squared_error", last.ptr, dY.ptr, top.ptr, dLoss.ptr,
           lossElems);
     } else {

@@ -42,6 +42,12 @@ final class Framing {
    */
   static DataInputStream open(byte[] b, String name, int magic, int version, String what)
       throws CorruptModelException {
+    return open(b, name, magic, version, version, what);
+  }
+
+  /** As above, accepting any version in [oldest, newest]; {@link #version} tells which. */
+  static DataInputStream open(byte[] b, String name, int magic, int oldest, int newest,
+      String what) throws CorruptModelException {
     if (b.length < 16) {
       throw new CorruptModelException(name + ": " + b.length + " bytes is too short for a "
           + what);
@@ -53,9 +59,10 @@ final class Framing {
           "%s: not a sparkprop %s (magic 0x%08X, expected 0x%08X)", name, what, m, magic));
     }
     int v = head.getInt();
-    if (v != version) {
+    if (v < oldest || v > newest) {
       throw new CorruptModelException(name + ": " + what + " format version " + v
-          + " is not supported (this build reads version " + version + ")");
+          + " is not supported (this build reads version " + (oldest == newest ? "" + newest
+          : oldest + " to " + newest) + ")");
     }
     CRC32 crc = new CRC32();
     crc.update(b, 0, b.length - 8);
@@ -64,6 +71,11 @@ final class Framing {
       throw new CorruptModelException(name + ": checksum mismatch (file corrupt or truncated)");
     }
     return new DataInputStream(new ByteArrayInputStream(b, 8, b.length - 16));
+  }
+
+  /** The format version of a file {@link #open} accepted. */
+  static int version(byte[] b) {
+    return ByteBuffer.wrap(b, 4, 4).getInt();
   }
 
   static void writeFloats(DataOutputStream out, float[] x) throws IOException {

@@ -20,27 +20,31 @@ import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.layer.Init;
 import org.sparkprop.trainer.loss.LossKind;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 
 /**
- * The sparkprop model file, format version 1 (big-endian, never Java serialization):
+ * The sparkprop model file, format version 2 (big-endian, never Java serialization):
  * <pre>
  *   int    magic 0x53504B4D ("SPKM")
- *   int    format version (1)
+ *   int    format version (2)
  *   UTF    architecture ("784-256-128-10"), UTF hidden activations (comma-separated),
  *   UTF    loss, double dropout, boolean batch norm, UTF init
+ *   UTF    task (classification, regression, multilabel)
  *   UTF    scaling kind, int F, float[F] shift, float[F] scale
  *   int    P, float[P] parameters;  int S, float[S] state
  *   int    M, M × (UTF key, UTF value) metadata, sorted by key
  *   long   CRC-32 of every byte above
  * </pre>
+ * Version 1 is version 2 without the task, which its loss implies ({@link Task#impliedBy}).
  * Loading rejects a wrong magic, an unknown version, a bad checksum, truncation, trailing
  * bytes, and parameter counts that do not match the architecture.
  */
 public final class ModelCodec {
   public static final int MAGIC = 0x53504B4D;
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
+  private static final int OLDEST = 1;
 
   private ModelCodec() {}
 
@@ -59,6 +63,7 @@ public final class ModelCodec {
       out.writeDouble(s.dropout());
       out.writeBoolean(s.batchNorm());
       out.writeUTF(s.init().name());
+      out.writeUTF(s.task().toString());
       out.writeUTF(m.normalizer().kind());
       Framing.writeFloats(out, m.normalizer().shift());
       Framing.writeFloats(out, m.normalizer().scale());
@@ -114,7 +119,7 @@ public final class ModelCodec {
   }
 
   public static Model decode(byte[] b, String name) throws IOException {
-    DataInputStream in = Framing.open(b, name, MAGIC, VERSION, "model");
+    DataInputStream in = Framing.open(b, name, MAGIC, OLDEST, VERSION, "model");
     try {
       String arch = in.readUTF();
       String acts = in.readUTF();
@@ -122,6 +127,7 @@ public final class ModelCodec {
       double dropout = in.readDouble();
       boolean bn = in.readBoolean();
       Init init = Init.valueOf(in.readUTF());
+      Task task = Framing.version(b) >= 2 ? Task.parse(in.readUTF()) : null;
       List<Activation> hidden = new ArrayList<>();
       if (!acts.isEmpty()) {
         for (String a : acts.split(",")) {
@@ -129,7 +135,7 @@ public final class ModelCodec {
         }
       }
       MlpSpec spec = new MlpSpec(MlpSpec.parseSizes(arch), hidden, LossKind.parse(loss),
-          dropout, bn, init);
+          dropout, bn, init, task);
       String kind = in.readUTF();
       Normalizer norm = new Normalizer(kind, Framing.readFloats(in, name),
           Framing.readFloats(in, name));

@@ -14,7 +14,9 @@ public enum LossKind {
   /** Sigmoid + binary cross-entropy per output: binary and multi-label targets. */
   SIGMOID_BCE(List.of("sigmoid_bce", "bce", "binary_cross_entropy")),
   /** Identity + squared error (½Σ per row): regression. */
-  MSE(List.of("mse", "squared_error"));
+  MSE(List.of("mse", "squared_error")),
+  /** Sigmoid + squared error per output (the notes' first derivation): targets in [0, 1]. */
+  SIGMOID_MSE(List.of("sigmoid_mse", "sigmoid_squared_error"));
 
   private final List<String> names;
 
@@ -28,6 +30,7 @@ public enum LossKind {
       case SOFTMAX_CE -> new SoftmaxCrossEntropy();
       case SIGMOID_BCE -> new SigmoidBinaryCrossEntropy();
       case MSE -> new MeanSquaredError();
+      case SIGMOID_MSE -> new SigmoidSquaredError();
     };
   }
 
@@ -39,10 +42,34 @@ public enum LossKind {
         return k;
       }
     }
-    throw new IllegalArgumentException("unknown loss '" + s + "' (softmax_ce, sigmoid_bce, mse)");
+    throw new IllegalArgumentException("unknown loss '" + s + "' (softmax_ce, sigmoid_bce, mse, "
+        + "sigmoid_mse)");
   }
 
-  /** The canonical name (softmax_ce, sigmoid_bce, mse), as the model file stores it. */
+  /**
+   * The loss of this kind over output activation output (softmax, sigmoid, identity), where
+   * the pair is one the trainer computes: softmax only with cross-entropy (fused), the
+   * cross-entropy over sigmoids is sigmoid_bce, squared error takes identity or sigmoid
+   * outputs.
+   */
+  public LossKind withOutput(String output) {
+    String o = output.trim().toLowerCase(Locale.ROOT);
+    LossKind pair = switch (o) {
+      case "softmax" -> this == SOFTMAX_CE ? SOFTMAX_CE : null;
+      case "sigmoid" -> this == SIGMOID_BCE || this == SIGMOID_MSE ? this
+          : this == MSE ? SIGMOID_MSE : null;
+      case "identity" -> this == MSE ? MSE : null;
+      default -> throw new IllegalArgumentException("unknown output activation '" + output
+          + "' (softmax, sigmoid, identity)");
+    };
+    if (pair == null) {
+      throw new IllegalArgumentException(o + " outputs do not go with " + this + ": softmax "
+          + "takes softmax_ce, sigmoid takes sigmoid_bce or mse, identity takes mse");
+    }
+    return pair;
+  }
+
+  /** The canonical name (softmax_ce, sigmoid_bce, mse, sigmoid_mse), as model files store it. */
   @Override
   public String toString() {
     return names.get(0);

@@ -53,7 +53,7 @@ public final class Mlp implements GradientEngine {
       throw new IllegalArgumentException("maxBatch must be positive");
     }
     this.spec = spec;
-    this.loss = spec.loss().create();
+    this.loss = spec.lossFunction();
     this.maxBatch = maxBatch;
     this.gemmName = gemm.name();
     int[] sizes = spec.sizes();

@@ -8,15 +8,18 @@ import java.util.List;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.layer.Init;
 import org.sparkprop.trainer.loss.LossKind;
+import org.sparkprop.trainer.loss.Task;
+import org.sparkprop.trainer.loss.TaskLoss;
 
 /**
  * The architecture of a sequential MLP: layer sizes (input first, outputs last), one activation
  * per hidden layer, the output loss (which fixes the output activation), dropout after each
- * hidden layer, optional batch normalisation before each hidden activation, and the weight
- * initialisation. Immutable and validated here, so a built model is always consistent.
+ * hidden layer, optional batch normalisation before each hidden activation, the weight
+ * initialisation and the task (what the outputs mean, {@link Task}). Immutable and validated
+ * here, so a built model is always consistent.
  */
 public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, double dropout,
-    boolean batchNorm, Init init) implements Serializable {
+    boolean batchNorm, Init init, Task task) implements Serializable {
 
   public MlpSpec {
     if (sizes == null || sizes.length < 2) {
@@ -52,6 +55,16 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, doubl
     if (init == null) {
       init = Init.AUTO;
     }
+    if (task == null) {
+      task = Task.impliedBy(loss);
+    }
+    task.checkLoss(loss, sizes[sizes.length - 1]);
+  }
+
+  /** A spec whose task the loss implies ({@link Task#impliedBy}). */
+  public MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, double dropout,
+      boolean batchNorm, Init init) {
+    this(sizes, hidden, loss, dropout, batchNorm, init, null);
   }
 
   /** Parses an architecture like {@code 784-256-128-10}. */
@@ -80,15 +93,27 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, doubl
   }
 
   public MlpSpec withDropout(double rate) {
-    return new MlpSpec(sizes, hidden, loss, rate, batchNorm, init);
+    return new MlpSpec(sizes, hidden, loss, rate, batchNorm, init, task);
   }
 
   public MlpSpec withBatchNorm(boolean on) {
-    return new MlpSpec(sizes, hidden, loss, dropout, on, init);
+    return new MlpSpec(sizes, hidden, loss, dropout, on, init, task);
   }
 
   public MlpSpec withInit(Init i) {
-    return new MlpSpec(sizes, hidden, loss, dropout, batchNorm, i);
+    return new MlpSpec(sizes, hidden, loss, dropout, batchNorm, i, task);
+  }
+
+  public MlpSpec withTask(Task t) {
+    return new MlpSpec(sizes, hidden, loss, dropout, batchNorm, init, t);
+  }
+
+  /**
+   * The loss computation with this task's targets (one instance per thread: it may keep a
+   * one-hot buffer), see {@link TaskLoss}.
+   */
+  public TaskLoss lossFunction() {
+    return new TaskLoss(task, loss, outputs());
   }
 
   public int inputs() {
@@ -117,7 +142,7 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, doubl
   public boolean equals(Object o) {
     return o instanceof MlpSpec s && Arrays.equals(sizes, s.sizes) && hidden.equals(s.hidden)
         && loss.equals(s.loss) && dropout == s.dropout && batchNorm == s.batchNorm
-        && init == s.init;
+        && init == s.init && task == s.task;
   }
 
   @Override
@@ -128,6 +153,6 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, doubl
   @Override
   public String toString() {
     return "MlpSpec[" + arch() + ", hidden=" + hidden + ", loss=" + loss + ", dropout=" + dropout
-        + ", batchNorm=" + batchNorm + ", init=" + init + "]";
+        + ", batchNorm=" + batchNorm + ", init=" + init + ", task=" + task + "]";
   }
 }

@@ -9,6 +9,7 @@ import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.Minibatch;
 import org.sparkprop.trainer.kernel.Vec;
 import org.sparkprop.trainer.loss.Loss;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
@@ -40,6 +41,7 @@ public final class Trainer implements AutoCloseable {
   private final float[][] states;
   private final double[] lossPart;
   private final long[] correctPart;
+  private final TaskMetrics[] metricsPart;
   private final WorkerPool pool;
   private final int[] decayRanges;
 
@@ -74,6 +76,7 @@ public final class Trainer implements AutoCloseable {
     this.states = new float[threads][];
     this.lossPart = new double[threads];
     this.correctPart = new long[threads];
+    this.metricsPart = new TaskMetrics[threads];
     this.pool = new WorkerPool(threads);
     this.decayRanges = replicas[0].paramLayout().decayRanges();
   }
@@ -161,10 +164,11 @@ public final class Trainer implements AutoCloseable {
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       Evaluation val = validation == null || validation.rows() == 0
-          ? new Evaluation(Double.NaN, Double.NaN, 0) : evaluate(validation, p, s);
+          ? Evaluation.none() : evaluate(validation, p, s);
       EpochMetrics m = new EpochMetrics(epoch, lossSum / rows,
           loss.accuracy(correct, rows, spec.outputs()), val.loss(), val.accuracy(), lr, secs,
-          rows / secs, normSum / stepsPerEpoch);
+          rows / secs, normSum / stepsPerEpoch,
+          EpochMetrics.taskMeasures(spec.task(), lossSum / rows, spec.outputs(), val));
       if (log != null) {
         log.accept(m);
       }
@@ -214,7 +218,7 @@ public final class Trainer implements AutoCloseable {
       // Overwrites g: no zeroing pass over the parameters first.
       lossPart[t] = mlp.lossAndGrad(params, states[t], x, y, m, g, false);
     }
-    correctPart[t] = m == 0 ? 0 : loss.correct(mlp.output(), y, m, spec.outputs());
+    correctPart[t] = m == 0 ? 0 : mlp.loss().correct(mlp.output(), y, m, spec.outputs());
   }
 
   /** Worker t: meanGrad = Σ grads · 1/B over its range of the parameters. */
@@ -262,6 +266,10 @@ public final class Trainer implements AutoCloseable {
     int chunk = mlp.maxBatch();
     int f = d.features();
     int tw = d.targetWidth();
+    int k = spec.outputs();
+    Loss own = mlp.loss();  // a thread's own: it may keep a one-hot buffer
+    TaskMetrics tm = new TaskMetrics(spec.task(), k, 0.5f);
+    float[] pred = spec.task() == Task.CLASSIFICATION ? null : new float[chunk * k];
     double ls = 0;
     long c = 0;
     for (int start = from; start < to; start += chunk) {
@@ -269,9 +277,14 @@ public final class Trainer implements AutoCloseable {
       System.arraycopy(d.x(), start * f, xb[t], 0, m * f);
       System.arraycopy(d.y(), start * tw, yb[t], 0, m * tw);
       float[] out = mlp.forward(evalParams, evalState, xb[t], m, false);
-      ls += loss.loss(out, yb[t], m, spec.outputs());
-      c += loss.correct(out, yb[t], m, spec.outputs());
+      ls += own.loss(out, yb[t], m, k);
+      c += own.correct(out, yb[t], m, k);
+      if (pred != null) {
+        own.outputActivation().forward(out, pred, m, k);
+        tm.add(pred, yb[t], m);
+      }
     }
+    metricsPart[t] = tm;
     lossPart[t] = ls;
     correctPart[t] = c;
   }
@@ -285,13 +298,15 @@ public final class Trainer implements AutoCloseable {
     pool.run(evalTask);
     double ls = 0;
     long c = 0;
+    TaskMetrics tm = new TaskMetrics(spec.task(), spec.outputs(), 0.5f);
     for (int t = 0; t < threads; t++) {
       ls += lossPart[t];
       c += correctPart[t];
+      tm.merge(metricsPart[t]);
     }
     evalData = null;
     return new Evaluation(d.rows() == 0 ? Double.NaN : ls / d.rows(),
-        loss.accuracy(c, d.rows(), spec.outputs()), d.rows());
+        loss.accuracy(c, d.rows(), spec.outputs()), d.rows(), tm.values());
   }
 
   @Override

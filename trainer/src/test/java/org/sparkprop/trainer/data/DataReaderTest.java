@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
+import org.sparkprop.trainer.loss.Task;
 
 class DataReaderTest {
   /** An IDX file: magic 0x0000 08 nd, dims, bytes. */
@@ -124,7 +125,7 @@ class DataReaderTest {
     assertEquals("v.csv, line 1, field 2: 'abc' is not a number", csvError("1,abc,3\n", "1\n"));
     assertEquals("v.csv, line 1, field 3: value is NaN", csvError("1,2,NaN\n", "1\n"));
     assertEquals("v.csv, line 1, field 2: empty field", csvError("1,,3\n", "1\n"));
-    assertEquals("l.csv, line 2: label 10 is not in [0, 10)", csvError("1\n2\n", "1\n10\n"));
+    assertEquals("l.csv, line 2: label 10 is not a class in [0, 10)", csvError("1\n2\n", "1\n10\n"));
     assertEquals("l.csv, line 1: 'x' is not an integer label", csvError("1\n", "x\n"));
     assertEquals("l.csv: 1 labels for 2 rows of v.csv", csvError("1\n2\n", "1\n"));
     assertEquals("v.csv: no rows", csvError("", ""));
@@ -169,5 +170,59 @@ class DataReaderTest {
         .getMessage().contains("index:value"));
     assertTrue(assertThrows(DataFormatException.class, () -> libsvm("1 7:1\n", 6, 2))
         .getMessage().contains("exceeds the 6 features"));
+  }
+
+  /**
+   * Regression and multi-label targets in every driver-side format: the course labels file
+   * with comma-separated values, LibSVM's real labels and label-index lists, IDX label tensors
+   * of (N, T); each bad value named by file, line (or label) and reason.
+   */
+  @Test
+  void regressionAndMultilabelTargets() throws IOException {
+    Targets reg = new Targets(Task.REGRESSION, 2);
+    Dataset c = CsvReader.readPair(in("1,2\n3,4\n"), "v.csv", in("0.5,-2\n1e3,7\n"), "l.csv",
+        reg);
+    assertEquals(2, c.targetWidth());
+    assertArrayEquals(new float[] {0.5f, -2, 1000, 7}, c.y());
+    assertEquals("l.csv, line 2: 1 value, the network has 2 outputs", assertThrows(
+        DataFormatException.class, () -> CsvReader.readPair(in("1\n2\n"), "v.csv",
+            in("1,2\n3\n"), "l.csv", reg)).getMessage());
+    assertEquals("l.csv, line 1: 'inf' is not a number", assertThrows(
+        DataFormatException.class, () -> CsvReader.readPair(in("1\n"), "v.csv",
+            in("inf,2\n"), "l.csv", reg)).getMessage());
+    Targets labels = new Targets(Task.MULTILABEL, 3);
+    Dataset m = CsvReader.readPair(in("1\n2\n"), "v.csv", in("1,0,1\n0,0,0\n"), "l.csv",
+        labels);
+    assertArrayEquals(new float[] {1, 0, 1, 0, 0, 0}, m.y());
+    assertEquals("l.csv, line 1: label 2 is 0.5, expected 0 or 1", assertThrows(
+        DataFormatException.class, () -> CsvReader.readPair(in("1\n"), "v.csv",
+            in("1,0.5,0\n"), "l.csv", labels)).getMessage());
+
+    Dataset lr = LibSvmReader.read(in("2.5 1:1\n-0.25 2:1\n".getBytes(StandardCharsets.UTF_8)),
+        "r.svm", 0, new Targets(Task.REGRESSION, 1));
+    assertArrayEquals(new float[] {2.5f, -0.25f}, lr.y());
+    Dataset lm = LibSvmReader.read(in("0,2 1:1\n1:0.5 2:1\n1 2:3\n"
+        .getBytes(StandardCharsets.UTF_8)), "m.svm", 0, labels);
+    assertEquals(3, lm.rows());
+    assertArrayEquals(new float[] {1, 0, 1, 0, 0, 0, 0, 1, 0}, lm.y(), "a row with no labels");
+    assertArrayEquals(new float[] {1, 0, 0.5f, 1, 0, 3}, lm.x());
+    assertEquals("m.svm, line 1, field 1: label 3 is not in [0, 3)", assertThrows(
+        DataFormatException.class, () -> LibSvmReader.read(in("3 1:1\n"
+            .getBytes(StandardCharsets.UTF_8)), "m.svm", 0, labels)).getMessage());
+    assertEquals("m.svm, line 1, field 1: label 1 is listed twice", assertThrows(
+        DataFormatException.class, () -> LibSvmReader.read(in("1,1 1:1\n"
+            .getBytes(StandardCharsets.UTF_8)), "m.svm", 0, labels)).getMessage());
+
+    byte[] images = idx(new int[] {2, 1, 2}, new byte[] {1, 2, 3, 4});
+    Dataset im = IdxReader.readPair(in(images), "img.idx", in(idx(new int[] {2, 3},
+        new byte[] {1, 0, 1, 0, 1, 1})), "lab.idx", labels);
+    assertArrayEquals(new float[] {1, 0, 1, 0, 1, 1}, im.y());
+    assertEquals("lab.idx, header: the targets need dimensions (N, 3), the file has [2]",
+        assertThrows(DataFormatException.class, () -> IdxReader.readPair(in(images), "img.idx",
+            in(idx(new int[] {2}, new byte[] {1, 0})), "lab.idx", labels)).getMessage());
+    assertEquals("lab.idx, label 1, value 1 (element 3): label 1 is 2, expected 0 or 1",
+        assertThrows(DataFormatException.class, () -> IdxReader.readPair(in(images), "img.idx",
+            in(idx(new int[] {2, 3}, new byte[] {1, 0, 1, 2, 1, 1})), "lab.idx", labels))
+            .getMessage());
   }
 }

@@ -20,6 +20,7 @@ import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.layer.Init;
 import org.sparkprop.trainer.loss.LossKind;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
@@ -54,6 +55,25 @@ class ModelCodecTest {
     }
   }
 
+  /** The task travels in the file: a regression or multi-label model loads as one. */
+  @Test
+  void theTaskRoundTrips() throws Exception {
+    for (Task t : Task.values()) {
+      LossKind loss = t.defaultLoss(3);
+      MlpSpec spec = MlpSpec.of("4-3", "relu", loss.toString()).withTask(t);
+      Mlp mlp = new Mlp(spec, 1);
+      Weights ps = mlp.initialise(1);
+      Model m = new Model(spec, Normalizer.fit(Scaling.NONE, new float[4], 1, 4), ps.params(),
+          ps.state(), Map.of());
+      assertEquals(t, ModelCodec.decode(ModelCodec.encode(m), "m").spec().task());
+    }
+    MlpSpec oneHot = MlpSpec.of("4-3", "relu", "sigmoid_mse").withTask(Task.CLASSIFICATION);
+    Weights ps = new Mlp(oneHot, 1).initialise(1);
+    Model m = new Model(oneHot, Normalizer.fit(Scaling.NONE, new float[4], 1, 4), ps.params(),
+        ps.state(), Map.of());
+    assertEquals(oneHot, ModelCodec.decode(ModelCodec.encode(m), "m").spec());
+  }
+
   @Test
   void rejectsCorruptionUnknownVersionsAndTruncation() {
     byte[] good = ModelCodec.encode(sample());
@@ -61,10 +81,11 @@ class ModelCodecTest {
     flipped[good.length / 2] ^= 1;
     assertTrue(assertThrows(ModelCodec.CorruptModelException.class,
         () -> ModelCodec.decode(flipped, "m")).getMessage().contains("checksum"));
-    byte[] v2 = good.clone();
-    ByteBuffer.wrap(v2).putInt(4, 2);
-    assertTrue(assertThrows(ModelCodec.CorruptModelException.class,
-        () -> ModelCodec.decode(v2, "m")).getMessage().contains("version 2"));
+    byte[] v3 = good.clone();
+    ByteBuffer.wrap(v3).putInt(4, 3);
+    assertEquals("m: model format version 3 is not supported (this build reads version 1 to 2)",
+        assertThrows(ModelCodec.CorruptModelException.class,
+            () -> ModelCodec.decode(v3, "m")).getMessage());
     byte[] notModel = "hello, this is not a model file".getBytes();
     assertTrue(assertThrows(ModelCodec.CorruptModelException.class,
         () -> ModelCodec.decode(notModel, "m")).getMessage().contains("magic"));

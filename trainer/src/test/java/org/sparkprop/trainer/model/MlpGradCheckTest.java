@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.GradCheck;
 import org.sparkprop.trainer.kernel.Kernels;
+import org.sparkprop.trainer.loss.Task;
 
 /**
  * Whole-network gradients (every Dense, fused activation, batch norm in training mode, dropout
@@ -54,6 +55,9 @@ class MlpGradCheckTest {
       }
       check(MlpSpec.of("4-5-5-3", "tanh", "sigmoid_bce"), kernel);
       check(MlpSpec.of("4-5-2", "elu", "mse"), kernel);
+      check(MlpSpec.of("4-5-3", "sigmoid", "sigmoid_mse"), kernel);
+      check(MlpSpec.of("4-5-3", "tanh", "sigmoid_bce").withTask(Task.CLASSIFICATION), kernel);
+      check(MlpSpec.of("4-5-3", "sigmoid", "sigmoid_mse").withTask(Task.CLASSIFICATION), kernel);
       check(MlpSpec.of("4-5-5-3", "tanh", "softmax_ce").withBatchNorm(true), kernel);
       check(MlpSpec.of("4-5-5-3", "sigmoid", "mse").withDropout(0.4), kernel);
       check(MlpSpec.of("4-5-5-3", "tanh", "softmax_ce").withBatchNorm(true).withDropout(0.3),
