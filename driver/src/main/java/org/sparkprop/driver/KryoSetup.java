@@ -9,7 +9,9 @@ import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.TableShards;
 import org.sparkprop.driver.eval.EvalSums;
 import org.sparkprop.driver.exchange.StepSums;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.Weights;
+import org.sparkprop.trainer.train.TaskMetrics;
 
 /**
  * Kryo for everything Spark serialises (task results, broadcasts, shuffles), with every class
@@ -24,6 +26,8 @@ public final class KryoSetup implements KryoRegistrator {
     kryo.register(TableShards.ShardPiece.class);
     kryo.register(StepSums.class);
     kryo.register(EvalSums.class);
+    kryo.register(TaskMetrics.class);
+    kryo.register(Task.class);
     kryo.register(float[].class);
     kryo.register(float[][].class);
     kryo.register(double[].class);

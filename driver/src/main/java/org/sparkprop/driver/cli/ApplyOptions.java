@@ -19,6 +19,11 @@ final class ApplyOptions {
       + "images, a course *_vectors.csv file, LibSVM, or a Parquet/CSV table")
   String features;
 
+  @Option(names = "--threshold", paramLabel = "P", description = "multilabel: a label is "
+      + "predicted where its probability reaches P (default: the threshold the model was "
+      + "trained with, else 0.5)")
+  Double threshold;
+
   @Mixin TableOptions table = new TableOptions();
 
   @Mixin SparkOptions spark = new SparkOptions();
@@ -28,8 +33,19 @@ final class ApplyOptions {
     void run(JavaSparkContext sc, Fs fs, Model m) throws Exception;
   }
 
+  /** The decision threshold for m: --threshold, else the one m was trained with, else 0.5. */
+  float threshold(Model m) {
+    if (threshold != null) {
+      return threshold.floatValue();
+    }
+    return Float.parseFloat(m.metadata().getOrDefault("threshold", "0.5"));
+  }
+
   /** Checks the flags, starts Spark as app, loads the model, runs job. */
   void run(String app, Job job) throws Exception {
+    if (threshold != null && !(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("--threshold must be in (0, 1), got " + threshold);
+    }
     spark.check();
     try (JavaSparkContext sc = spark.start(app)) {
       Fs fs = new Fs(sc.hadoopConfiguration());

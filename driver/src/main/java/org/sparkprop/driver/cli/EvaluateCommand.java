@@ -25,11 +25,13 @@ public final class EvaluateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     apply.run("sparkprop evaluate", (sc, fs, m) -> {
       ModelInput in = apply.input(sc, fs, m, labels, true, "evaluate");
-      Evaluation e = Evaluator.evaluate(sc, in.blocks(), m.spec(), m.params(), m.state());
+      Evaluation e = Evaluator.evaluate(sc, in.blocks(), m.spec(), m.params(), m.state(),
+          apply.threshold(m));
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("rows", e.rows());
       r.put("loss", e.loss());
       r.put("accuracy", e.accuracy());
+      r.putAll(e.metrics());
       System.out.print(Json.write(r));
     });
     return 0;

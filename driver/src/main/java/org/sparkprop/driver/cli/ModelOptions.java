@@ -5,6 +5,7 @@ import java.util.List;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.layer.Init;
 import org.sparkprop.trainer.loss.LossKind;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.MlpSpec;
 import picocli.CommandLine.Option;
 
@@ -20,9 +21,24 @@ final class ModelOptions {
       + "hidden layer, comma-separated (${DEFAULT-VALUE})")
   String activation;
 
-  @Option(names = "--loss", defaultValue = "softmax_ce",
-      description = "softmax_ce, sigmoid_bce, mse (${DEFAULT-VALUE})")
+  @Option(names = "--task", defaultValue = "classification", description = "classification "
+      + "(one class per row), regression (one or more real targets per row, as many as "
+      + "outputs), multilabel (a set of labels per row, one output each) (${DEFAULT-VALUE})")
+  String task;
+
+  @Option(names = "--loss", defaultValue = "auto", description = "softmax_ce, sigmoid_bce, "
+      + "mse, sigmoid_mse; auto: softmax_ce for classes (sigmoid_bce with one output), mse "
+      + "for regression, sigmoid_bce for multilabel (${DEFAULT-VALUE})")
   String loss;
+
+  @Option(names = "--output-activation", defaultValue = "auto", description = "softmax, "
+      + "sigmoid, identity; auto: the one the loss implies. sigmoid with mse is sigmoid_mse; "
+      + "softmax goes with softmax_ce only (${DEFAULT-VALUE})")
+  String outputActivation;
+
+  @Option(names = "--threshold", defaultValue = "0.5", description = "multilabel: a label is "
+      + "predicted where its probability reaches this (${DEFAULT-VALUE})")
+  double threshold;
 
   @Option(names = "--dropout", defaultValue = "0.3", description = "dropout rate after each "
       + "hidden layer (${DEFAULT-VALUE})")
@@ -37,6 +53,20 @@ final class ModelOptions {
       + "xavier_normal, he_normal, he_uniform, small_uniform, lecun_normal, auto "
       + "(${DEFAULT-VALUE})")
   String init;
+
+  /**
+   * The loss an output activation implies when no loss is named: softmax cross-entropy, sigmoid
+   * cross-entropy (squared error for regression), squared error.
+   */
+  private static LossKind lossFor(String output, Task t) {
+    return switch (output.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "softmax" -> LossKind.SOFTMAX_CE;
+      case "sigmoid" -> t == Task.REGRESSION ? LossKind.SIGMOID_MSE : LossKind.SIGMOID_BCE;
+      case "identity" -> LossKind.MSE;
+      default -> throw new IllegalArgumentException("unknown output activation '" + output
+          + "' (softmax, sigmoid, identity)");
+    };
+  }
 
   /** The network these flags describe; every problem names its flag. */
   MlpSpec spec() {
@@ -58,8 +88,23 @@ final class ModelOptions {
     }
     Flags.inRange("--dropout", dropout, 0, 1, false);
     Init in = Flags.parse("--init", () -> Init.parse(init));
-    LossKind lossKind = Flags.parse("--loss", () -> LossKind.parse(loss));
+    Task t = Flags.parse("--task", () -> Task.parse(task));
+    int k = sizes[sizes.length - 1];
+    boolean autoLoss = loss.equalsIgnoreCase("auto");
+    boolean autoOutput = outputActivation.equalsIgnoreCase("auto");
+    LossKind named = !autoLoss ? Flags.parse("--loss", () -> LossKind.parse(loss))
+        : autoOutput ? t.defaultLoss(k) : Flags.parse("--output-activation",
+            () -> lossFor(outputActivation, t));
+    LossKind lossKind = autoOutput ? named
+        : Flags.parse("--output-activation", () -> named.withOutput(outputActivation));
+    Flags.parse("--loss", () -> {
+      t.checkLoss(lossKind, k);
+      return lossKind;
+    });
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("--threshold must be in (0, 1), got " + threshold);
+    }
     return Flags.parse("--arch", () -> new MlpSpec(sizes, acts, lossKind, dropout, batchNorm,
-        in));
+        in, t));
   }
 }

@@ -12,8 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code sparkprop predict}: batch prediction on Spark. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-    description = "Batch prediction on Spark: one predicted class per line in input order "
-        + "(the course format), or Parquet with the probabilities, written by the executors.")
+    description = "Batch prediction on Spark: one prediction per line in input order (a class, "
+        + "the course format; regression: the values, comma-separated; multilabel: the "
+        + "predicted labels' indices, comma-separated), or Parquet with the probabilities, "
+        + "written by the executors.")
 public final class PredictCommand implements Callable<Integer> {
   /** What predict writes. */
   public enum Format {
@@ -34,8 +36,9 @@ public final class PredictCommand implements Callable<Integer> {
       + "(lines) or a folder that does not exist yet (parquet)")
   String output;
 
-  @Option(names = "--format", defaultValue = "lines", description = "lines: one class per "
-      + "line; parquet: a Parquet folder with row, prediction, probabilities (${DEFAULT-VALUE})")
+  @Option(names = "--format", defaultValue = "lines", description = "lines: one prediction "
+      + "per line; parquet: a Parquet folder with row, prediction (multilabel: labels) and "
+      + "probabilities (${DEFAULT-VALUE})")
   Format format;
 
   @Override
@@ -48,14 +51,14 @@ public final class PredictCommand implements Callable<Integer> {
       ModelInput in = apply.input(sc, fs, m, null, false, "predict");
       long n;
       if (format == Format.LINES) {
-        try (Evaluator.Classes c = Evaluator.classes(sc, in.blocks(), m.spec(), m.params(),
-            m.state())) {
+        try (Evaluator.Predictions c = Evaluator.predictions(sc, in.blocks(), m.spec(),
+            m.params(), m.state(), apply.threshold(m))) {
           fs.write(output, c.lines());
           n = c.rows();
         }
       } else {
         n = PredictionsParquet.write(sc, in.blocks(), in.layout(), m.spec(), m.params(),
-            m.state(), output);
+            m.state(), apply.threshold(m), output);
       }
       System.out.printf(Locale.ROOT, "wrote %d predictions to %s%n", n, Fs.redact(output));
     });

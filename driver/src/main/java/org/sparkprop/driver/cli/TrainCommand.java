@@ -20,8 +20,10 @@ import org.sparkprop.driver.train.SparkTrainer;
 import org.sparkprop.driver.train.Sync;
 import org.sparkprop.driver.train.TrainOptions;
 import org.sparkprop.driver.train.TrainResult;
+import org.sparkprop.trainer.data.Targets;
 import org.sparkprop.trainer.kernel.Kernels;
 import org.sparkprop.trainer.loss.LossKind;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
@@ -55,6 +57,7 @@ public final class TrainCommand implements Callable<Integer> {
     MlpSpec spec = model.spec();
     TrainInputs in = inputs.inputs();
     checkOutputs(spec, in.classes(), model.arch);
+    Targets targets = Targets.of(spec.task(), spec.outputs(), in.classes());
     epochs.check();
     if (spec.batchNorm() && epochs.batch == 1) {
       throw new IllegalArgumentException("--batch 1 with batch normalisation: one row's batch "
@@ -68,7 +71,8 @@ public final class TrainCommand implements Callable<Integer> {
       Fs fs = new Fs(sc.hadoopConfiguration());
       int parts = spark.partitions(sc);
       TrainingData data = TrainingData.prepare(sc, fs, in, new TrainingData.Preparation(
-          spec.inputs(), model.arch, epochs.scaling, epochs.valFraction, epochs.seed, parts));
+          spec.inputs(), model.arch, targets, epochs.scaling, epochs.valFraction, epochs.seed,
+          parts));
       TrainConfig cfg = trainConfig(parts, data.trainRows());
       Map<String, Object> config = resolvedConfig(spec, cfg, opts, sc.master(), parts);
       Map<String, Integer> devices = DeviceProbe.run(sc, spec, distribution.device, parts);
@@ -90,7 +94,8 @@ public final class TrainCommand implements Callable<Integer> {
       LayerStats stats = new LayerStats(local, data.sample());
       long tTrain = System.nanoTime();
       SparkTrainer trainer = new SparkTrainer(sc, spec, cfg, opts).logTo(out::println)
-          .onEpoch(stats::record).onDevice(distribution.device).validateOn(data.validation());
+          .onEpoch(stats::record).onDevice(distribution.device).validateOn(data.validation())
+          .threshold((float) model.threshold);
       if (store != null) {
         trainer.checkpointTo(store, Map.of("config", configJson));
       }
@@ -108,10 +113,14 @@ public final class TrainCommand implements Callable<Integer> {
       }
       try (TrainOutputs outputs = TrainOutputs.compute(sc, data, spec, result, stats,
           new TrainOutputs.RunFacts(config, configJson, devices, loadSeconds, trainSeconds,
-              t0))) {
+              t0, (float) model.threshold))) {
         Evaluation test = outputs.test();
-        out.printf(Locale.ROOT, "test accuracy %.4f, loss %.4f%n", test.accuracy(),
-            test.loss());
+        StringBuilder line = new StringBuilder(Double.isNaN(test.accuracy()) ? "test "
+            : String.format(Locale.ROOT, "test accuracy %.4f, ", test.accuracy()));
+        line.append(String.format(Locale.ROOT, "loss %.4f", test.loss()));
+        test.metrics().forEach((n, v) -> line.append(String.format(Locale.ROOT, ", %s %.4f",
+            n, v)));
+        out.println(line);
         outputs.publish(fs, output.destinations(), out::println);
       }
     }
@@ -144,7 +153,12 @@ public final class TrainCommand implements Callable<Integer> {
     c.put("arch", spec.arch());
     c.put("parameters", new Mlp(spec, 1).paramCount());
     c.put("activation", spec.hidden().toString());
+    c.put("task", spec.task().toString());
     c.put("loss", spec.loss().toString());
+    c.put("output_activation", spec.lossFunction().outputActivation().toString());
+    if (spec.task() == Task.MULTILABEL) {
+      c.put("threshold", model.threshold);
+    }
     c.put("dropout", spec.dropout());
     c.put("batch_norm", spec.batchNorm());
     c.put("init", spec.init().name().toLowerCase(Locale.ROOT));
@@ -188,34 +202,26 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * Every reader gives one class label per row: the output layer must fit it. Softmax
-   * cross-entropy takes one output per class; a sigmoid or squared-error output of width 1
-   * takes the label itself (binary classes 0/1 for the sigmoid); wider per-output losses would
-   * need the labels one-hot encoded, which the command line does not do yet.
+   * The output layer must fit the targets. Classification: softmax cross-entropy takes one
+   * output per class, a per-output loss one per class (the labels one-hot encoded) or a single
+   * output for two classes. Regression and multi-label targets are as wide as the output layer
+   * (each reader checks every row against it).
    */
   static void checkOutputs(MlpSpec spec, int classes, String arch) {
     int k = spec.outputs();
     String loss = spec.loss().toString();
-    switch (spec.loss()) {
-      case SOFTMAX_CE -> {
-        if (k != classes) {
-          throw new IllegalArgumentException("--classes " + classes + " does not match --arch "
-              + arch + ": its output layer has " + k + (k == 1 ? " unit" : " units") + ", and "
-              + loss + " takes one per class");
-        }
-      }
-      case SIGMOID_BCE, MSE -> {
-        if (k != 1) {
-          throw new IllegalArgumentException("--loss " + loss + " with " + k + " outputs (--arch "
-              + arch + ") needs " + k + " targets per row, and the data gives one class label "
-              + "per row: use --loss softmax_ce, or an output layer of 1 unit");
-        }
-        if (spec.loss() == LossKind.SIGMOID_BCE && classes != 2) {
-          throw new IllegalArgumentException("--loss " + loss + " with one output is binary "
-              + "classification: it needs --classes 2 (labels 0 and 1), got " + classes);
-        }
-      }
-      default -> throw new IllegalStateException("loss " + loss);
+    if (spec.task() != Task.CLASSIFICATION) {
+      return;
+    }
+    if (k == 1 && classes != 2) {
+      throw new IllegalArgumentException("--loss " + loss + " with one output is binary "
+          + "classification: it needs --classes 2 (labels 0 and 1), got " + classes);
+    }
+    if (k != 1 && k != classes) {
+      throw new IllegalArgumentException("--classes " + classes + " does not match --arch "
+          + arch + ": its output layer has " + k + " units, and " + loss + " takes one per "
+          + "class" + (spec.loss() == LossKind.SOFTMAX_CE ? "" : " (the labels one-hot "
+          + "encoded)"));
     }
   }
 

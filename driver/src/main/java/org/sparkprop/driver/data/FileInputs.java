@@ -9,6 +9,7 @@ import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.FashionMnist;
 import org.sparkprop.trainer.data.IdxReader;
 import org.sparkprop.trainer.data.LibSvmReader;
+import org.sparkprop.trainer.data.Targets;
 
 /**
  * The formats read on the driver through Hadoop FileSystem URIs: IDX (gzip or plain), the
@@ -22,15 +23,15 @@ public final class FileInputs {
   private FileInputs() {}
 
   /**
-   * A labelled dataset in format (IDX, COURSE_CSV or LIBSVM); labels is null for LibSVM.
-   * width: LibSVM feature count (0 = the largest index seen).
+   * A labelled dataset in format (IDX, COURSE_CSV or LIBSVM) with targets as targets says;
+   * labels is null for LibSVM. width: LibSVM feature count (0 = the largest index seen).
    */
   public static Dataset read(Fs fs, InputFormat format, String features, String labels,
-      int classes, int width) throws IOException {
+      Targets targets, int width) throws IOException {
     String redF = Fs.redact(features);
     if (format == InputFormat.LIBSVM) {
       try (InputStream f = fs.open(features)) {
-        return LibSvmReader.read(f, redF, width, classes);
+        return LibSvmReader.read(f, redF, width, targets);
       }
     }
     if (labels == null) {
@@ -39,8 +40,8 @@ public final class FileInputs {
     }
     try (InputStream f = fs.open(features); InputStream l = fs.open(labels)) {
       return switch (format) {
-        case COURSE_CSV -> CsvReader.readPair(f, redF, l, Fs.redact(labels), classes);
-        case IDX -> IdxReader.readPair(f, redF, l, Fs.redact(labels), classes);
+        case COURSE_CSV -> CsvReader.readPair(f, redF, l, Fs.redact(labels), targets);
+        case IDX -> IdxReader.readPair(f, redF, l, Fs.redact(labels), targets);
         default -> throw new IllegalArgumentException(redF + ": " + format
             + " is read by the executors, not here");
       };
@@ -54,7 +55,7 @@ public final class FileInputs {
     try (InputStream in = fs.open(features)) {
       switch (format) {
         case LIBSVM:
-          return LibSvmReader.read(in, red, width, 0);
+          return LibSvmReader.read(in, red, width, (Targets) null);
         case COURSE_CSV:
           return CsvReader.readVectors(in, red);
         case IDX: {
@@ -83,7 +84,7 @@ public final class FileInputs {
     for (int s = 0; s < 2; s++) {
       String img = gzOrPlain(fs, dir, FASHION_MNIST[2 * s]);
       String lab = gzOrPlain(fs, dir, FASHION_MNIST[2 * s + 1]);
-      out[s] = read(fs, InputFormat.IDX, img, lab, 10, 0);
+      out[s] = read(fs, InputFormat.IDX, img, lab, Targets.classes(10), 0);
     }
     return out;
   }

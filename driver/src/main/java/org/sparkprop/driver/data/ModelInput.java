@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.driver.store.Fs;
+import org.sparkprop.trainer.data.Targets;
 import org.sparkprop.trainer.io.Model;
 
 /**
@@ -23,14 +24,16 @@ public record ModelInput(JavaRDD<Block> blocks, TableShards.Layout layout) {
       int partitions, String what) throws IOException {
     InputFormat fmt = format.resolve(features, labels, labelled);
     int k = m.spec().outputs();
+    Targets targets = Targets.of(m.spec().task(), k, Math.max(2, k));
     int width = m.spec().inputs();
     JavaRDD<Block> raw;
     if (fmt.isTable()) {
-      raw = TableSource.blocks(sc, features, fmt, featuresCol, labelCol, labelled ? k : 0);
+      raw = TableSource.blocks(sc, features, fmt, featuresCol, labelCol,
+          labelled ? targets : null);
       raw.persist(StorageLevel.MEMORY_AND_DISK());
     } else {
       raw = Shards.inOrder(sc, labelled
-          ? FileInputs.read(fs, fmt, features, labels, k, width)
+          ? FileInputs.read(fs, fmt, features, labels, targets, width)
           : FileInputs.readFeatures(fs, fmt, features, width), partitions, what);
     }
     TableShards.Layout layout = TableShards.layout(raw, Fs.redact(features));

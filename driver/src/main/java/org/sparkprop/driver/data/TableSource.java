@@ -17,15 +17,18 @@ import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.driver.store.Fs;
+import org.sparkprop.trainer.data.Targets;
 import scala.collection.Seq;
 
 /**
  * Tables read by Spark SQL from any Hadoop URI: Parquet with a features column (array of
  * numbers, or a Spark ML vector as Spark writes it: struct of type, size, indices, values) and
- * a numeric label column; or CSV with a header, a label column and every other column a
- * numeric feature. Executors read and pack their partitions into {@link Block}s (contiguous
- * arrays, no object per sample): {@link #blocks} keeps them there (training on data larger than
- * the driver, see {@link TableShards}); {@link #read} gathers them on the driver in input order.
+ * the targets; or CSV with a header, the target columns and every other column a numeric
+ * feature. The targets are one numeric label column, several (comma-separated names: one per
+ * regression output or label), or, in Parquet, one array or vector column of them. Executors
+ * read and pack their partitions into {@link Block}s (contiguous arrays, no object per
+ * sample): {@link #blocks} keeps them there (training on data larger than the driver, see
+ * {@link TableShards}); {@link #read} gathers them on the driver in input order.
  */
 public final class TableSource {
   private TableSource() {}
@@ -36,7 +39,7 @@ public final class TableSource {
    * partition, row and field.
    */
   public static JavaRDD<Block> blocks(JavaSparkContext sc, String uri, InputFormat format,
-      String featuresCol, String labelCol, int classes) {
+      String featuresCol, String labelCol, Targets targets) {
     SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     Dataset<Row> df;
     String name = Fs.redact(uri);
@@ -55,10 +58,27 @@ public final class TableSource {
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
     StructType schema = df.schema();
-    boolean needLabel = classes > 0;
-    if (needLabel && !List.of(schema.fieldNames()).contains(labelCol)) {
-      throw new IllegalArgumentException(name + ": no label column '" + labelCol + "' (columns: "
-          + String.join(", ", schema.fieldNames()) + ")");
+    boolean needLabel = targets != null;
+    // Unlabelled (prediction input): the label columns, where present, are still not features.
+    List<String> labelCols = List.of(labelCol.split(",", -1));
+    int tw = needLabel ? targets.perRow() : 1;
+    boolean labelVector = false;
+    for (String c : needLabel ? labelCols : List.<String>of()) {
+      if (!List.of(schema.fieldNames()).contains(c)) {
+        throw new IllegalArgumentException(name + ": no label column '" + c + "' (columns: "
+            + String.join(", ", schema.fieldNames()) + ")");
+      }
+      DataType t = schema.apply(c).dataType();
+      labelVector = t instanceof ArrayType || t instanceof StructType;
+      if (labelVector && labelCols.size() > 1) {
+        throw new IllegalArgumentException(name + ": label column '" + c + "' is "
+            + t.simpleString() + "; several label columns must each be a number");
+      }
+    }
+    if (needLabel && !labelVector && labelCols.size() != tw) {
+      throw new IllegalArgumentException(name + ": --label-col names " + labelCols.size()
+          + (labelCols.size() == 1 ? " column" : " columns") + ", the network takes " + tw
+          + " targets per row (one column each, or one array or vector column)");
     }
     List<String> featureCols = new ArrayList<>();
     boolean vectorColumn = format == InputFormat.PARQUET;
@@ -76,7 +96,7 @@ public final class TableSource {
       featureCols.add(featuresCol);
     } else {
       for (StructField f : schema.fields()) {
-        if (f.name().equals(labelCol)) {
+        if (labelCols.contains(f.name())) {
           continue;
         }
         if (!(f.dataType() instanceof NumericType)) {
@@ -91,21 +111,29 @@ public final class TableSource {
     for (String c : featureCols) {
       cols.add(df.col(c));
     }
-    cols.add(needLabel ? df.col(labelCol) : org.apache.spark.sql.functions.lit(0));
+    if (needLabel) {
+      for (String c : labelCols) {
+        cols.add(df.col(c));
+      }
+    } else {
+      cols.add(org.apache.spark.sql.functions.lit(0));
+    }
     Dataset<Row> sel = df.select(cols.toArray(new Column[0]));
     int nFeat = featureCols.size();
     boolean vec = vectorColumn;
+    boolean lv = labelVector;
     return sel.javaRDD().mapPartitionsWithIndex((part, it) -> {
       List<Block> out = new ArrayList<>();
-      out.add(pack(it, vec, nFeat, classes, name, part));
+      out.add(pack(it, vec, nFeat, targets, lv, name, part));
       return out.iterator();
     }, true);
   }
 
-  private static Block pack(Iterator<Row> it, boolean vector, int nFeat, int classes,
-      String name, int part) {
+  private static Block pack(Iterator<Row> it, boolean vector, int nFeat, Targets targets,
+      boolean labelVector, String name, int part) {
+    int tw = targets == null ? 1 : targets.perRow();
     float[] x = new float[1 << 12];
-    float[] y = new float[64];
+    float[] y = new float[64 * tw];
     int rows = 0;
     int width = vector ? -1 : nFeat;
     while (it.hasNext()) {
@@ -130,19 +158,29 @@ public final class TableSource {
         }
         x[rows * width + f] = val;
       }
-      if (rows == y.length) {
-        y = Arrays.copyOf(y, rows * 2);
+      if ((rows + 1) * tw > y.length) {
+        y = Arrays.copyOf(y, y.length * 2);
       }
-      float label = number(r, vector ? 1 : nFeat, name, part, rows);
-      if (classes > 0 && (label != (int) label || label < 0 || label >= classes)) {
+      int first = vector ? 1 : nFeat;
+      float[] lv = labelVector ? vectorValues(r.get(first), name, part, rows) : null;
+      if (lv != null && lv.length != tw) {
         throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
-            + ": label " + label + " is not a class in [0, " + classes + ")");
+            + ": " + lv.length + " targets, the network takes " + tw);
       }
-      y[rows++] = label;
+      for (int j = 0; j < tw; j++) {
+        float t = lv != null ? lv[j] : number(r, first + j, name, part, rows);
+        String bad = targets == null ? null : targets.problem(t, j);
+        if (bad != null) {
+          throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
+              + ": " + bad);
+        }
+        y[rows * tw + j] = t;
+      }
+      rows++;
     }
     int w = Math.max(width, 1);
-    return new Block(Arrays.copyOf(x, rows * w), Arrays.copyOf(y, rows),
-        rows, w, 1);
+    return new Block(Arrays.copyOf(x, rows * w), Arrays.copyOf(y, rows * tw),
+        rows, w, tw);
   }
 
   private static float number(Row r, int i, String name, int part, int row) {

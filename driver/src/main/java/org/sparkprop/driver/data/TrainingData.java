@@ -9,6 +9,7 @@ import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.data.Scaling;
+import org.sparkprop.trainer.data.Targets;
 
 /**
  * A training run's data on the cluster, scaled, split and sharded: the scaling fitted on the
@@ -21,9 +22,12 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     Supplier<JavaRDD<Block>> trainInOrder, Dataset sample) {
   private static final int SAMPLE_ROWS = 256;
 
-  /** How the data is prepared: network input width, scaling, validation split, seed, P. */
-  public record Preparation(int inputs, String arch, Scaling scaling, double valFraction,
-      long seed, int partitions) {}
+  /**
+   * How the data is prepared: network input width, the targets, scaling, validation split,
+   * seed, P.
+   */
+  public record Preparation(int inputs, String arch, Targets targets, Scaling scaling,
+      double valFraction, long seed, int partitions) {}
 
   /**
    * Reads, scales, splits and shards in: tables on the executors (the driver holds a few
@@ -38,11 +42,11 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
   private static TrainingData fromFiles(JavaSparkContext sc, Fs fs, TrainInputs in,
       Preparation how) throws IOException {
     Dataset[] raw = in.fashionMnist() ? FileInputs.fashionMnist(fs, in.fashionMnistDir())
-        : new Dataset[] {read(fs, in, in.trainFeatures(), in.trainLabels(), in.trainFormat(),
+        : new Dataset[] {read(fs, how, in.trainFeatures(), in.trainLabels(), in.trainFormat(),
             in.numFeatures()), null};
     checkWidth(raw[0].features(), how);
     if (raw[1] == null) {
-      raw[1] = read(fs, in, in.testFeatures(), in.testLabels(), in.testFormat(),
+      raw[1] = read(fs, how, in.testFeatures(), in.testLabels(), in.testFormat(),
           in.numFeatures() > 0 ? in.numFeatures() : raw[0].features());
     }
     Normalizer norm = Normalizer.fit(how.scaling(), raw[0].x(), raw[0].rows(),
@@ -62,15 +66,15 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
         split[1].range(0, Math.min(SAMPLE_ROWS, split[1].rows())));
   }
 
-  private static Dataset read(Fs fs, TrainInputs in, String features, String labels,
+  private static Dataset read(Fs fs, Preparation how, String features, String labels,
       InputFormat format, int width) throws IOException {
-    return FileInputs.read(fs, format, features, labels, in.classes(), width);
+    return FileInputs.read(fs, format, features, labels, how.targets(), width);
   }
 
   private static TrainingData fromTables(JavaSparkContext sc, TrainInputs in, Preparation how) {
     InputFormat fmt = in.trainFormat();
     Supplier<JavaRDD<Block>> trainTable = () -> TableSource.blocks(sc, in.trainFeatures(), fmt,
-        in.featuresCol(), in.labelCol(), in.classes());
+        in.featuresCol(), in.labelCol(), how.targets());
     JavaRDD<Block> raw = trainTable.get();
     raw.persist(StorageLevel.MEMORY_AND_DISK());
     String name = Fs.redact(in.trainFeatures());
@@ -85,7 +89,7 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     JavaRDD<Block> val = split.validation() == null ? null
         : TableShards.scaled(split.validation(), norm, "validation");
     JavaRDD<Block> testRaw = TableSource.blocks(sc, in.testFeatures(), fmt, in.featuresCol(),
-        in.labelCol(), in.classes());
+        in.labelCol(), how.targets());
     TableShards.Layout testLayout = TableShards.layout(testRaw, Fs.redact(in.testFeatures()));
     if (testLayout.features() != layout.features()) {
       throw new IllegalArgumentException(Fs.redact(in.testFeatures()) + ": "
@@ -94,7 +98,8 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     }
     JavaRDD<Block> test = TableShards.scaled(testRaw, norm, "test");
     Dataset sample = val == null ? new Dataset(new float[0], new float[0], 0,
-        layout.features(), 1) : val.map(b -> b.head(SAMPLE_ROWS)).first().asDataset();
+        layout.features(), how.targets().perRow())
+        : val.map(b -> b.head(SAMPLE_ROWS)).first().asDataset();
     return new TrainingData(norm, train, split.trainRows(), val, split.validationRows(), test,
         testLayout.rows(), () -> TableShards.scaled(trainTable.get(), norm,
             "train in input order"), sample);

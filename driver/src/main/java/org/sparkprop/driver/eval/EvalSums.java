@@ -1,11 +1,13 @@
 package org.sparkprop.driver.eval;
 
 import java.io.Serializable;
+import org.sparkprop.trainer.train.TaskMetrics;
 
 /**
  * Evaluation sums of one or more partitions: loss sum, correct predictions, rows, predictions
- * per row (for the accuracy denominator) and, for single-label classification, the K×K
- * confusion counts (row = true class, column = predicted), row-major.
+ * per row (for the accuracy denominator), for single-label classification the K×K
+ * confusion counts (row = true class, column = predicted), row-major, and the task's measures
+ * (regression, multi-label).
  */
 public final class EvalSums implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -13,12 +15,14 @@ public final class EvalSums implements Serializable {
   long correct;
   long rows;
   long[] confusion;
+  TaskMetrics task;
 
-  EvalSums(double lossSum, long correct, long rows, long[] confusion) {
+  EvalSums(double lossSum, long correct, long rows, long[] confusion, TaskMetrics task) {
     this.lossSum = lossSum;
     this.correct = correct;
     this.rows = rows;
     this.confusion = confusion;
+    this.task = task;
   }
 
   EvalSums merge(EvalSums o) {
@@ -28,6 +32,7 @@ public final class EvalSums implements Serializable {
     for (int i = 0; i < confusion.length; i++) {
       confusion[i] += o.confusion[i];
     }
+    task.merge(o.task);
     return this;
   }
 

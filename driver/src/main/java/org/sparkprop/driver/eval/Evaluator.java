@@ -12,18 +12,19 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.store.Fs;
-import org.sparkprop.trainer.loss.Loss;
-import org.sparkprop.trainer.loss.LossKind;
 import org.sparkprop.trainer.loss.SoftmaxCrossEntropy;
+import org.sparkprop.trainer.loss.Task;
+import org.sparkprop.trainer.loss.TaskLoss;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.train.Evaluation;
+import org.sparkprop.trainer.train.TaskMetrics;
 
 /**
  * Distributed evaluation and prediction: the parameters are broadcast once, each task runs
  * the model in evaluation mode over its block in chunks, and only the sums come back to the
- * driver. Predictions stay on the executors until they are written ({@link Classes}, and
+ * driver. Predictions stay on the executors until they are written ({@link Predictions}, and
  * Parquet written by the executors themselves).
  */
 public final class Evaluator {
@@ -31,27 +32,33 @@ public final class Evaluator {
 
   private Evaluator() {}
 
-  /** Loss/accuracy sums and the confusion matrix of (p, s) on data. */
+  /**
+   * Loss/accuracy sums, the confusion matrix and the task's measures of (p, s) on data; a
+   * multi-label prediction counts a label from probability threshold.
+   */
   public static EvalSums sums(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
-      float[] p, float[] s) {
+      float[] p, float[] s, float threshold) {
     Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
       int k = spec.outputs();
-      boolean classes = spec.loss() == LossKind.SOFTMAX_CE;
+      boolean classes = spec.task() == Task.CLASSIFICATION;
       return data.mapPartitions((Iterator<Block> it) -> {
         Weights w = bc.value();
         Mlp mlp = null;
-        Loss loss = null;
-        EvalSums sum = new EvalSums(0, 0, 0, new long[classes ? k * k : 0]);
+        TaskLoss loss = null;
+        EvalSums sum = new EvalSums(0, 0, 0, new long[classes ? Math.max(2, k) * Math.max(2, k)
+            : 0], new TaskMetrics(spec.task(), k, threshold));
         float[] xb = null;
         float[] yb = null;
+        float[] pred = null;
         while (it.hasNext()) {
           Block b = it.next();
           if (mlp == null) {
             mlp = new Mlp(spec, CHUNK);
-            loss = mlp.loss();
+            loss = spec.lossFunction();
             xb = new float[CHUNK * b.features()];
             yb = new float[CHUNK * b.targetWidth()];
+            pred = new float[CHUNK * k];
           }
           int f = b.features();
           int tw = b.targetWidth();
@@ -63,9 +70,13 @@ public final class Evaluator {
             sum.lossSum += loss.loss(out, yb, m, k);
             sum.correct += loss.correct(out, yb, m, k);
             if (classes) {
+              int c = Math.max(2, k);
               for (int r = 0; r < m; r++) {
-                sum.confusion[(int) yb[r] * k + SoftmaxCrossEntropy.argmax(out, r * k, k)]++;
+                sum.confusion[(int) yb[r] * c + loss.predictedClass(out, r, k)]++;
               }
+            } else {
+              loss.outputActivation().forward(out, pred, m, k);
+              sum.task.add(pred, yb, m);
             }
           }
           sum.rows += b.rows();
@@ -77,82 +88,141 @@ public final class Evaluator {
     }
   }
 
-  /** Mean loss and accuracy, as the single-machine trainer reports them. */
+  /** Mean loss, accuracy and the task's measures, as the single-machine trainer reports them. */
   public static Evaluation evaluate(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
-      float[] p, float[] s) {
-    return evaluation(sums(sc, data, spec, p, s), spec);
+      float[] p, float[] s, float threshold) {
+    return evaluation(sums(sc, data, spec, p, s, threshold), spec);
   }
 
-  /** Mean loss and accuracy from evaluation sums. */
+  /** Mean loss, accuracy and the task's measures from evaluation sums. */
   public static Evaluation evaluation(EvalSums e, MlpSpec spec) {
     return new Evaluation(e.rows == 0 ? Double.NaN : e.lossSum / e.rows,
-        spec.loss().create().accuracy(e.correct, e.rows, spec.outputs()), e.rows);
+        spec.lossFunction().accuracy(e.correct, e.rows, spec.outputs()), e.rows,
+        e.task.values());
   }
 
-  /**
-   * The model's outputs for one block, rows in order: with {@code probabilities} false one
-   * argmax class per row (K ≥ 2; for K = 1 the output thresholded at 0.5) as a float,
-   * otherwise the K outputs (probabilities or values) per row.
-   */
-  public static float[] outputs(MlpSpec spec, Weights w, Block b, boolean probabilities) {
+  /** The model's activated outputs (probabilities or values), (B, K), for one block. */
+  public static float[] probabilities(MlpSpec spec, Weights w, Block b) {
     int k = spec.outputs();
     Mlp mlp = new Mlp(spec, CHUNK);
     int f = b.features();
-    float[] res = new float[b.rows() * (probabilities ? k : 1)];
+    float[] res = new float[b.rows() * k];
     float[] xb = new float[CHUNK * f];
     float[] probs = new float[CHUNK * k];
     for (int start = 0; start < b.rows(); start += CHUNK) {
       int m = Math.min(CHUNK, b.rows() - start);
       System.arraycopy(b.x(), start * f, xb, 0, m * f);
       mlp.predict(w.params(), w.state(), xb, m, probs);
-      if (probabilities) {
-        System.arraycopy(probs, 0, res, start * k, m * k);
-        continue;
-      }
-      for (int r = 0; r < m; r++) {
-        res[start + r] = classOf(probs, r, k);
-      }
+      System.arraycopy(probs, 0, res, start * k, m * k);
     }
     return res;
   }
 
-  /** The predicted class of row r of K outputs. */
+  /** Values per row of a prediction: 1 (the class), K values or K label decisions. */
+  public static int predictionWidth(MlpSpec spec) {
+    return spec.task() == Task.CLASSIFICATION ? 1 : spec.outputs();
+  }
+
+  /**
+   * The predictions of rows rows of activated outputs probs (B, K), {@link #predictionWidth}
+   * per row: the class (K = 1: the output at or above 0.5), the values, or 1/0 per label at or
+   * above threshold.
+   */
+  public static float[] decide(MlpSpec spec, float[] probs, int rows, float threshold) {
+    int k = spec.outputs();
+    return switch (spec.task()) {
+      case CLASSIFICATION -> {
+        float[] c = new float[rows];
+        for (int r = 0; r < rows; r++) {
+          c[r] = classOf(probs, r, k);
+        }
+        yield c;
+      }
+      case REGRESSION -> probs;
+      case MULTILABEL -> {
+        float[] d = new float[rows * k];
+        for (int i = 0; i < rows * k; i++) {
+          d[i] = probs[i] >= threshold ? 1 : 0;
+        }
+        yield d;
+      }
+    };
+  }
+
+  /** The predicted class of row r of K activated outputs. */
   public static int classOf(float[] out, int r, int k) {
     return k == 1 ? (out[r] >= 0.5f ? 1 : 0) : SoftmaxCrossEntropy.argmax(out, r * k, k);
   }
 
   /**
-   * Predicted classes of data (blocks in input order), computed by one parallel job and kept
-   * on the executors (4 bytes per row); {@link #lines} fetches them one partition at a time,
-   * so the driver never holds them all. Close to release them.
+   * Appends row r of predictions pred ({@link #decide}) as a line: the class ("3"), the values
+   * comma-separated in Java's shortest round-trip form ("0.25,1.5"), or the indices of the
+   * predicted labels comma-separated ("1,4"; an empty line for none), as LibSVM lists labels.
    */
-  public static final class Classes implements AutoCloseable {
+  public static void line(Task task, float[] pred, int r, int w, StringBuilder b) {
+    switch (task) {
+      case CLASSIFICATION -> b.append((int) pred[r]);
+      case REGRESSION -> {
+        for (int j = 0; j < w; j++) {
+          b.append(j == 0 ? "" : ",").append(pred[r * w + j]);
+        }
+      }
+      case MULTILABEL -> {
+        boolean first = true;
+        for (int j = 0; j < w; j++) {
+          if (pred[r * w + j] != 0) {
+            b.append(first ? "" : ",").append(j);
+            first = false;
+          }
+        }
+      }
+      default -> throw new IllegalStateException(task.name());
+    }
+    b.append('\n');
+  }
+
+  /**
+   * Predictions of data (blocks in input order), computed by one parallel job and kept on the
+   * executors ({@link #predictionWidth} floats per row); {@link #lines} fetches them one
+   * partition at a time, so the driver never holds them all. Close to release them.
+   */
+  public static final class Predictions implements AutoCloseable {
     private final Broadcast<Weights> bc;
     private final JavaRDD<float[]> rdd;
     private final long rows;
+    private final Task task;
+    private final int width;
 
-    Classes(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec, float[] p, float[] s) {
+    Predictions(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec, float[] p, float[] s,
+        float threshold) {
       bc = sc.broadcast(new Weights(p, s));
       Broadcast<Weights> b = bc;
-      rdd = data.map(block -> outputs(spec, b.value(), block, false)).setName("predictions");
+      task = spec.task();
+      width = predictionWidth(spec);
+      rdd = data.map(block -> decide(spec, probabilities(spec, b.value(), block), block.rows(),
+          threshold)).setName("predictions");
       rdd.persist(StorageLevel.MEMORY_AND_DISK());
-      rows = rdd.map(a -> (long) a.length).fold(0L, Long::sum);
+      int w = width;
+      rows = rdd.map(a -> (long) a.length / w).fold(0L, Long::sum);
     }
 
     public long rows() {
       return rows;
     }
 
-    /** One class per line, in input order (the course's prediction format). */
+    /** One prediction per line, in input order ({@link Evaluator#line}). */
     public Fs.Content lines() {
       return out -> {
         Writer w = new OutputStreamWriter(new BufferedOutputStream(out, 1 << 16),
             StandardCharsets.US_ASCII);
         Iterator<float[]> it = rdd.toLocalIterator();
+        StringBuilder b = new StringBuilder();
         while (it.hasNext()) {
-          for (float c : it.next()) {
-            w.write(Integer.toString((int) c));
-            w.write('\n');
+          float[] pred = it.next();
+          for (int r = 0; r < pred.length / width; r++) {
+            b.setLength(0);
+            line(task, pred, r, width, b);
+            w.append(b);
           }
         }
         w.flush();
@@ -166,9 +236,9 @@ public final class Evaluator {
     }
   }
 
-  /** See {@link Classes}. */
-  public static Classes classes(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
-      float[] p, float[] s) {
-    return new Classes(sc, data, spec, p, s);
+  /** See {@link Predictions}; threshold decides multi-label predictions. */
+  public static Predictions predictions(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
+      float[] p, float[] s, float threshold) {
+    return new Predictions(sc, data, spec, p, s, threshold);
   }
 }

@@ -31,19 +31,27 @@ public final class Metrics {
       r.put("seconds", m.seconds());
       r.put("samples_per_second", m.samplesPerSecond());
       r.put("mean_gradient_norm", m.gradNorm());
+      r.putAll(m.task());
       rows.add(r);
     }
     return rows;
   }
 
-  /** metrics.csv: a header and one line per epoch. */
+  /** metrics.csv: a header and one line per epoch; the task's measures as the last columns. */
   public static String csv(List<EpochMetrics> ms) {
+    List<String> task = ms.isEmpty() ? List.of() : List.copyOf(ms.get(0).task().keySet());
     StringBuilder b = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,"
-        + "validation_accuracy,lr,seconds,samples_per_second,mean_gradient_norm\n");
+        + "validation_accuracy,lr,seconds,samples_per_second,mean_gradient_norm");
+    task.forEach(n -> b.append(',').append(n));
+    b.append('\n');
     for (EpochMetrics m : ms) {
-      b.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f,%.6g%n",
+      b.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f,%.6g",
           m.epoch(), m.trainLoss(), m.trainAccuracy(), m.validationLoss(),
           m.validationAccuracy(), m.lr(), m.seconds(), m.samplesPerSecond(), m.gradNorm()));
+      for (String n : task) {
+        b.append(String.format(Locale.ROOT, ",%.6f", m.task().getOrDefault(n, Double.NaN)));
+      }
+      b.append('\n');
     }
     return b.toString();
   }

@@ -8,56 +8,81 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.TableShards;
 import org.sparkprop.driver.eval.Evaluator;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
 
 /**
  * Predictions as Parquet, written by the executors (nothing passes through the driver): row
- * (the input row number, from 0), prediction (the class), probabilities (the K outputs).
+ * (the input row number, from 0), then by task: classification prediction (the class, int) and
+ * probabilities (the K outputs); regression prediction (a float with one output, else an array
+ * of K floats); multi-label labels (the predicted label indices, an int array) and
+ * probabilities.
  */
 public final class PredictionsParquet {
   private PredictionsParquet() {}
 
-  static final StructType SCHEMA = new StructType()
-      .add("row", DataTypes.LongType, false)
-      .add("prediction", DataTypes.IntegerType, false)
-      .add("probabilities", DataTypes.createArrayType(DataTypes.FloatType, false), false);
+  /** The columns for a model of spec. */
+  static StructType schema(MlpSpec spec) {
+    StructType t = new StructType().add("row", DataTypes.LongType, false);
+    ArrayType floats = DataTypes.createArrayType(DataTypes.FloatType, false);
+    return switch (spec.task()) {
+      case CLASSIFICATION -> t.add("prediction", DataTypes.IntegerType, false)
+          .add("probabilities", floats, false);
+      case REGRESSION -> t.add("prediction", spec.outputs() == 1 ? DataTypes.FloatType
+          : floats, false);
+      case MULTILABEL -> t.add("labels", DataTypes.createArrayType(DataTypes.IntegerType,
+          false), false).add("probabilities", floats, false);
+    };
+  }
 
   /**
    * Writes the predictions of (p, s) for data: one block per partition in input order, laid
-   * out as layout says. Spark's committer publishes the folder (with _SUCCESS) only when every
-   * task succeeded; an existing output is an error, not overwritten.
+   * out as layout says; threshold decides multi-label predictions. Spark's committer publishes
+   * the folder (with _SUCCESS) only when every task succeeded; an existing output is an error,
+   * not overwritten.
    */
   public static long write(JavaSparkContext sc, JavaRDD<Block> data, TableShards.Layout layout,
-      MlpSpec spec, float[] p, float[] s, String output) {
+      MlpSpec spec, float[] p, float[] s, float threshold, String output) {
     SparkSession spark =
         SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
       long[] offsets = layout.offsets();
       int k = spec.outputs();
+      Task task = spec.task();
       JavaRDD<Row> rows = data.mapPartitionsWithIndex((part, it) -> {
         List<Row> out = new ArrayList<>();
         long row = offsets[part];
         while (it.hasNext()) {
           Block b = it.next();
-          float[] probs = Evaluator.outputs(spec, bc.value(), b, true);
+          float[] probs = Evaluator.probabilities(spec, bc.value(), b);
           for (int r = 0; r < b.rows(); r++) {
             Float[] pr = new Float[k];
+            List<Integer> labels = new ArrayList<>();
             for (int j = 0; j < k; j++) {
               pr[j] = probs[r * k + j];
+              if (pr[j] >= threshold) {
+                labels.add(j);
+              }
             }
-            out.add(RowFactory.create(row++, Evaluator.classOf(probs, r, k), pr));
+            out.add(switch (task) {
+              case CLASSIFICATION -> RowFactory.create(row, Evaluator.classOf(probs, r, k), pr);
+              case REGRESSION -> RowFactory.create(row, k == 1 ? (Object) pr[0] : pr);
+              case MULTILABEL -> RowFactory.create(row, labels.toArray(new Integer[0]), pr);
+            });
+            row++;
           }
         }
         return out.iterator();
       }, true);
-      spark.createDataFrame(rows, SCHEMA).write().parquet(output);
+      spark.createDataFrame(rows, schema(spec)).write().parquet(output);
       return layout.rows();
     } finally {
       bc.destroy();

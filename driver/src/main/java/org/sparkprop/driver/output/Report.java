@@ -11,8 +11,10 @@ import java.util.Map;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.sparkprop.trainer.train.EpochMetrics;
+import org.sparkprop.trainer.train.Evaluation;
 
 /**
  * report.html with PNG plots beside it: loss and accuracy per epoch (train vs validation), the
@@ -22,10 +24,16 @@ import org.sparkprop.trainer.train.EpochMetrics;
 public final class Report {
   private Report() {}
 
+  /**
+   * Regression's predicted-against-true plot: a sample of test rows' targets and predictions,
+   * K values per row (row-major), plotted per output.
+   */
+  public record Scatter(float[] truth, float[] predicted, int k) {}
+
   public static Map<String, byte[]> build(String title, List<EpochMetrics> history,
-      LayerStats stats,
-      long[] confusion, int k, double testAccuracy, Map<String, Object> timing)
-      throws IOException {
+      LayerStats stats, long[] confusion, int k, Evaluation test, Map<String, Object> timing,
+      Scatter scatter) throws IOException {
+    double testAccuracy = test.accuracy();
     System.setProperty("java.awt.headless", "true");
     Map<String, byte[]> files = new LinkedHashMap<>();
     double[] ep = new double[history.size()];
@@ -47,6 +55,19 @@ public final class Report {
       files.put("accuracy.png", png(chart("Accuracy per epoch", "accuracy", false,
           Map.of("train (training mode)", trainAcc, "validation", valAcc), ep)));
     }
+    Map<String, double[]> taskSeries = new LinkedHashMap<>();
+    for (int i = 0; i < ep.length; i++) {
+      for (Map.Entry<String, Double> e : history.get(i).task().entrySet()) {
+        taskSeries.computeIfAbsent(e.getKey(), n -> new double[ep.length])[i] = e.getValue();
+      }
+    }
+    if (!taskSeries.isEmpty()) {
+      files.put("task_metrics.png", png(chart("Task measures per epoch", "value", false,
+          taskSeries, ep)));
+    }
+    if (scatter != null && scatter.truth().length > 0) {
+      files.put("predicted_vs_true.png", png(scatter(scatter)));
+    }
     if (stats != null && !stats.activations.isEmpty()) {
       files.put("activations.png", png(chart("Activation RMS per layer (validation sample)",
           "RMS", true, series(stats.activations), ep)));
@@ -59,8 +80,20 @@ public final class Report {
             + "margin:2em auto}img{max-width:540px}td,th{padding:2px 6px;text-align:right}"
             + "table{border-collapse:collapse}</style></head><body>\n");
     h.append("<h1>").append(esc(title)).append("</h1>\n");
-    h.append(String.format(Locale.ROOT, "<p>Test accuracy <b>%.4f</b> after %d epochs.</p>%n",
-        testAccuracy, history.size()));
+    if (Double.isNaN(testAccuracy)) {
+      h.append(String.format(Locale.ROOT, "<p>Test loss <b>%.4f</b> after %d epochs.</p>%n",
+          test.loss(), history.size()));
+    } else {
+      h.append(String.format(Locale.ROOT, "<p>Test accuracy <b>%.4f</b> after %d epochs.</p>%n",
+          testAccuracy, history.size()));
+    }
+    if (!test.metrics().isEmpty()) {
+      h.append("<table>");
+      test.metrics().forEach((n, v) -> h.append("<tr><th style=\"text-align:left\">test ")
+          .append(esc(n)).append("</th><td>").append(String.format(Locale.ROOT, "%.4f", v))
+          .append("</td></tr>"));
+      h.append("</table>\n");
+    }
     h.append("<h2>Where the time went</h2><table>");
     for (Map.Entry<String, Object> e : timing.entrySet()) {
       h.append("<tr><th style=\"text-align:left\">").append(esc(e.getKey())).append("</th><td>")
@@ -129,6 +162,31 @@ public final class Report {
         c.addSeries(name, x, y);
       }
     }
+    return c;
+  }
+
+  private static XYChart scatter(Scatter s) {
+    XYChart c = new XYChartBuilder().width(540).height(480).title("Predicted against true "
+        + "(test sample)").xAxisTitle("true").yAxisTitle("predicted").build();
+    c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    c.getStyler().setMarkerSize(4);
+    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+    int rows = s.truth().length / s.k();
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < s.k(); j++) {
+      double[] x = new double[rows];
+      double[] y = new double[rows];
+      for (int r = 0; r < rows; r++) {
+        x[r] = s.truth()[r * s.k() + j];
+        y[r] = s.predicted()[r * s.k() + j];
+        lo = Math.min(lo, Math.min(x[r], y[r]));
+        hi = Math.max(hi, Math.max(x[r], y[r]));
+      }
+      c.addSeries(s.k() == 1 ? "rows" : "output " + j, x, y);
+    }
+    c.addSeries("predicted = true", new double[] {lo, hi}, new double[] {lo, hi})
+        .setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     return c;
   }
 

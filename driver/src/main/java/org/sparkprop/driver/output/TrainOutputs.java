@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.data.TrainingData;
 import org.sparkprop.driver.eval.EvalSums;
 import org.sparkprop.driver.eval.Evaluator;
@@ -14,7 +15,9 @@ import org.sparkprop.driver.store.Fs;
 import org.sparkprop.driver.train.TrainResult;
 import org.sparkprop.trainer.io.Model;
 import org.sparkprop.trainer.io.ModelCodec;
+import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.MlpSpec;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.train.Evaluation;
 
 /**
@@ -25,15 +28,20 @@ import org.sparkprop.trainer.train.Evaluation;
  */
 public final class TrainOutputs implements AutoCloseable {
   private final Map<String, Fs.Content> files = new LinkedHashMap<>();
-  private final Evaluator.Classes testPredictions;
-  private final Evaluator.Classes trainPredictions;
+  private final Evaluator.Predictions testPredictions;
+  private final Evaluator.Predictions trainPredictions;
   private final Evaluation test;
 
-  /** What a run adds to its outputs beyond the trained model: config, devices, timings. */
+  /**
+   * What a run adds to its outputs beyond the trained model: config, devices, timings, and the
+   * multi-label decision threshold.
+   */
   public record RunFacts(Map<String, Object> config, String configJson,
-      Map<String, Integer> devices, double loadSeconds, double trainSeconds, long startNanos) {}
+      Map<String, Integer> devices, double loadSeconds, double trainSeconds, long startNanos,
+      float threshold) {}
 
-  private TrainOutputs(Evaluator.Classes testPredictions, Evaluator.Classes trainPredictions,
+  private TrainOutputs(Evaluator.Predictions testPredictions,
+      Evaluator.Predictions trainPredictions,
       Evaluation test) {
     this.testPredictions = testPredictions;
     this.trainPredictions = trainPredictions;
@@ -45,13 +53,19 @@ public final class TrainOutputs implements AutoCloseable {
       TrainResult r, LayerStats stats, RunFacts facts) throws IOException {
     float[] p = r.params();
     float[] s = r.state();
-    EvalSums testSums = Evaluator.sums(sc, data.test(), spec, p, s);
+    float th = facts.threshold();
+    EvalSums testSums = Evaluator.sums(sc, data.test(), spec, p, s, th);
     Evaluation test = Evaluator.evaluation(testSums, spec);
-    TrainOutputs out = new TrainOutputs(Evaluator.classes(sc, data.test(), spec, p, s),
-        Evaluator.classes(sc, data.trainInOrder().get(), spec, p, s), test);
+    TrainOutputs out = new TrainOutputs(Evaluator.predictions(sc, data.test(), spec, p, s, th),
+        Evaluator.predictions(sc, data.trainInOrder().get(), spec, p, s, th), test);
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("config", facts.configJson());
+    meta.put("task", spec.task().toString());
     meta.put("test_accuracy", Double.toString(test.accuracy()));
+    test.metrics().forEach((n, v) -> meta.put("test_" + n, Double.toString(v)));
+    if (spec.task() == Task.MULTILABEL) {
+      meta.put("threshold", Float.toString(th));
+    }
     meta.put("format", "sparkprop model v" + ModelCodec.VERSION);
     Model model = new Model(spec, data.scaling(), p, s, meta);
     Map<String, Object> seconds = new LinkedHashMap<>();
@@ -68,14 +82,16 @@ public final class TrainOutputs implements AutoCloseable {
     metrics.put("steps", r.steps());
     metrics.put("test_loss", test.loss());
     metrics.put("test_accuracy", test.accuracy());
+    test.metrics().forEach((n, v) -> metrics.put("test_" + n, v));
     metrics.put("seconds", seconds);
     metrics.put("samples_per_second", r.samplesPerSecond());
     metrics.put("validation_accuracy_milestones", Metrics.milestones(r.history()));
-    metrics.put("confusion_matrix", Metrics.confusion(testSums.confusion(), spec.outputs()));
+    int classes = spec.task() == Task.CLASSIFICATION ? Math.max(2, spec.outputs()) : 0;
+    metrics.put("confusion_matrix", Metrics.confusion(testSums.confusion(), classes));
     metrics.put("layer_activation_rms", stats.activations);
     metrics.put("layer_gradient_rms", stats.gradients);
     Map<String, byte[]> report = Report.build("sparkprop · " + spec.arch(), r.history(), stats,
-        testSums.confusion(), spec.outputs(), test.accuracy(), seconds);
+        testSums.confusion(), classes, test, seconds, scatter(data, spec, p, s));
     out.files.put("model.spkm", Fs.Content.of(ModelCodec.encode(model)));
     out.files.put("metrics.json", Fs.Content.of(utf8(Json.write(metrics))));
     out.files.put("metrics.csv", Fs.Content.of(utf8(Metrics.csv(r.history()))));
@@ -83,6 +99,16 @@ public final class TrainOutputs implements AutoCloseable {
     out.files.put("train_predictions.csv", out.trainPredictions.lines());
     report.forEach((name, bytes) -> out.files.put(name, Fs.Content.of(bytes)));
     return out;
+  }
+
+  /** Up to 2,000 test rows of the first partition, true and predicted, for regression. */
+  private static Report.Scatter scatter(TrainingData data, MlpSpec spec, float[] p, float[] s) {
+    if (spec.task() != Task.REGRESSION || data.testRows() == 0) {
+      return null;
+    }
+    Block b = data.test().first().head(2000);
+    return new Report.Scatter(b.y(), Evaluator.probabilities(spec, new Weights(p, s), b),
+        spec.outputs());
   }
 
   /** The test set's loss and accuracy. */

@@ -58,6 +58,7 @@ public final class SparkTrainer {
   private JavaRDD<Block> validation;
   private JavaRDD<Block> monitor;
   private Checkpoint resume;
+  private float threshold = 0.5f;
 
   /** A trainer of spec with cfg, distributed as opts says; the rest is optional (below). */
   public SparkTrainer(JavaSparkContext sc, MlpSpec spec, TrainConfig cfg, TrainOptions opts) {
@@ -100,6 +101,12 @@ public final class SparkTrainer {
   /** Evaluates data after every epoch for the history and early stopping. */
   public SparkTrainer validateOn(JavaRDD<Block> data) {
     this.validation = data;
+    return this;
+  }
+
+  /** The probability from which a label counts as predicted in the validation measures. */
+  public SparkTrainer threshold(float t) {
+    this.threshold = t;
     return this;
   }
 
@@ -174,7 +181,7 @@ public final class SparkTrainer {
       log.accept("resuming at epoch " + startEpoch + ", step " + run.step + " ("
           + history.size() + " finished epochs restored)");
     }
-    Loss loss = spec.loss().create();
+    Loss loss = spec.lossFunction();
     EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
     LossWatch lossWatch = new LossWatch(spec.loss(), spec.outputs());
     for (EpochMetrics m : history) {
@@ -203,8 +210,8 @@ public final class SparkTrainer {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         long te = System.nanoTime();
-        Evaluation val = validation == null ? new Evaluation(Double.NaN, Double.NaN, 0)
-            : Evaluator.evaluate(sc, validation, spec, params, state);
+        Evaluation val = validation == null ? Evaluation.none()
+            : Evaluator.evaluate(sc, validation, spec, params, state, threshold);
         driver.times.evalNs += System.nanoTime() - te;
         trainingSeconds += secs;
         EpochTotals tot = driver.epoch;
@@ -212,7 +219,8 @@ public final class SparkTrainer {
             loss.accuracy(tot.correct, tot.rows, spec.outputs()), val.loss(), val.accuracy(),
             cfg.schedule().lr(cfg.lr(), Math.max(0, run.step - 1), total), secs,
             tot.rows / secs, tot.syncs == 0 || opts.sync() == Sync.PARAMS ? Double.NaN
-                : tot.gradNormSum / tot.syncs);
+                : tot.gradNormSum / tot.syncs, EpochMetrics.taskMeasures(spec.task(),
+                    tot.lossSum / Math.max(1, tot.rows), spec.outputs(), val));
         log.accept(m.line());
         // Before the epoch's checkpoint: a run that exploded keeps its last good one.
         lossWatch.check(epoch, m.trainLoss());
@@ -221,7 +229,8 @@ public final class SparkTrainer {
         secondsAt.add(trainingSeconds);
         if (monitor != null) {
           long tm = System.nanoTime();
-          monitorAcc.add(Evaluator.evaluate(sc, monitor, spec, params, state).accuracy());
+          monitorAcc.add(Evaluator.evaluate(sc, monitor, spec, params, state, threshold)
+              .accuracy());
           driver.times.evalNs += System.nanoTime() - tm;
         }
         boolean stop = stopping.update(epoch, val, params, state);

@@ -68,7 +68,7 @@ public final class ShardWorker implements AutoCloseable {
     this.partition = partition;
     this.mlp = Engines.create(spec, cfg.batchSize(),
         Engines.choose(work.device(), spec, gpuOrdinal()));
-    this.loss = spec.loss().create();
+    this.loss = spec.lossFunction();
     this.grad = new float[mlp.paramLayout().total()];
     this.xb = new float[cfg.batchSize() * spec.inputs()];
     this.yb = new float[cfg.batchSize() * loss.targetWidth(spec.outputs())];

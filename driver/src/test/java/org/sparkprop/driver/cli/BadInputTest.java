@@ -30,6 +30,7 @@ class BadInputTest {
     SparkpropCliTest.writeCsv(dir, "test", 10, 2);
     Files.writeString(dir.resolve("bad_vectors.csv"), "1,2,3,4\n1,2,x,4\n");
     Files.writeString(dir.resolve("short_labels.csv"), "0\n1\n");
+    Files.writeString(dir.resolve("big_labels.csv"), "0\n1\n0\n2\n0\n1\n0\n1\n0\n1\n");
     Files.writeString(dir.resolve("junk.spkm"), "not a model");
   }
 
@@ -43,11 +44,26 @@ class BadInputTest {
             + "online learning", "--batch", "1", "--batch-norm"),
         train("outputs and classes", 2, "--classes 2 does not match --arch 4-8-3: its output "
             + "layer has 3 units, and softmax_ce takes one per class", "--arch", "4-8-3"),
-        train("too few outputs", 2, "--classes 2 does not match --arch 4-8-1: its output "
-            + "layer has 1 unit, and softmax_ce takes one per class", "--arch", "4-8-1"),
-        train("per-output loss on labels", 2, "--loss mse with 2 outputs (--arch 4-8-2) needs "
-            + "2 targets per row, and the data gives one class label per row: use --loss "
-            + "softmax_ce, or an output layer of 1 unit", "--loss", "mse"),
+        train("too few outputs", 2, "--loss: softmax_ce needs one output per class (2 or "
+            + "more); for binary classification with one output use sigmoid_bce", "--arch",
+            "4-8-1", "--loss", "softmax_ce"),
+        train("one-hot width", 2, "--classes 2 does not match --arch 4-8-3: its output layer "
+            + "has 3 units, and mse takes one per class (the labels one-hot encoded)",
+            "--arch", "4-8-3", "--loss", "mse"),
+        train("regression loss", 2, "--loss: regression is fitted with squared error (mse, or "
+            + "sigmoid_mse for targets in [0, 1]), not sigmoid_bce", "--task", "regression",
+            "--arch", "4-8-1", "--loss", "sigmoid_bce"),
+        train("multilabel softmax", 2, "--loss: multilabel targets need one independent "
+            + "output per label (sigmoid_bce, sigmoid_mse or mse), not softmax_ce, whose "
+            + "outputs compete", "--task", "multilabel", "--loss", "softmax_ce"),
+        train("output activation", 2, "--output-activation: softmax outputs do not go with "
+            + "mse: softmax takes softmax_ce, sigmoid takes sigmoid_bce or mse, identity takes "
+            + "mse", "--loss", "mse", "--output-activation", "softmax"),
+        train("unknown output activation", 2, "--output-activation: unknown output activation "
+            + "'relu' (softmax, sigmoid, identity)", "--output-activation", "relu"),
+        train("task", 2, "--task: unknown task 'ranking' (classification, regression, "
+            + "multilabel)", "--task", "ranking"),
+        train("threshold", 2, "--threshold must be in (0, 1), got 1.5", "--threshold", "1.5"),
         train("binary sigmoid classes", 2, "--loss sigmoid_bce with one output is binary "
             + "classification: it needs --classes 2 (labels 0 and 1), got 3", "--arch", "4-8-1",
             "--loss", "sigmoid_bce", "--classes", "3"),
@@ -63,7 +79,8 @@ class BadInputTest {
             "--activation", "swish"),
         train("activation count", 2, "--activation lists 2 activations for 1 hidden layers",
             "--activation", "relu,tanh"),
-        train("loss", 2, "--loss: unknown loss 'hinge' (softmax_ce, sigmoid_bce, mse)",
+        train("loss", 2, "--loss: unknown loss 'hinge' (softmax_ce, sigmoid_bce, mse, "
+            + "sigmoid_mse)",
             "--loss", "hinge"),
         train("init", 2, "--init: unknown init 'zeros' (xavier_uniform, xavier_normal, "
             + "he_normal, he_uniform, small_uniform, lecun_normal, auto)", "--init", "zeros"),
@@ -130,8 +147,13 @@ class BadInputTest {
         train("too few labels", 1, "DIR/short_labels.csv: 2 labels for 10 rows of "
             + "DIR/test_vectors.csv", "--test-labels",
             "DIR/short_labels.csv"),
-        train("label out of range", 1, "DIR/train_labels.csv, line 2: label 1 is not in "
-            + "[0, 1)", "--classes", "1", "--arch", "4-8-1"));
+        train("one class", 2, "--loss sigmoid_bce with one output is binary classification: "
+            + "it needs --classes 2 (labels 0 and 1), got 1", "--classes", "1", "--arch",
+            "4-8-1"),
+        train("label out of range", 1, "DIR/big_labels.csv, line 4: label 2 is not a class in "
+            + "[0, 2)", "--test-labels", "DIR/big_labels.csv"),
+        train("regression target width", 1, "DIR/train_labels.csv, line 1: 1 value, the "
+            + "network has 2 outputs", "--task", "regression", "--arch", "4-8-2"));
   }
 
   private static Arguments train(String name, int code, String error, String... flags) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.sparkprop.driver.TestSpark;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.data.Scaling;
+import org.sparkprop.trainer.data.Targets;
 
 /**
  * Tables sharded on the executors: every row lands in exactly one shard, shards are equal to
@@ -106,7 +107,7 @@ class TableShardsTest {
     TableShards.Split split;
     try {
       JavaRDD<Block> raw = TableSource.blocks(sc, uri, InputFormat.PARQUET, "features",
-          "label", 3);
+          "label", Targets.classes(3));
       TableShards.Layout layout = TableShards.layout(raw, "t");
       assertEquals(n, layout.rows());
       assertEquals(3, layout.features());
@@ -140,7 +141,7 @@ class TableShardsTest {
     }
     // The same seed gives the same shards, row for row; another seed another split.
     JavaRDD<Block> raw2 = TableSource.blocks(sc, uri, InputFormat.PARQUET, "features",
-        "label", 3);
+        "label", Targets.classes(3));
     TableShards.Split again = TableShards.split(raw2, TableShards.layout(raw2, "t"), 0.1, 3, 7,
         "t");
     List<Block> train2 = again.train().collect();
@@ -156,7 +157,7 @@ class TableShardsTest {
   void scalingFitOnTheShardsEqualsTheSingleMachineFit(@TempDir Path dir) {
     String uri = writeTable(dir, 300, 3);
     JavaRDD<Block> raw = TableSource.blocks(sc, uri, InputFormat.PARQUET, "features",
-        "label", 3);
+        "label", Targets.classes(3));
     TableShards.Split split = TableShards.split(raw, TableShards.layout(raw, "t"), 0.2, 2, 1,
         "t");
     List<Block> train = split.train().collect();
@@ -179,7 +180,7 @@ class TableShardsTest {
   void moreShardsThanTrainingRowsIsAClearError(@TempDir Path dir) {
     String uri = writeTable(dir, 4, 1);
     JavaRDD<Block> raw = TableSource.blocks(sc, uri, InputFormat.PARQUET, "features",
-        "label", 3);
+        "label", Targets.classes(3));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TableShards.split(raw, TableShards.layout(raw, "t"), 0.5, 3, 1, "t"));
     assertTrue(e.getMessage().contains("exceeds the 2 training rows"), e.getMessage());

@@ -125,7 +125,8 @@ class DataReaderTest {
     assertEquals("v.csv, line 1, field 2: 'abc' is not a number", csvError("1,abc,3\n", "1\n"));
     assertEquals("v.csv, line 1, field 3: value is NaN", csvError("1,2,NaN\n", "1\n"));
     assertEquals("v.csv, line 1, field 2: empty field", csvError("1,,3\n", "1\n"));
-    assertEquals("l.csv, line 2: label 10 is not a class in [0, 10)", csvError("1\n2\n", "1\n10\n"));
+    assertEquals("l.csv, line 2: label 10 is not a class in [0, 10)",
+        csvError("1\n2\n", "1\n10\n"));
     assertEquals("l.csv, line 1: 'x' is not an integer label", csvError("1\n", "x\n"));
     assertEquals("l.csv: 1 labels for 2 rows of v.csv", csvError("1\n2\n", "1\n"));
     assertEquals("v.csv: no rows", csvError("", ""));
