@@ -99,6 +99,74 @@ class TasksCliTest {
         d.resolve("test.csv").toString(), "--input-format", "csv", "--label-col", "y",
         "--output", lines.toString(), "--master", "local[2]"));
     assertEquals(predicted, Files.readAllLines(lines));
+    // Monte Carlo dropout with one sample and no dropout is the plain prediction, with zero
+    // variance after a tab.
+    Path mc = d.resolve("mc.csv");
+    assertEquals(0, SparkpropCli.run("predict", "--model", out.toString(), "--features",
+        d.resolve("test.csv").toString(), "--input-format", "csv", "--label-col", "y",
+        "--output", mc.toString(), "--mc-samples", "1", "--master", "local[2]"));
+    List<String> sampled = Files.readAllLines(mc);
+    for (int i = 0; i < 400; i++) {
+      assertEquals(predicted.get(i) + "\t0.0", sampled.get(i), "row " + i);
+    }
+  }
+
+  /**
+   * A model trained with dropout: Monte Carlo dropout's mean stays close to the plain
+   * prediction, every row's variance is positive, and Parquet carries it as a column.
+   */
+  @Test
+  void monteCarloDropoutGivesAPositiveSpreadAroundThePrediction(@TempDir Path d)
+      throws Exception {
+    regressionTable(d.resolve("train.csv"), 1500, 1);
+    regressionTable(d.resolve("test.csv"), 200, 3);
+    Path out = d.resolve("out");
+    List<String> head = new ArrayList<>(List.of("train", "--out", out.toString(), "--task",
+        "regression", "--arch", "2-64-64-1", "--train-features", d.resolve("train.csv")
+        .toString(), "--test-features", d.resolve("test.csv").toString(), "--input-format",
+        "csv", "--label-col", "y", "--scaling", "standardize", "--epochs", "10"));
+    head.addAll(List.of(SMALL));
+    head.addAll(List.of("--dropout", "0.1"));
+    CliRun run = CliRun.of(head.toArray(new String[0]));
+    assertEquals(0, run.code(), run.toString());
+    List<String> plain = Files.readAllLines(out.resolve("test_predictions.csv"));
+    Path mc = d.resolve("mc.csv");
+    assertEquals(0, SparkpropCli.run("predict", "--model", out.toString(), "--features",
+        d.resolve("test.csv").toString(), "--input-format", "csv", "--label-col", "y",
+        "--output", mc.toString(), "--mc-samples", "50", "--seed", "7", "--master",
+        "local[2]"));
+    List<String> sampled = Files.readAllLines(mc);
+    double diff = 0;
+    double scale = 0;
+    for (int i = 0; i < 200; i++) {
+      String[] f = sampled.get(i).split("\t");
+      assertTrue(Double.parseDouble(f[1]) > 0, "row " + i + ": " + sampled.get(i));
+      diff += Math.abs(Double.parseDouble(f[0]) - Double.parseDouble(plain.get(i)));
+      scale += Math.abs(Double.parseDouble(plain.get(i)));
+    }
+    assertTrue(diff < 0.1 * scale, "mean |MC − plain| " + diff / 200 + ", mean |plain| "
+        + scale / 200);
+    Path again = d.resolve("again.csv");
+    assertEquals(0, SparkpropCli.run("predict", "--model", out.toString(), "--features",
+        d.resolve("test.csv").toString(), "--input-format", "csv", "--label-col", "y",
+        "--output", again.toString(), "--mc-samples", "50", "--seed", "7", "--master",
+        "local[2]"));
+    assertEquals(sampled, Files.readAllLines(again), "the same seed, the same numbers");
+    Path pq = d.resolve("mc.parquet");
+    assertEquals(0, SparkpropCli.run("predict", "--model", out.toString(), "--features",
+        d.resolve("test.csv").toString(), "--input-format", "csv", "--label-col", "y",
+        "--output", pq.toString(), "--format", "parquet", "--mc-samples", "50", "--seed", "7",
+        "--master", "local[2]"));
+    try (JavaSparkContext sc = TestSpark.start("local[1]")) {
+      List<Row> rows = SparkSession.builder().sparkContext(sc.sc()).getOrCreate().read()
+          .parquet(pq.toString()).orderBy("row").collectAsList();
+      assertEquals(200, rows.size());
+      for (int i = 0; i < 200; i++) {
+        String[] f = sampled.get(i).split("\t");
+        assertEquals(Float.parseFloat(f[0]), rows.get(i).getFloat(1), "row " + i);
+        assertEquals(Float.parseFloat(f[1]), rows.get(i).getFloat(2), "row " + i);
+      }
+    }
   }
 
   /**

@@ -33,13 +33,15 @@ public final class InspectCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Fs fs = Fs.local();
     String file = fs.modelFile(model);
-    Model m = ModelCodec.decode(fs.readAll(file), Fs.redact(file));
+    byte[] bytes = fs.readAll(file);
+    Model m = ModelCodec.decode(bytes, Fs.redact(file));
     MlpSpec s = m.spec();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("file", Fs.redact(file));
-    r.put("format_version", ModelCodec.VERSION);
+    r.put("format_version", java.nio.ByteBuffer.wrap(bytes, 4, 4).getInt());
     r.put("arch", s.arch());
     r.put("activation", s.hidden().toString());
+    r.put("task", s.task().toString());
     r.put("loss", s.loss().toString());
     r.put("dropout", s.dropout());
     r.put("batch_norm", s.batchNorm());

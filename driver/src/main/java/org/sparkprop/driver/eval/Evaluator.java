@@ -15,6 +15,7 @@ import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.loss.SoftmaxCrossEntropy;
 import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.loss.TaskLoss;
+import org.sparkprop.trainer.model.McDropout;
 import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
@@ -101,6 +102,33 @@ public final class Evaluator {
         e.task.values());
   }
 
+  /** Monte Carlo dropout at prediction: samples passes, masks from seed ({@link McDropout}). */
+  public record Mc(int samples, long seed) implements java.io.Serializable {}
+
+  /**
+   * Monte Carlo dropout over one block (partition part): the mean outputs (B, K), and each
+   * row's uncertainty into uncertainty (B).
+   */
+  public static float[] probabilities(MlpSpec spec, Weights w, Block b, Mc mc, int part,
+      float[] uncertainty) {
+    int k = spec.outputs();
+    Mlp mlp = new Mlp(spec, CHUNK);
+    McDropout sampler = new McDropout(mlp, mc.samples(), mc.seed());
+    int f = b.features();
+    float[] res = new float[b.rows() * k];
+    float[] xb = new float[CHUNK * f];
+    float[] mean = new float[CHUNK * k];
+    float[] u = new float[CHUNK];
+    for (int start = 0; start < b.rows(); start += CHUNK) {
+      int m = Math.min(CHUNK, b.rows() - start);
+      System.arraycopy(b.x(), start * f, xb, 0, m * f);
+      sampler.predict(w.params(), w.state(), xb, m, ((long) part << 32) + start, mean, u);
+      System.arraycopy(mean, 0, res, start * k, m * k);
+      System.arraycopy(u, 0, uncertainty, start, m);
+    }
+    return res;
+  }
+
   /** The model's activated outputs (probabilities or values), (B, K), for one block. */
   public static float[] probabilities(MlpSpec spec, Weights w, Block b) {
     int k = spec.outputs();
@@ -160,6 +188,11 @@ public final class Evaluator {
    * predicted labels comma-separated ("1,4"; an empty line for none), as LibSVM lists labels.
    */
   public static void line(Task task, float[] pred, int r, int w, StringBuilder b) {
+    row(task, pred, r, w, b);
+    b.append('\n');
+  }
+
+  private static void row(Task task, float[] pred, int r, int w, StringBuilder b) {
     switch (task) {
       case CLASSIFICATION -> b.append((int) pred[r]);
       case REGRESSION -> {
@@ -178,13 +211,13 @@ public final class Evaluator {
       }
       default -> throw new IllegalStateException(task.name());
     }
-    b.append('\n');
   }
 
   /**
    * Predictions of data (blocks in input order), computed by one parallel job and kept on the
-   * executors ({@link #predictionWidth} floats per row); {@link #lines} fetches them one
-   * partition at a time, so the driver never holds them all. Close to release them.
+   * executors ({@link #predictionWidth} floats per row, then the uncertainty with Monte Carlo
+   * dropout); {@link #lines} fetches them one partition at a time, so the driver never holds
+   * them all. Close to release them.
    */
   public static final class Predictions implements AutoCloseable {
     private final Broadcast<Weights> bc;
@@ -192,36 +225,68 @@ public final class Evaluator {
     private final long rows;
     private final Task task;
     private final int width;
+    private final boolean mc;
 
     Predictions(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec, float[] p, float[] s,
-        float threshold) {
+        float threshold, Mc mcDropout) {
       bc = sc.broadcast(new Weights(p, s));
       Broadcast<Weights> b = bc;
       task = spec.task();
       width = predictionWidth(spec);
-      rdd = data.map(block -> decide(spec, probabilities(spec, b.value(), block), block.rows(),
-          threshold)).setName("predictions");
-      rdd.persist(StorageLevel.MEMORY_AND_DISK());
+      mc = mcDropout != null;
       int w = width;
-      rows = rdd.map(a -> (long) a.length / w).fold(0L, Long::sum);
+      rdd = data.mapPartitionsWithIndex((part, it) -> {
+        List<float[]> out = new java.util.ArrayList<>();
+        while (it.hasNext()) {
+          Block block = it.next();
+          if (mcDropout == null) {
+            out.add(decide(spec, probabilities(spec, b.value(), block), block.rows(),
+                threshold));
+            continue;
+          }
+          float[] u = new float[block.rows()];
+          float[] d = decide(spec, probabilities(spec, b.value(), block, mcDropout, part, u),
+              block.rows(), threshold);
+          float[] withU = new float[block.rows() * (w + 1)];
+          for (int r = 0; r < block.rows(); r++) {
+            System.arraycopy(d, r * w, withU, r * (w + 1), w);
+            withU[r * (w + 1) + w] = u[r];
+          }
+          out.add(withU);
+        }
+        return out.iterator();
+      }, true).setName("predictions");
+      rdd.persist(StorageLevel.MEMORY_AND_DISK());
+      int stride = w + (mc ? 1 : 0);
+      rows = rdd.map(a -> (long) a.length / stride).fold(0L, Long::sum);
     }
 
     public long rows() {
       return rows;
     }
 
-    /** One prediction per line, in input order ({@link Evaluator#line}). */
+    /**
+     * One prediction per line, in input order ({@link Evaluator#line}); with Monte Carlo
+     * dropout followed by a tab and the row's uncertainty.
+     */
     public Fs.Content lines() {
       return out -> {
         Writer w = new OutputStreamWriter(new BufferedOutputStream(out, 1 << 16),
             StandardCharsets.US_ASCII);
         Iterator<float[]> it = rdd.toLocalIterator();
         StringBuilder b = new StringBuilder();
+        int stride = width + (mc ? 1 : 0);
         while (it.hasNext()) {
           float[] pred = it.next();
-          for (int r = 0; r < pred.length / width; r++) {
+          for (int r = 0; r < pred.length / stride; r++) {
             b.setLength(0);
-            line(task, pred, r, width, b);
+            if (mc) {
+              row(task, java.util.Arrays.copyOfRange(pred, r * stride, r * stride + width), 0,
+                  width, b);
+              b.append('\t').append(pred[r * stride + width]).append('\n');
+            } else {
+              line(task, pred, r, width, b);
+            }
             w.append(b);
           }
         }
@@ -239,6 +304,12 @@ public final class Evaluator {
   /** See {@link Predictions}; threshold decides multi-label predictions. */
   public static Predictions predictions(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
       float[] p, float[] s, float threshold) {
-    return new Predictions(sc, data, spec, p, s, threshold);
+    return new Predictions(sc, data, spec, p, s, threshold, null);
+  }
+
+  /** As above with Monte Carlo dropout (mc null: plain). */
+  public static Predictions predictions(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
+      float[] p, float[] s, float threshold, Mc mc) {
+    return new Predictions(sc, data, spec, p, s, threshold, mc);
   }
 }

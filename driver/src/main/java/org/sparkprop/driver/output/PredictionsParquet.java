@@ -28,8 +28,13 @@ import org.sparkprop.trainer.model.Weights;
 public final class PredictionsParquet {
   private PredictionsParquet() {}
 
-  /** The columns for a model of spec. */
-  static StructType schema(MlpSpec spec) {
+  /** The columns for a model of spec; with Monte Carlo dropout an uncertainty column last. */
+  static StructType schema(MlpSpec spec, boolean mc) {
+    StructType s = schema(spec);
+    return mc ? s.add("uncertainty", DataTypes.FloatType, false) : s;
+  }
+
+  private static StructType schema(MlpSpec spec) {
     StructType t = new StructType().add("row", DataTypes.LongType, false);
     ArrayType floats = DataTypes.createArrayType(DataTypes.FloatType, false);
     return switch (spec.task()) {
@@ -49,7 +54,7 @@ public final class PredictionsParquet {
    * not overwritten.
    */
   public static long write(JavaSparkContext sc, JavaRDD<Block> data, TableShards.Layout layout,
-      MlpSpec spec, float[] p, float[] s, float threshold, String output) {
+      MlpSpec spec, float[] p, float[] s, float threshold, Evaluator.Mc mc, String output) {
     SparkSession spark =
         SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
     Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
@@ -62,7 +67,9 @@ public final class PredictionsParquet {
         long row = offsets[part];
         while (it.hasNext()) {
           Block b = it.next();
-          float[] probs = Evaluator.probabilities(spec, bc.value(), b);
+          float[] u = new float[b.rows()];
+          float[] probs = mc == null ? Evaluator.probabilities(spec, bc.value(), b)
+              : Evaluator.probabilities(spec, bc.value(), b, mc, part, u);
           for (int r = 0; r < b.rows(); r++) {
             Float[] pr = new Float[k];
             List<Integer> labels = new ArrayList<>();
@@ -72,17 +79,23 @@ public final class PredictionsParquet {
                 labels.add(j);
               }
             }
-            out.add(switch (task) {
-              case CLASSIFICATION -> RowFactory.create(row, Evaluator.classOf(probs, r, k), pr);
-              case REGRESSION -> RowFactory.create(row, k == 1 ? (Object) pr[0] : pr);
-              case MULTILABEL -> RowFactory.create(row, labels.toArray(new Integer[0]), pr);
-            });
+            List<Object> cells = new ArrayList<>(List.of(row));
+            switch (task) {
+              case CLASSIFICATION -> cells.addAll(List.of(Evaluator.classOf(probs, r, k), pr));
+              case REGRESSION -> cells.add(k == 1 ? (Object) pr[0] : pr);
+              case MULTILABEL -> cells.addAll(List.of(labels.toArray(new Integer[0]), pr));
+              default -> throw new IllegalStateException(task.name());
+            }
+            if (mc != null) {
+              cells.add(u[r]);
+            }
+            out.add(RowFactory.create(cells.toArray()));
             row++;
           }
         }
         return out.iterator();
       }, true);
-      spark.createDataFrame(rows, schema(spec)).write().parquet(output);
+      spark.createDataFrame(rows, schema(spec, mc != null)).write().parquet(output);
       return layout.rows();
     } finally {
       bc.destroy();

@@ -253,6 +253,21 @@ public final class Mlp implements GradientEngine {
   @Override
   public void close() {}
 
+  /**
+   * Monte Carlo dropout's pass: dropout as in training (masks from {@link #setDropoutSeed}),
+   * every other layer in evaluation mode (batch norm with its running statistics, which stay
+   * unchanged); the output activation applied into probs (B, K).
+   */
+  public void predictWithDropout(float[] p, float[] s, float[] x, int batch, float[] probs) {
+    checkBatch(x, batch);
+    float[] in = x;
+    for (int i = 0; i < layers.size(); i++) {
+      layers.get(i).forward(p, s, in, acts[i], batch, layers.get(i) instanceof Dropout);
+      in = acts[i];
+    }
+    loss.outputActivation().forward(in, probs, batch, spec.outputs());
+  }
+
   /** Output probabilities / values (B, K) into probs: the loss's output activation applied. */
   public void predict(float[] p, float[] s, float[] x, int batch, float[] probs) {
     float[] out = forward(p, s, x, batch, false);

@@ -6,7 +6,7 @@ package org.sparkprop.trainer.rng;
  */
 public final class Seeds {
   /** What a stream is for. Values are stable: they enter derived seeds and so saved runs. */
-  public enum Purpose { INIT, SHUFFLE, VALIDATION_SPLIT, DROPOUT, DATA }
+  public enum Purpose { INIT, SHUFFLE, VALIDATION_SPLIT, DROPOUT, DATA, MC_DROPOUT }
 
   private Seeds() {}
 
