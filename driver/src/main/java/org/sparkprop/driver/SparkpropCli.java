@@ -2,6 +2,7 @@ package org.sparkprop.driver;
 
 import org.sparkprop.driver.cli.EvaluateCommand;
 import org.sparkprop.driver.cli.InspectCommand;
+import org.sparkprop.driver.cli.PerceptronCommand;
 import org.sparkprop.driver.cli.PredictCommand;
 import org.sparkprop.driver.cli.TrainCommand;
 import org.sparkprop.driver.data.InputFormat;
@@ -28,7 +29,7 @@ import picocli.CommandLine.TypeConversionException;
 @Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
     description = "Train, evaluate and apply feed-forward neural networks.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
-        InspectCommand.class})
+        InspectCommand.class, PerceptronCommand.class})
 public final class SparkpropCli implements Runnable {
   private static final String ERROR = "sparkprop: error: ";
 

@@ -85,6 +85,11 @@ final class ModelOptions {
     for (int i = 0; i < hidden; i++) {
       String name = names[names.length == 1 ? 0 : i];
       acts.add(Flags.parse("--activation", () -> Activation.parse(name)));
+      if (acts.get(i).kind() == Activation.Kind.STEP) {
+        throw new IllegalArgumentException("--activation step: the binary step has no "
+            + "gradient, so backpropagation cannot train it; train one layer of step units "
+            + "with sparkprop perceptron");
+      }
     }
     Flags.inRange("--dropout", dropout, 0, 1, false);
     Init in = Flags.parse("--init", () -> Init.parse(init));

@@ -62,6 +62,10 @@ public final class SparkTrainer {
 
   /** A trainer of spec with cfg, distributed as opts says; the rest is optional (below). */
   public SparkTrainer(JavaSparkContext sc, MlpSpec spec, TrainConfig cfg, TrainOptions opts) {
+    if (!spec.trainable()) {
+      throw new IllegalArgumentException("the network has binary step units, which have no "
+          + "gradient: evaluate it, or train one layer of them with the perceptron rule");
+    }
     this.sc = sc;
     this.spec = spec;
     this.cfg = cfg;

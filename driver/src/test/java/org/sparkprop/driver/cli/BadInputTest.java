@@ -77,6 +77,9 @@ class BadInputTest {
             + "sigmoid[:λ], tanh[:λ], relu, leaky_relu[:α], elu[:α], softplus, softmax, "
             + "maxout[:k])",
             "--activation", "swish"),
+        train("step units", 2, "--activation step: the binary step has no gradient, so "
+            + "backpropagation cannot train it; train one layer of step units with sparkprop "
+            + "perceptron", "--activation", "step"),
         train("activation count", 2, "--activation lists 2 activations for 1 hidden layers",
             "--activation", "relu,tanh"),
         train("loss", 2, "--loss: unknown loss 'hinge' (softmax_ce, sigmoid_bce, mse, "

@@ -40,9 +40,11 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, doubl
           + " activations");
     }
     for (Activation a : hidden) {
-      if (!a.differentiable() || a.kind() == Activation.Kind.SOFTMAX) {
+      // Binary step units are allowed in networks that are evaluated, not trained by
+      // gradient (the notes' hand-built XOR): their backward pass refuses with a message.
+      if (a.kind() == Activation.Kind.SOFTMAX) {
         throw new IllegalArgumentException("hidden activation '" + a
-            + "' is not usable in a backprop-trained hidden layer");
+            + "' is not usable in a hidden layer");
       }
     }
     hidden = List.copyOf(hidden);
@@ -65,6 +67,16 @@ public record MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, doubl
   public MlpSpec(int[] sizes, List<Activation> hidden, LossKind loss, double dropout,
       boolean batchNorm, Init init) {
     this(sizes, hidden, loss, dropout, batchNorm, init, null);
+  }
+
+  /** Whether every hidden activation has a gradient (no binary step units). */
+  public boolean trainable() {
+    for (Activation a : hidden) {
+      if (!a.differentiable()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Parses an architecture like {@code 784-256-128-10}. */

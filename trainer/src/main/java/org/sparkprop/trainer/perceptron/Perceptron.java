@@ -61,6 +61,16 @@ public final class Perceptron {
     return maxEpochs;
   }
 
+  /** The weights (F, K) row-major: the layout of a dense layer's W (a copy). */
+  public float[] weights() {
+    return w.clone();
+  }
+
+  /** The biases (K), a copy. */
+  public float[] biases() {
+    return b.clone();
+  }
+
   /** step(w·x + w0) of output k for the row at x[off, off+F). */
   public float predict(float[] x, int off, int k) {
     double s = b[k];

@@ -58,6 +58,10 @@ public final class Trainer implements AutoCloseable {
   private final IntConsumer evalTask = this::workerEval;
 
   public Trainer(MlpSpec spec, TrainConfig cfg) {
+    if (!spec.trainable()) {
+      throw new IllegalArgumentException("the network has binary step units, which have no "
+          + "gradient: evaluate it, or train one layer of them with the perceptron rule");
+    }
     this.spec = spec;
     this.cfg = cfg;
     this.threads = cfg.threads();
