@@ -92,10 +92,29 @@ public class SparkpropCliTest {
     // 4-8-2 with batch norm: 4×8 weights, 8 scales and 8 shifts, 8×2 weights and 2 biases.
     assertEquals(4 * 8 + 16 + 8 * 2 + 2, metrics.at("/config/parameters").asInt());
     List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
-    assertTrue(csv.get(0).endsWith(",samples_per_second,mean_gradient_norm"), csv.get(0));
-    double norm = Double.parseDouble(csv.get(1).substring(csv.get(1).lastIndexOf(',') + 1));
+    List<String> header = List.of(csv.get(0).split(","));
+    assertEquals(List.of("samples_per_second", "mean_gradient_norm", "hidden1_mean",
+        "hidden1_sd", "hidden1_p05", "hidden1_p50", "hidden1_p95", "hidden1_dead_fraction",
+        "layer1_W_grad_rms", "layer2_W_grad_rms"), header.subList(7, header.size()));
+    String[] first = csv.get(1).split(",");
+    double norm = Double.parseDouble(first[8]);
     assertEquals(metrics.at("/epochs/0/mean_gradient_norm").asDouble(), norm, 1e-5 * norm);
     assertTrue(norm > 0, csv.get(1));
+    // The monitor: layer 3 is the hidden ReLU after batch norm; its statistics in both files.
+    JsonNode relu = metrics.at("/layer_activation_stats/0/3:ActivationLayer");
+    assertEquals(relu.get("mean").asDouble(), Double.parseDouble(first[9]), 1e-5);
+    double dead = relu.get("dead_fraction").asDouble();
+    assertTrue(dead >= 0 && dead <= 1, relu.toString());
+    assertTrue(relu.get("p05").asDouble() <= relu.get("p50").asDouble()
+        && relu.get("p50").asDouble() <= relu.get("p95").asDouble(), relu.toString());
+    assertTrue(metrics.at("/layer_gradient_stats/14/layer1.W/sd").asDouble() > 0);
+    String report = Files.readString(out.resolve("report.html"));
+    for (String s : List.of("Test accuracy", "<h2>The run</h2>", "<h2>The data</h2>",
+        "Where the time went", "time.png", "communication share of training", "dead ReLUs",
+        "Test confusion matrix")) {
+      assertTrue(report.contains(s), s);
+    }
+    assertFalse(report.contains("compute_seconds"), "words, not key names");
     // --device auto: where the two partitions computed, and why.
     boolean gpu = Gpu.probe(0).usable();
     JsonNode devices = metrics.get("devices");

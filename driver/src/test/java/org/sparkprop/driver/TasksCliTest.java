@@ -76,6 +76,8 @@ class TasksCliTest {
         + "train_accuracy,validation_loss,validation_accuracy,lr,seconds,samples_per_second,"
         + "mean_gradient_norm,train_rmse,validation_rmse,validation_mae,validation_r2\n"));
     assertTrue(Files.exists(out.resolve("predicted_vs_true.png")));
+    assertTrue(Files.exists(out.resolve("task_metrics.png")));
+    assertTrue(Files.readString(out.resolve("report.html")).contains("Test RMSE <b>"));
     assertEquals(Task.REGRESSION, ModelCodec.load(out.resolve("model.spkm")).spec().task());
 
     // The test predictions are values; the saved model evaluates to the run's test RMSE.
@@ -288,7 +290,8 @@ class TasksCliTest {
         new String[] {"--output-activation", "sigmoid"})) {
       Path out = d.resolve("out" + loss[0]);
       List<String> head = new ArrayList<>(List.of(SparkpropCliTest.trainArgs(d, out,
-          "--arch", "4-8-2", "--classes", "2", "--epochs", "30")));
+          "--arch", "4-8-2", "--classes", "2", "--epochs", "30", "--class-names",
+          "left,right")));
       head.addAll(List.of(loss));
       head.addAll(List.of(SMALL));
       head.addAll(List.of("--lr", "0.03"));
@@ -301,6 +304,8 @@ class TasksCliTest {
           m.get("config").get("loss").asText());
       assertArrayEquals(new int[] {2, 2}, new int[] {m.get("confusion_matrix").size(),
           m.get("confusion_matrix").get(0).size()});
+      assertTrue(Files.readString(out.resolve("report.html")).contains("<th>1 right</th>"),
+          "the class names head the confusion matrix");
     }
   }
 }

@@ -113,7 +113,8 @@ public final class TrainCommand implements Callable<Integer> {
       }
       try (TrainOutputs outputs = TrainOutputs.compute(sc, data, spec, result, stats,
           new TrainOutputs.RunFacts(config, configJson, devices, loadSeconds, trainSeconds,
-              t0, (float) model.threshold))) {
+              t0, (float) model.threshold, describe(in, data, targets),
+              inputs.classNames(spec)))) {
         Evaluation test = outputs.test();
         StringBuilder line = new StringBuilder(Double.isNaN(test.accuracy()) ? "test "
             : String.format(Locale.ROOT, "test accuracy %.4f, ", test.accuracy()));
@@ -134,6 +135,32 @@ public final class TrainCommand implements Callable<Integer> {
     return new TrainConfig(epochs.epochs, epochs.batch, optimizer.config(), effectiveLr,
         optimizer.schedule(stepsPerEpoch), optimizer.l2, optimizer.clipNorm, epochs.patience,
         true, epochs.seed, 1);
+  }
+
+  /** The data in words, for the report. */
+  private static Map<String, Object> describe(TrainInputs in, TrainingData data,
+      Targets targets) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("source", in.fashionMnist() ? "Fashion-MNIST (" + (in.fashionMnistDir() == null
+        ? "the installed files" : Fs.redact(in.fashionMnistDir())) + ")"
+        : Fs.redact(in.trainFeatures()) + (in.trainLabels() == null ? ""
+            : " with " + Fs.redact(in.trainLabels())));
+    if (!in.fashionMnist()) {
+      d.put("test set", Fs.redact(in.testFeatures()));
+    }
+    d.put("format", in.trainFormat().toString());
+    d.put("features per row", data.scaling().shift().length);
+    d.put("targets", switch (targets.task()) {
+      case CLASSIFICATION -> targets.width() + " classes";
+      case REGRESSION -> targets.width() + (targets.width() == 1 ? " real value" : " real values")
+          + " per row";
+      case MULTILABEL -> targets.width() + " labels";
+    });
+    d.put("training rows", data.trainRows());
+    d.put("validation rows", data.validationRows());
+    d.put("test rows", data.testRows());
+    d.put("scaling", data.scaling().kind());
+    return d;
   }
 
   /** The one-line summary of the run's shape printed before training. */

@@ -1,6 +1,9 @@
 package org.sparkprop.driver.cli;
 
+import java.util.List;
 import org.sparkprop.driver.data.TrainInputs;
+import org.sparkprop.trainer.loss.Task;
+import org.sparkprop.trainer.model.MlpSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -35,11 +38,34 @@ final class TrainInputOptions {
       description = "feature count of LibSVM input (0 = the largest index seen)")
   int numFeatures;
 
+  @Option(names = "--class-names", split = ",", paramLabel = "NAME", description = "the "
+      + "classes' names, comma-separated, for the report (Fashion-MNIST's ten by default for "
+      + "its folder)")
+  List<String> classNames;
+
   @Mixin TableOptions table = new TableOptions();
+
+  private static final List<String> FASHION_MNIST = List.of("T-shirt/top", "Trouser",
+      "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+
+  /** The class names for the report: --class-names, or Fashion-MNIST's; empty if unknown. */
+  List<String> classNames(MlpSpec spec) {
+    if (spec.task() != Task.CLASSIFICATION) {
+      return List.of();
+    }
+    if (classNames != null) {
+      return classNames;
+    }
+    return trainFeatures == null && classes == 10 ? FASHION_MNIST : List.of();
+  }
 
   /** The inputs these flags name, checked. */
   TrainInputs inputs() {
     Flags.atLeast("--classes", classes, 1);
+    if (classNames != null && classNames.size() != classes) {
+      throw new IllegalArgumentException("--class-names lists " + classNames.size()
+          + " names for --classes " + classes);
+    }
     Flags.atLeast("--num-features", numFeatures, 0);
     return new TrainInputs(fashionMnist, trainFeatures, trainLabels, testFeatures, testLabels,
         table.format, table.featuresCol, table.labelCol, classes, numFeatures);

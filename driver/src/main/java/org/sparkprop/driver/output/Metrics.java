@@ -39,11 +39,23 @@ public final class Metrics {
 
   /** metrics.csv: a header and one line per epoch; the task's measures as the last columns. */
   public static String csv(List<EpochMetrics> ms) {
+    return csv(ms, null);
+  }
+
+  /**
+   * As above, then the hidden layers' statistics of each epoch ({@link LayerStats}; stats null
+   * or without a sample: none).
+   */
+  public static String csv(List<EpochMetrics> ms, LayerStats stats) {
     List<String> task = ms.isEmpty() ? List.of() : List.copyOf(ms.get(0).task().keySet());
+    List<String> layers = stats == null ? List.of() : List.copyOf(stats.csvColumns(0).keySet());
     StringBuilder b = new StringBuilder("epoch,train_loss,train_accuracy,validation_loss,"
         + "validation_accuracy,lr,seconds,samples_per_second,mean_gradient_norm");
     task.forEach(n -> b.append(',').append(n));
+    layers.forEach(n -> b.append(',').append(n));
     b.append('\n');
+    // A resumed run monitors only the epochs it ran: the restored ones get empty cells.
+    int row = stats == null ? 0 : stats.epochs() - ms.size();
     for (EpochMetrics m : ms) {
       b.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%.6f,%.6g,%.3f,%.1f,%.6g",
           m.epoch(), m.trainLoss(), m.trainAccuracy(), m.validationLoss(),
@@ -51,6 +63,11 @@ public final class Metrics {
       for (String n : task) {
         b.append(String.format(Locale.ROOT, ",%.6f", m.task().getOrDefault(n, Double.NaN)));
       }
+      Map<String, Double> l = layers.isEmpty() || row < 0 ? Map.of() : stats.csvColumns(row);
+      for (String n : layers) {
+        b.append(String.format(Locale.ROOT, ",%.6g", l.getOrDefault(n, Double.NaN)));
+      }
+      row++;
       b.append('\n');
     }
     return b.toString();

@@ -33,12 +33,13 @@ public final class TrainOutputs implements AutoCloseable {
   private final Evaluation test;
 
   /**
-   * What a run adds to its outputs beyond the trained model: config, devices, timings, and the
-   * multi-label decision threshold.
+   * What a run adds to its outputs beyond the trained model: config, devices, timings, the
+   * multi-label decision threshold, a description of the data and the class names (empty:
+   * none known).
    */
   public record RunFacts(Map<String, Object> config, String configJson,
       Map<String, Integer> devices, double loadSeconds, double trainSeconds, long startNanos,
-      float threshold) {}
+      float threshold, Map<String, Object> data, List<String> classNames) {}
 
   private TrainOutputs(Evaluator.Predictions testPredictions,
       Evaluator.Predictions trainPredictions,
@@ -90,11 +91,18 @@ public final class TrainOutputs implements AutoCloseable {
     metrics.put("confusion_matrix", Metrics.confusion(testSums.confusion(), classes));
     metrics.put("layer_activation_rms", stats.activations);
     metrics.put("layer_gradient_rms", stats.gradients);
-    Map<String, byte[]> report = Report.build("sparkprop · " + spec.arch(), r.history(), stats,
-        testSums.confusion(), classes, test, seconds, scatter(data, spec, p, s));
+    metrics.put("layer_activation_stats", stats.activationStats);
+    metrics.put("layer_gradient_stats", stats.gradientStats);
+    Map<String, byte[]> report = Report.build(new Report.Input("sparkprop · " + spec.arch()
+        + " · " + spec.task(), facts.config(), facts.data(), r.history(), stats,
+        testSums.confusion(), classes, facts.classNames(), test, seconds,
+        scatter(data, spec, p, s)));
+    if (!facts.classNames().isEmpty()) {
+      metrics.put("class_names", facts.classNames());
+    }
     out.files.put("model.spkm", Fs.Content.of(ModelCodec.encode(model)));
     out.files.put("metrics.json", Fs.Content.of(utf8(Json.write(metrics))));
-    out.files.put("metrics.csv", Fs.Content.of(utf8(Metrics.csv(r.history()))));
+    out.files.put("metrics.csv", Fs.Content.of(utf8(Metrics.csv(r.history(), stats))));
     out.files.put("test_predictions.csv", out.testPredictions.lines());
     out.files.put("train_predictions.csv", out.trainPredictions.lines());
     report.forEach((name, bytes) -> out.files.put(name, Fs.Content.of(bytes)));

@@ -12,6 +12,10 @@ public final class ActivationLayer implements Layer {
     this.act = act;
   }
 
+  public Activation activation() {
+    return act;
+  }
+
   @Override
   public int inSize() {
     return width;
