@@ -74,7 +74,8 @@ class TasksCliTest {
         last.get("train_rmse").asDouble(), 1e-12, "train RMSE from the ½Σ loss");
     assertTrue(Files.readString(out.resolve("metrics.csv")).startsWith("epoch,train_loss,"
         + "train_accuracy,validation_loss,validation_accuracy,lr,seconds,samples_per_second,"
-        + "mean_gradient_norm,train_rmse,validation_rmse,validation_mae,validation_r2\n"));
+        + "mean_gradient_norm,train_rmse,validation_rmse,validation_mae,validation_r2,"
+        + "hidden1_mean,"));
     assertTrue(Files.exists(out.resolve("predicted_vs_true.png")));
     assertTrue(Files.exists(out.resolve("task_metrics.png")));
     assertTrue(Files.readString(out.resolve("report.html")).contains("Test RMSE <b>"));
