@@ -13,6 +13,11 @@ final class EpochOptions {
       + "the global batch is --batch × --partitions (${DEFAULT-VALUE})")
   int batch;
 
+  @Option(names = "--full-batch", description = "full-batch gradient descent: one step per "
+      + "epoch over every training row, each worker its whole shard (shards may differ by a "
+      + "row); sets the batch to the largest shard")
+  boolean fullBatch;
+
   @Option(names = "--patience", defaultValue = "0", description = "early stopping patience "
       + "in epochs on validation loss; 0 = off")
   int patience;

@@ -73,6 +73,9 @@ public final class TrainCommand implements Callable<Integer> {
       TrainingData data = TrainingData.prepare(sc, fs, in, new TrainingData.Preparation(
           spec.inputs(), model.arch, targets, epochs.scaling, epochs.valFraction, epochs.seed,
           parts));
+      if (epochs.fullBatch) {
+        epochs.batch = data.train().map(b -> b.rows()).reduce(Math::max);
+      }
       TrainConfig cfg = trainConfig(parts, data.trainRows());
       Map<String, Object> config = resolvedConfig(spec, cfg, opts, sc.master(), parts);
       Map<String, Integer> devices = DeviceProbe.run(sc, spec, distribution.device, parts);
@@ -95,7 +98,7 @@ public final class TrainCommand implements Callable<Integer> {
       long tTrain = System.nanoTime();
       SparkTrainer trainer = new SparkTrainer(sc, spec, cfg, opts).logTo(out::println)
           .onEpoch(stats::record).onDevice(distribution.device).validateOn(data.validation())
-          .threshold((float) model.threshold);
+          .threshold((float) model.threshold).fullBatch(epochs.fullBatch);
       if (store != null) {
         trainer.checkpointTo(store, Map.of("config", configJson));
       }
@@ -202,6 +205,7 @@ public final class TrainCommand implements Callable<Integer> {
     c.put("warmup_steps", cfg.schedule().warmupSteps());
     c.put("epochs", cfg.epochs());
     c.put("batch", cfg.batchSize());
+    c.put("full_batch", epochs.fullBatch);
     c.put("patience", cfg.patience());
     c.put("val_fraction", epochs.valFraction);
     c.put("scaling", epochs.scaling.toString());

@@ -35,7 +35,7 @@ abstract class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Lon
     TaskContext ctx = TaskContext.get();
     int partition = ctx.partitionId();
     try (ShardWorker w = new ShardWorker(work, partition)) {
-      w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
+      w.beginEpoch(block, plan.epoch(), plan.rowsFor(block.rows()));
       return Iterator$.MODULE$.single(run(w, ctx, partition));
     }
   }

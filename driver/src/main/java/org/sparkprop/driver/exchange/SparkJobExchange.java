@@ -67,7 +67,7 @@ final class SparkJobExchange implements EpochRunner {
   private static StepSums partitionSums(WorkerSpec work, int part, Block block, Plan plan, int j,
       Weights ps) {
     ShardWorker w = WorkerCache.get(work, part);
-    w.beginEpoch(block, plan.epoch(), plan.rowsPerEpoch());
+    w.beginEpoch(block, plan.epoch(), plan.rowsFor(block.rows()));
     float[] st = ps.state().clone();
     long t0 = System.nanoTime();
     w.gradientSum(ps.params(), st, j, plan.globalStep(j));

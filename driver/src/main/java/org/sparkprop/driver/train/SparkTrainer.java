@@ -59,6 +59,7 @@ public final class SparkTrainer {
   private JavaRDD<Block> monitor;
   private Checkpoint resume;
   private float threshold = 0.5f;
+  private boolean fullBatch;
 
   /** A trainer of spec with cfg, distributed as opts says; the rest is optional (below). */
   public SparkTrainer(JavaSparkContext sc, MlpSpec spec, TrainConfig cfg, TrainOptions opts) {
@@ -108,6 +109,15 @@ public final class SparkTrainer {
     return this;
   }
 
+  /**
+   * Full-batch gradient descent: one step per epoch over every training row, each worker its
+   * whole shard (the batch must hold the largest shard).
+   */
+  public SparkTrainer fullBatch(boolean on) {
+    this.fullBatch = on;
+    return this;
+  }
+
   /** The probability from which a label counts as predicted in the validation measures. */
   public SparkTrainer threshold(float t) {
     this.threshold = t;
@@ -148,6 +158,13 @@ public final class SparkTrainer {
           + stateCount + ")");
     }
     int partitions = train.getNumPartitions();
+    if (fullBatch) {
+      int largest = train.map(Block::rows).reduce(Math::max);
+      if (largest > cfg.batchSize()) {
+        throw new IllegalArgumentException("full batch: the largest shard has " + largest
+            + " rows, more than the batch of " + cfg.batchSize());
+      }
+    }
     int rowsPerEpoch = (int) (rows / partitions);
     if (rowsPerEpoch < 1) {
       throw new IllegalArgumentException(rows + " training rows cannot fill " + partitions
@@ -203,7 +220,7 @@ public final class SparkTrainer {
         int first = epoch == startEpoch ? startStep : 0;
         int end = endStep(first, steps, run.step);
         Plan plan = new Plan(epoch, first, end, steps, rowsPerEpoch, opts.stepsPerSync(),
-            opts.sync() == Sync.PARAMS, total);
+            opts.sync() == Sync.PARAMS, total, fullBatch);
         runner.runEpoch(train, plan, driver);
         if (end < steps) {
           // Stopped by the step budget inside the epoch: checkpoint the cursor and return.
