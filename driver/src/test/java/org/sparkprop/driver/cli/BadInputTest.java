@@ -156,7 +156,12 @@ class BadInputTest {
         train("label out of range", 1, "DIR/big_labels.csv, line 4: label 2 is not a class in "
             + "[0, 2)", "--test-labels", "DIR/big_labels.csv"),
         train("regression target width", 1, "DIR/train_labels.csv, line 1: 1 value, the "
-            + "network has 2 outputs", "--task", "regression", "--arch", "4-8-2"));
+            + "network has 2 outputs", "--task", "regression", "--arch", "4-8-2"),
+        train("multilabel target width", 1, "DIR/train_labels.csv, line 1: 1 value, the "
+            + "network has 2 outputs (one 0/1 flag per label)", "--task", "multilabel",
+            "--arch", "4-8-2"),
+        train("class names", 2, "--class-names lists 3 names for --classes 2",
+            "--class-names", "a,b,c"));
   }
 
   private static Arguments train(String name, int code, String error, String... flags) {
@@ -191,6 +196,15 @@ class BadInputTest {
             List.of("evaluate", "--model", "DIR/none.spkm", "--features",
                 "DIR/test_vectors.csv", "--labels", "DIR/test_labels.csv", "--master",
                 "local[1]")),
+        Arguments.of("predict threshold", 2, "--threshold must be in (0, 1), got 2.0",
+            List.of("predict", "--model", "DIR/junk.spkm", "--features",
+                "DIR/test_vectors.csv", "--output", "DIR/p.csv", "--threshold", "2")),
+        Arguments.of("mc samples", 2, "--mc-samples must be ≥ 0, got -1",
+            List.of("predict", "--model", "DIR/junk.spkm", "--features",
+                "DIR/test_vectors.csv", "--output", "DIR/p.csv", "--mc-samples", "-1")),
+        Arguments.of("perceptron epochs", 2, "--epochs must be ≥ 1, got 0",
+            List.of("perceptron", "--out", "DIR/p.csv", "--arch", "4-1", "--classes", "2",
+                "--epochs", "0")),
         Arguments.of("predict format", 2, "Invalid value for option '--format': expected one "
             + "of lines, parquet, got 'json'", List.of("predict", "--model", "DIR/junk.spkm",
             "--features", "DIR/test_vectors.csv", "--output", "DIR/p.csv", "--format",

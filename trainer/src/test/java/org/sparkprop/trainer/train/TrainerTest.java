@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.data.Dataset;
@@ -53,6 +55,16 @@ class TrainerTest {
       t.fit(d, null, ps.params(), ps.state(), null);
       double mse = 2 * t.evaluate(d, ps.params(), ps.state()).loss(); // loss is ½Σ per row, K = 1
       assertTrue(mse < 1e-3, "MSE on sin[0, π] = " + mse);
+      // The regression measures agree with the loss: RMSE² is the mean squared error.
+      Evaluation e = t.evaluate(d, ps.params(), ps.state());
+      assertEquals(mse, Math.pow(e.metrics().get("rmse"), 2), 1e-9);
+      assertTrue(e.metrics().get("r2") > 0.99, e.metrics().toString());
+      List<EpochMetrics> h = new ArrayList<>();
+      Weights again = t.initialise();
+      t.fit(d, d, again.params(), again.state(), h::add);
+      assertTrue(h.get(299).task().get("validation_rmse") < 0.05, h.get(299).toString());
+      assertEquals(Math.sqrt(2 * h.get(299).trainLoss()), h.get(299).task().get("train_rmse"),
+          1e-12);
     }
   }
 
