@@ -129,6 +129,25 @@ public final class BucketedAllReduce implements AutoCloseable {
   }
 
   /**
+   * This peer's parts of the scattered buckets as ranges, in bucket order: {from0, to0, from1,
+   * to1, …} (what it steps under a sharded optimizer).
+   */
+  public int[] ownedRanges() {
+    int r = 0;
+    for (int b = 0; b < buckets(); b++) {
+      r += scattered(b) ? 2 : 0;
+    }
+    int[] out = new int[r];
+    for (int b = 0, i = 0; b < buckets(); b++) {
+      if (scattered(b)) {
+        out[i++] = ownedFrom(b);
+        out[i++] = ownedTo(b);
+      }
+    }
+    return out;
+  }
+
+  /**
    * After {@link #await}, on the calling thread: all-gathers x over every scattered bucket's
    * range, so each peer's part of x reaches all peers (x is the parameters the peers updated
    * in their own parts).

@@ -43,17 +43,14 @@ final class RingSyncs implements Progress {
   private BucketedAllReduce buckets;
   /** Gradient sync on P > 1 with --shard-optimizer: each task steps its own part. */
   private boolean sharded;
-  private final float[] normSquares = new float[2];
+  /** This task's parts when sharded, {from, to} pairs ({@link BucketedAllReduce#ownedRanges}). */
+  private int[] owned = new int[0];
   /**
-   * Sharded without clipping, the norm is not needed before the step: each task's part of a
-   * step's squared norm travels with the next step's state and counts, and the check and the
-   * metric come one step later (before any snapshot and at the end: an all-reduce of two
-   * floats). Saves the norm's own all-reduce on every step.
+   * Sharded without clipping the norm is deferred one step ({@link NormSquares}): saves its own
+   * all-reduce on every step.
    */
   private boolean delayedNorm;
-  private double pendingSquares;
-  private double pendingLoss;
-  private long pendingStep;
+  private final NormSquares norms = new NormSquares();
   private final int failStep;
   private final SyncTotals totals = new SyncTotals();
   private long lastReportNs = System.nanoTime();
@@ -107,6 +104,7 @@ final class RingSyncs implements Progress {
       delayedNorm = sharded && work.config().clipNorm() == 0;
       buckets = new BucketedAllReduce(joined, buf, buf.length, withState, sharded ? n : 0,
           bf16, n);
+      owned = buckets.ownedRanges();
     }
     try {
       return runSyncs();
@@ -190,7 +188,7 @@ final class RingSyncs implements Progress {
     }
     long bytes = ring.bytesSent() + ring.bytesReceived() - bytesBefore;
     float inv = 1f / buf[at];
-    double lossSum = (double) buf[at + 2] + buf[at + 3];
+    double lossSum = FloatPairs.join(buf, at + 2);
     for (int i = 0; i < ns; i++) {
       s[i] = buf[n + i] * inv;
     }
@@ -248,12 +246,9 @@ final class RingSyncs implements Progress {
         at += n;
       }
     }
-    double loss = w.lossSum();
-    float hi = (float) loss;
     buf[at] = rows;
     buf[at + 1] = w.correct();
-    buf[at + 2] = hi;
-    buf[at + 3] = (float) (loss - hi);
+    FloatPairs.split(w.lossSum(), buf, at + 2);
     return at;
   }
 
@@ -266,47 +261,34 @@ final class RingSyncs implements Progress {
   private long shardedStep(int j, int at, long t0, long t1, long t2, long bytesBefore)
       throws IOException {
     float inv = 1f / buf[at];
-    double lossSum = (double) buf[at + 2] + buf[at + 3];
+    double lossSum = FloatPairs.join(buf, at + 2);
     for (int i = 0; i < ns; i++) {
       s[i] = buf[n + i] * inv;
     }
     StepUpdate update = w.update();
-    if (delayedNorm && pendingStep > 0) {
-      finishPending((double) buf[at + TAIL] + buf[at + TAIL + 1]);
+    if (delayedNorm && norms.pending()) {
+      totals.addGradNorm(norms.finish(update, FloatPairs.join(buf, at + TAIL), plan.epoch()));
     }
     double squares = 0;
-    for (int b = 0; b < buckets.buckets(); b++) {
-      if (buckets.scattered(b)) {
-        int from = buckets.ownedFrom(b);
-        int to = buckets.ownedTo(b);
-        for (int i = from; i < to; i++) {
-          buf[i] *= inv;
-        }
-        squares += update.squares(p, buf, from, to);
+    for (int r = 0; r < owned.length; r += 2) {
+      for (int i = owned[r]; i < owned[r + 1]; i++) {
+        buf[i] *= inv;
       }
+      squares += update.squares(p, buf, owned[r], owned[r + 1]);
     }
     long t3 = System.nanoTime();
     step++;
     double norm;
     if (delayedNorm) {
-      pendingSquares = squares;
-      pendingLoss = lossSum * inv;
-      pendingStep = step;
+      norms.defer(squares, lossSum * inv, step);
       norm = Double.NaN;
     } else {
-      // The squared norm as a float pair (high and low parts), summed over the tasks.
-      normSquares[0] = (float) squares;
-      normSquares[1] = (float) (squares - normSquares[0]);
-      ring.allReduce(normSquares, 0, 2);
-      norm = update.norm((double) normSquares[0] + normSquares[1], lossSum * inv, step,
-          plan.epoch());
+      norm = update.norm(norms.allReduce(ring, squares), lossSum * inv, step, plan.epoch());
     }
     long t4 = System.nanoTime();
     float clip = update.begin(delayedNorm ? 0 : norm, step, plan.totalSteps());
-    for (int b = 0; b < buckets.buckets(); b++) {
-      if (buckets.scattered(b)) {
-        update.stepShard(p, buf, clip, step, buckets.ownedFrom(b), buckets.ownedTo(b));
-      }
+    for (int r = 0; r < owned.length; r += 2) {
+      update.stepShard(p, buf, clip, step, owned[r], owned[r + 1]);
     }
     long t5 = System.nanoTime();
     buckets.allGather(p);
@@ -320,24 +302,14 @@ final class RingSyncs implements Progress {
     return t1 - t0;
   }
 
-  /** The last step's norm from the squares summed over the tasks: checked and recorded. */
-  private void finishPending(double squares) {
-    double norm = w.update().norm(squares, pendingLoss, pendingStep, plan.epoch());
-    totals.addGradNorm(norm);
-    pendingStep = 0;
-  }
-
   /** Before a snapshot and at the end: the last step's norm, by its own all-reduce. */
   private void flushPending() throws IOException {
-    if (!delayedNorm || pendingStep == 0) {
+    if (!delayedNorm || !norms.pending()) {
       return;
     }
     long t0 = System.nanoTime();
     long bytes = ring.bytesSent() + ring.bytesReceived();
-    normSquares[0] = (float) pendingSquares;
-    normSquares[1] = (float) (pendingSquares - normSquares[0]);
-    ring.allReduce(normSquares, 0, 2);
-    finishPending((double) normSquares[0] + normSquares[1]);
+    totals.addGradNorm(norms.flush(ring, w.update(), plan.epoch()));
     totals.addCommunication(System.nanoTime() - t0,
         ring.bytesSent() + ring.bytesReceived() - bytes);
   }
@@ -347,9 +319,7 @@ final class RingSyncs implements Progress {
     int at = fillStateAndCounts(n, w.rows());
     if (delayedNorm) {
       // The previous step's part of the squared norm (none at an epoch's first step).
-      float hi = pendingStep > 0 ? (float) pendingSquares : 0f;
-      buf[at + TAIL] = hi;
-      buf[at + TAIL + 1] = pendingStep > 0 ? (float) (pendingSquares - hi) : 0f;
+      norms.writePart(buf, at + TAIL);
     }
     buckets.ready(n);
   }
@@ -402,22 +372,13 @@ final class RingSyncs implements Progress {
 
   /** int R, R × (int from, int to), then for each optimizer array its floats there. */
   private void sendOwnedOptimizerState() throws IOException {
-    int r = 0;
-    for (int b = 0; b < buckets.buckets(); b++) {
-      r += buckets.scattered(b) ? 1 : 0;
-    }
-    wire.out.writeInt(r);
-    for (int b = 0; b < buckets.buckets(); b++) {
-      if (buckets.scattered(b)) {
-        wire.out.writeInt(buckets.ownedFrom(b));
-        wire.out.writeInt(buckets.ownedTo(b));
-      }
+    wire.out.writeInt(owned.length / 2);
+    for (int v : owned) {
+      wire.out.writeInt(v);
     }
     for (float[] o : opt) {
-      for (int b = 0; b < buckets.buckets(); b++) {
-        if (buckets.scattered(b)) {
-          wire.writeFloats(o, buckets.ownedFrom(b), buckets.ownedTo(b) - buckets.ownedFrom(b));
-        }
+      for (int r = 0; r < owned.length; r += 2) {
+        wire.writeFloats(o, owned[r], owned[r + 1] - owned[r]);
       }
     }
   }
