@@ -121,6 +121,27 @@ class ModelCodecTest {
         1e-6f);
   }
 
+  /**
+   * src/test/resources/golden/model-v2.spkm, written once when format version 2 (the task)
+   * came: a multi-label network with sigmoid outputs and squared error. It must keep loading
+   * as what it is and predict the same.
+   */
+  @Test
+  void goldenVersion2FileStillLoadsAndPredictsTheSame() throws Exception {
+    Model m = ModelCodec.load(Path.of("src/test/resources/golden/model-v2.spkm"));
+    assertEquals(MlpSpec.of("3-4-2", "tanh", "sigmoid_mse").withTask(Task.MULTILABEL)
+        .withDropout(0.1), m.spec());
+    assertEquals(Task.MULTILABEL, m.spec().task());
+    assertEquals("08374bc9efe7a103daf3a407ebf8323dd27a7823aa5c58ea19594d9b517155be", sha256(m.params()));
+    assertEquals(Map.of("threshold", "0.4"), m.metadata());
+    float[] x = {0, 1, 2, 5, 4, 3};
+    m.normalizer().apply(x, 2);
+    float[] out = new float[4];
+    new Mlp(m.spec(), 2).predict(m.params(), m.state(), x, 2, out);
+    assertArrayEquals(new float[] {0.47929263f, 0.6375442f, 0.52070737f, 0.36245582f}, out,
+        1e-6f);
+  }
+
   static String sha256(float[] a) throws Exception {
     ByteBuffer b = ByteBuffer.allocate(4 * a.length);
     b.asFloatBuffer().put(a);
