@@ -132,7 +132,8 @@ class ModelCodecTest {
     assertEquals(MlpSpec.of("3-4-2", "tanh", "sigmoid_mse").withTask(Task.MULTILABEL)
         .withDropout(0.1), m.spec());
     assertEquals(Task.MULTILABEL, m.spec().task());
-    assertEquals("08374bc9efe7a103daf3a407ebf8323dd27a7823aa5c58ea19594d9b517155be", sha256(m.params()));
+    assertEquals("08374bc9efe7a103daf3a407ebf8323dd27a7823aa5c58ea19594d9b517155be",
+        sha256(m.params()));
     assertEquals(Map.of("threshold", "0.4"), m.metadata());
     float[] x = {0, 1, 2, 5, 4, 3};
     m.normalizer().apply(x, 2);
