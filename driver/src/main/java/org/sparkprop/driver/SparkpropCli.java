@@ -10,6 +10,7 @@ import org.sparkprop.driver.exchange.Exchange;
 import org.sparkprop.driver.exchange.WirePrecision;
 import org.sparkprop.driver.train.LrScaling;
 import org.sparkprop.driver.train.Sync;
+import org.sparkprop.trainer.data.DataFormatException;
 import org.sparkprop.trainer.data.Scaling;
 import org.sparkprop.trainer.model.Device;
 import picocli.CommandLine;
@@ -57,10 +58,26 @@ public final class SparkpropCli implements Runnable {
     register(cl, PredictCommand.Format.class);
     cl.setParameterExceptionHandler(SparkpropCli::usageError);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      DataFormatException bad = dataError(ex);
+      if (bad != null) {
+        // Malformed input found by an executor: Spark wraps it in its job failure.
+        cmd.getErr().println(ERROR + bad.getMessage());
+        return 1;
+      }
       cmd.getErr().println(ERROR + ex.getMessage());
       return ex instanceof IllegalArgumentException ? 2 : 1;
     });
     return cl.execute(args);
+  }
+
+  /** The malformed-input error in t's cause chain, or null. */
+  private static DataFormatException dataError(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof DataFormatException d) {
+        return d;
+      }
+    }
+    return null;
   }
 
   private static int usageError(ParameterException ex, String[] args) {

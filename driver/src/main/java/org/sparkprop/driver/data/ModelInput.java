@@ -15,9 +15,10 @@ import org.sparkprop.trainer.io.Model;
 public record ModelInput(JavaRDD<Block> blocks, TableShards.Layout layout) {
 
   /**
-   * Reads features (and labels when labelled; null for LibSVM and tables) for model m: tables
-   * on the executors, files on the driver and then shipped to P partitions; checks the width
-   * and scales on the executors. what names the data in Spark's UI.
+   * Reads features (and labels when labelled; null for LibSVM and tables) for model m:
+   * tables, LibSVM and the course CSV files on the executors, IDX on the driver and then
+   * shipped to P partitions; checks the width and scales on the executors. what names the data
+   * in Spark's UI.
    */
   public static ModelInput read(JavaSparkContext sc, Fs fs, Model m, String features,
       String labels, boolean labelled, InputFormat format, String featuresCol, String labelCol,
@@ -27,9 +28,26 @@ public record ModelInput(JavaRDD<Block> blocks, TableShards.Layout layout) {
     Targets targets = Targets.of(m.spec().task(), k, Math.max(2, k));
     int width = m.spec().inputs();
     JavaRDD<Block> raw;
+    Targets t = labelled ? targets : null;
     if (fmt.isTable()) {
-      raw = TableSource.blocks(sc, features, fmt, featuresCol, labelCol,
-          labelled ? targets : null);
+      raw = TableSource.blocks(sc, features, fmt, featuresCol, labelCol, t);
+      raw.persist(StorageLevel.MEMORY_AND_DISK());
+    } else if (fmt == InputFormat.LIBSVM || fmt == InputFormat.COURSE_CSV) {
+      // Text on the executors, split by lines (see TextSources); checked first, in line order.
+      fs.checkExists(features);
+      if (fmt == InputFormat.LIBSVM) {
+        TextSources.libsvmCheck(sc, features, t, width, partitions);
+        raw = TextSources.libsvm(sc, features, t, width, partitions);
+      } else {
+        if (labelled && labels == null) {
+          throw new IllegalArgumentException(Fs.redact(features) + ": a labels file is needed "
+              + "(only LibSVM carries its labels)");
+        }
+        if (labelled) {
+          fs.checkExists(labels);
+        }
+        raw = TextSources.coursePair(sc, features, labelled ? labels : null, t, partitions);
+      }
       raw.persist(StorageLevel.MEMORY_AND_DISK());
     } else {
       raw = Shards.inOrder(sc, labelled

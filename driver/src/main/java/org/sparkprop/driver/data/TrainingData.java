@@ -30,13 +30,40 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
       double valFraction, long seed, int partitions) {}
 
   /**
-   * Reads, scales, splits and shards in: tables on the executors (the driver holds a few
-   * numbers per input partition, never the rows, see {@link TableShards}); other formats on
-   * the driver, then shipped as one broadcast per shard.
+   * Reads, scales, splits and shards in: tables, LibSVM and the course CSV pair on the
+   * executors (the driver holds a few numbers per input partition, never the rows, see
+   * {@link TableShards} and {@link TextSources}); IDX on the driver, then shipped as one
+   * broadcast per shard.
    */
   public static TrainingData prepare(JavaSparkContext sc, Fs fs, TrainInputs in,
       Preparation how) throws IOException {
-    return in.trainFormat().isTable() ? fromTables(sc, in, how) : fromFiles(sc, fs, in, how);
+    InputFormat f = in.trainFormat();
+    return f.isTable() || (!in.fashionMnist() && (f == InputFormat.LIBSVM
+        || f == InputFormat.COURSE_CSV)) ? fromExecutors(sc, fs, in, how)
+        : fromFiles(sc, fs, in, how);
+  }
+
+  /** Reads one input's blocks on the executors: features, labels (or null), LibSVM width. */
+  private interface BlockReader {
+    JavaRDD<Block> read(String features, String labels, int width);
+  }
+
+  private static BlockReader reader(JavaSparkContext sc, TrainInputs in, Preparation how) {
+    InputFormat fmt = in.trainFormat();
+    Targets t = how.targets();
+    int parts = how.partitions();
+    return switch (fmt) {
+      case LIBSVM -> (f, l, w) -> TextSources.libsvm(sc, f, t, w, parts);
+      case COURSE_CSV -> (f, l, w) -> {
+        if (l == null) {
+          throw new IllegalArgumentException(Fs.redact(f) + ": a labels file is needed (only "
+              + "LibSVM carries its labels)");
+        }
+        return TextSources.coursePair(sc, f, l, t, parts);
+      };
+      default -> (f, l, w) -> TableSource.blocks(sc, f, fmt, in.featuresCol(), in.labelCol(),
+          t);
+    };
   }
 
   private static TrainingData fromFiles(JavaSparkContext sc, Fs fs, TrainInputs in,
@@ -71,10 +98,30 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     return FileInputs.read(fs, format, features, labels, how.targets(), width);
   }
 
-  private static TrainingData fromTables(JavaSparkContext sc, TrainInputs in, Preparation how) {
-    InputFormat fmt = in.trainFormat();
-    Supplier<JavaRDD<Block>> trainTable = () -> TableSource.blocks(sc, in.trainFeatures(), fmt,
-        in.featuresCol(), in.labelCol(), how.targets());
+  private static TrainingData fromExecutors(JavaSparkContext sc, Fs fs, TrainInputs in,
+      Preparation how) throws IOException {
+    BlockReader reader = reader(sc, in, how);
+    if (!in.trainFormat().isTable()) {
+      // Text read by the executors: a missing file is named now, as the driver's readers do.
+      for (String f : new String[] {in.trainFeatures(), in.trainLabels(), in.testFeatures(),
+          in.testLabels()}) {
+        if (f != null) {
+          fs.checkExists(f);
+        }
+      }
+    }
+    int width = 0;
+    if (in.trainFormat() == InputFormat.LIBSVM) {
+      // One checking pass over each file first, so the first malformed line is the one named.
+      int n = in.numFeatures();
+      int seen = TextSources.libsvmCheck(sc, in.trainFeatures(), how.targets(), n,
+          how.partitions());
+      width = n > 0 ? n : Math.max(1, seen);
+      TextSources.libsvmCheck(sc, in.testFeatures(), how.targets(), width, how.partitions());
+    }
+    int w = width;
+    Supplier<JavaRDD<Block>> trainTable = () -> reader.read(in.trainFeatures(),
+        in.trainLabels(), w);
     JavaRDD<Block> raw = trainTable.get();
     raw.persist(StorageLevel.MEMORY_AND_DISK());
     String name = Fs.redact(in.trainFeatures());
@@ -88,8 +135,7 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     JavaRDD<Block> train = TableShards.scaled(split.train(), norm, "train");
     JavaRDD<Block> val = split.validation() == null ? null
         : TableShards.scaled(split.validation(), norm, "validation");
-    JavaRDD<Block> testRaw = TableSource.blocks(sc, in.testFeatures(), fmt, in.featuresCol(),
-        in.labelCol(), how.targets());
+    JavaRDD<Block> testRaw = reader.read(in.testFeatures(), in.testLabels(), width);
     TableShards.Layout testLayout = TableShards.layout(testRaw, Fs.redact(in.testFeatures()));
     if (testLayout.features() != layout.features()) {
       throw new IllegalArgumentException(Fs.redact(in.testFeatures()) + ": "

@@ -65,6 +65,14 @@ public final class Fs {
   }
 
   /** Opens a file for reading, or fails naming it. */
+  /** Fails, naming uri (redacted), unless it exists (a file, or a folder of files). */
+  public void checkExists(String uri) throws IOException {
+    Path p = path(uri);
+    if (!fileSystem(p).exists(p)) {
+      throw new FileNotFoundException(redact(uri) + ": no such file");
+    }
+  }
+
   public InputStream open(String uri) throws IOException {
     Path p = path(uri);
     FileSystem fs = fileSystem(p);

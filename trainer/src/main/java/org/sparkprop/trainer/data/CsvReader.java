@@ -97,8 +97,11 @@ public final class CsvReader {
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
   }
 
-  /** Appends the row's values; returns how many. */
-  private static int parseRow(String line, String file, int lineNo, FloatList out)
+  /**
+   * Appends the values of a vectors line (line number lineNo of file, for messages) to out;
+   * returns how many. The driver's reader and the executors' use it.
+   */
+  public static int parseRow(String line, String file, long lineNo, FloatList out)
       throws DataFormatException {
     int n = 0;
     int start = 0;
@@ -130,22 +133,27 @@ public final class CsvReader {
   }
 
   /** A growable float array (no boxing). */
-  private static final class FloatList {
+  public static final class FloatList {
     private float[] a;
     private int n;
 
-    FloatList(int cap) {
-      a = new float[cap];
+    public FloatList(int cap) {
+      a = new float[Math.max(1, cap)];
     }
 
-    void add(float v) {
+    public void add(float v) {
       if (n == a.length) {
         a = Arrays.copyOf(a, a.length * 2);
       }
       a[n++] = v;
     }
 
-    float[] toArray() {
+    public int size() {
+      return n;
+    }
+
+    /** The values, a copy. */
+    public float[] toArray() {
       return Arrays.copyOf(a, n);
     }
   }

@@ -9,4 +9,9 @@ public final class DataFormatException extends IOException {
   public DataFormatException(String file, String where, String reason) {
     super(file + (where == null || where.isEmpty() ? "" : ", " + where) + ": " + reason);
   }
+
+  /** One already composed as "file, where: reason" (e.g. sent back by an executor). */
+  public DataFormatException(String message) {
+    super(message);
+  }
 }

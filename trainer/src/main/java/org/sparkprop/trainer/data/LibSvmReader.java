@@ -36,6 +36,7 @@ public final class LibSvmReader {
     int tw = targets == null ? 1 : targets.perRow();
     float[] y = new float[1024 * tw];
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    LineParser parser = new LineParser(name, features, targets);
     Pairs entries = new Pairs();  // (column, value) of every stored entry
     Pairs rows = new Pairs();     // the first entry of every row
     int maxIndex = 0;
@@ -43,29 +44,80 @@ public final class LibSvmReader {
     int ln = 0;
     while ((line = r.readLine()) != null) {
       ln++;
-      int hash = line.indexOf('#');
-      String t = (hash >= 0 ? line.substring(0, hash) : line).trim();
-      if (t.isEmpty()) {
-        continue;
-      }
-      String[] f = t.split("\\s+");
-      String where = "line " + ln;
       int row = rows.size;
-      // A multi-label row with no labels starts with its first feature.
-      boolean noLabel = targets != null && targets.task() == Task.MULTILABEL
-          && f[0].contains(":");
       if ((row + 1) * tw > y.length) {
         y = Arrays.copyOf(y, y.length * 2);
       }
+      if (!parser.parse(line, ln, y, row * tw)) {
+        continue;
+      }
+      rows.add(entries.size, 0);
+      for (int e = 0; e < parser.entries(); e++) {
+        entries.add(parser.index(e), parser.value(e));
+      }
+      maxIndex = Math.max(maxIndex, parser.lastIndex());
+    }
+    int n = rows.size;
+    int width = features > 0 ? features : Math.max(1, maxIndex);
+    if ((long) n * width > Integer.MAX_VALUE - 8) {
+      throw new DataFormatException(name, "", n + " rows × " + width
+          + " features do not fit one array; split the file");
+    }
+    float[] x = new float[n * width];
+    for (int row = 0; row < n; row++) {
+      int end = row + 1 < n ? rows.ints[row + 1] : entries.size;
+      for (int e = rows.ints[row]; e < end; e++) {
+        x[row * width + entries.ints[e]] = entries.floats[e];
+      }
+    }
+    return new Dataset(x, Arrays.copyOf(y, n * tw), n, width, tw);
+  }
+
+  /**
+   * One LibSVM line at a time, with every check and message of the format (the driver's reader
+   * and the executors' use the same): after {@link #parse} the row's entries are
+   * {@link #index}/{@link #value} (0-based columns, increasing), valid until the next line.
+   */
+  public static final class LineParser {
+    private final String name;
+    private final int features;
+    private final Targets targets;
+    private final Pairs entries = new Pairs();
+    private int last;
+
+    /** For file name (in messages), features columns (0: any), targets (null: ignored). */
+    public LineParser(String name, int features, Targets targets) {
+      this.name = name;
+      this.features = features;
+      this.targets = targets;
+    }
+
+    /**
+     * Parses line number ln: the targets into y[yOff, yOff + perRow), the entries kept; false
+     * for a blank or comment-only line.
+     *
+     * @throws DataFormatException naming the file, line and field
+     */
+    public boolean parse(String line, long ln, float[] y, int yOff) throws DataFormatException {
+      int hash = line.indexOf('#');
+      String t = (hash >= 0 ? line.substring(0, hash) : line).trim();
+      entries.size = 0;
+      last = 0;
+      if (t.isEmpty()) {
+        return false;
+      }
+      String[] f = t.split("\\s+");
+      String where = "line " + ln;
+      // A multi-label row with no labels starts with its first feature.
+      boolean noLabel = targets != null && targets.task() == Task.MULTILABEL
+          && f[0].contains(":");
       if (targets != null) {
         try {
-          targets.parseLibSvm(noLabel ? "" : f[0], y, row * tw);
+          targets.parseLibSvm(noLabel ? "" : f[0], y, yOff);
         } catch (IllegalArgumentException e) {
           throw new DataFormatException(name, where + ", field 1", e.getMessage());
         }
       }
-      rows.add(entries.size, 0);
-      int last = 0;
       for (int i = noLabel ? 0 : 1; i < f.length; i++) {
         int colon = f[i].indexOf(':');
         int k;
@@ -95,22 +147,27 @@ public final class LibSvmReader {
         last = k;
         entries.add(k - 1, v);
       }
-      maxIndex = Math.max(maxIndex, last);
+      return true;
     }
-    int n = rows.size;
-    int width = features > 0 ? features : Math.max(1, maxIndex);
-    if ((long) n * width > Integer.MAX_VALUE - 8) {
-      throw new DataFormatException(name, "", n + " rows × " + width
-          + " features do not fit one array; split the file");
+
+    /** Entries of the last line. */
+    public int entries() {
+      return entries.size;
     }
-    float[] x = new float[n * width];
-    for (int row = 0; row < n; row++) {
-      int end = row + 1 < n ? rows.ints[row + 1] : entries.size;
-      for (int e = rows.ints[row]; e < end; e++) {
-        x[row * width + entries.ints[e]] = entries.floats[e];
-      }
+
+    /** Entry e's column (0-based). */
+    public int index(int e) {
+      return entries.ints[e];
     }
-    return new Dataset(x, Arrays.copyOf(y, n * tw), n, width, tw);
+
+    public float value(int e) {
+      return entries.floats[e];
+    }
+
+    /** The last line's largest (1-based) index; 0 without entries. */
+    public int lastIndex() {
+      return last;
+    }
   }
 
   /** A growable list of (int, float) pairs. */

@@ -1,0 +1,400 @@
+package org.sparkprop.driver.data;
+
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.sparkprop.driver.store.Fs;
+import org.sparkprop.trainer.data.CsvReader;
+import org.sparkprop.trainer.data.DataFormatException;
+import org.sparkprop.trainer.data.LibSvmReader;
+import org.sparkprop.trainer.data.Targets;
+import scala.Tuple2;
+
+/**
+ * The text formats read by the executors, split by lines across tasks: LibSVM, and the course
+ * project's CSV pair joined by line number. Each text partition becomes one {@link Block} with
+ * its rows in file order (as {@link TableSource#blocks} gives a table's), so the shards are
+ * built on the executors ({@link TableShards}) and the driver holds a few numbers per
+ * partition. Every line is checked as the driver's readers check it ({@link LibSvmReader},
+ * {@link CsvReader}: the same parsers), and a malformed one fails the job with a
+ * {@link DataFormatException} naming the file, line and field. Line numbers count from the
+ * input's first line (a folder's files in name order).
+ */
+public final class TextSources {
+  /** Slots of a vectors partition's check: lines, the first row's width and line, ... */
+  private static final int LINES = 0;
+  private static final int WIDTH = 1;
+  private static final int LAST_ROW = 2;
+  private static final int BLANK = 3;
+  private static final int OTHER = 4;
+  private static final int OTHER_WIDTH = 5;
+  private static final int FIRST_ROW = 6;
+  private static final int ERROR = 7;
+
+  private TextSources() {}
+
+  /** Lines with their 0-based numbers (one small job when the text has several partitions). */
+  private static JavaPairRDD<String, Long> numbered(JavaSparkContext sc, String uri,
+      int minPartitions) {
+    return sc.textFile(uri, Math.max(1, minPartitions)).zipWithIndex();
+  }
+
+  /** Fails the task with e, kept as the cause (the command line reports its message). */
+  private static UncheckedIOException failed(DataFormatException e) {
+    return new UncheckedIOException(e.getMessage(), e);
+  }
+
+  /**
+   * A partition's check as it comes back (plain values, for Kryo): the largest value seen (an
+   * index) and its first error's message, or null.
+   */
+  private static Iterator<Object[]> checked(long value, DataFormatException e) {
+    return List.<Object[]>of(new Object[] {value, e == null ? null : e.getMessage()})
+        .iterator();
+  }
+
+  /**
+   * The partitions' first errors in partition order, which is line order: the first one is
+   * the input's first malformed line, as a reader going through the file finds it.
+   */
+  private static long firstErrorOrMax(List<Object[]> parts) {
+    long max = 0;
+    for (Object[] c : parts) {
+      if (c[1] != null) {
+        throw failed(new DataFormatException((String) c[1]));
+      }
+      max = Math.max(max, (Long) c[0]);
+    }
+    return max;
+  }
+
+  /**
+   * Checks every line of a LibSVM input for features columns (0: any) and returns the largest
+   * feature index, the width of its rows when no feature count is given. The first malformed
+   * line fails with its file, line and field.
+   */
+  public static int libsvmCheck(JavaSparkContext sc, String uri, Targets targets, int features,
+      int minPartitions) {
+    String name = Fs.redact(uri);
+    int tw = targets == null ? 1 : targets.perRow();
+    return (int) firstErrorOrMax(numbered(sc, uri, minPartitions).mapPartitions(it -> {
+      LibSvmReader.LineParser parser = new LibSvmReader.LineParser(name, features, targets);
+      float[] y = new float[tw];
+      int max = 0;
+      while (it.hasNext()) {
+        Tuple2<String, Long> l = it.next();
+        try {
+          if (parser.parse(l._1(), l._2() + 1, y, 0)) {
+            max = Math.max(max, parser.lastIndex());
+          }
+        } catch (DataFormatException e) {
+          return checked(max, e);
+        }
+      }
+      return checked(max, null);
+    }).collect());
+  }
+
+  /** A LibSVM input as blocks of width columns (targets null: unlabelled, targets 0). */
+  public static JavaRDD<Block> libsvm(JavaSparkContext sc, String uri, Targets targets,
+      int width, int minPartitions) {
+    String name = Fs.redact(uri);
+    int tw = targets == null ? 1 : targets.perRow();
+    return numbered(sc, uri, minPartitions).mapPartitions(it -> {
+      LibSvmReader.LineParser parser = new LibSvmReader.LineParser(name, width, targets);
+      Packer pack = new Packer(width, tw);
+      while (it.hasNext()) {
+        Tuple2<String, Long> l = it.next();
+        try {
+          if (parser.parse(l._1(), l._2() + 1, pack.targets(), pack.targetOffset())) {
+            float[] x = pack.features();
+            int off = pack.featureOffset();
+            for (int e = 0; e < parser.entries(); e++) {
+              x[off + parser.index(e)] = parser.value(e);
+            }
+            pack.next();
+          }
+        } catch (DataFormatException e) {
+          throw failed(e);
+        }
+      }
+      return List.of(pack.block()).iterator();
+    }, true);
+  }
+
+  /**
+   * The course project's pair on the executors: vectors split by lines, and each row joined
+   * with its label by number (the i-th non-blank labels line with vectors row i). Only the
+   * labels move (a shuffle of one small record per row to the vectors' partitions); neither
+   * file is collected. labels null: unlabelled (targets 0).
+   */
+  public static JavaRDD<Block> coursePair(JavaSparkContext sc, String vectors, String labels,
+      Targets targets, int minPartitions) {
+    String vName = Fs.redact(vectors);
+    JavaPairRDD<String, Long> v = numbered(sc, vectors, minPartitions);
+    // Per partition, every row parsed (slots of c below), and its first malformed value.
+    List<Object[]> parts = v.mapPartitions(it -> {
+      long[] c = {0, -1, -1, -1, -1, -1, -1, -1};
+      CsvReader.FloatList scratch = new CsvReader.FloatList(1 << 10);
+      String error = null;
+      while (it.hasNext()) {
+        Tuple2<String, Long> l = it.next();
+        c[LINES]++;
+        if (l._1().isBlank()) {
+          c[BLANK] = c[BLANK] < 0 ? l._2() : c[BLANK];
+          continue;
+        }
+        c[LAST_ROW] = l._2();
+        if (error == null) {
+          try {
+            int w = CsvReader.parseRow(l._1(), vName, l._2() + 1, scratch);
+            if (c[WIDTH] < 0) {
+              c[WIDTH] = w;
+              c[FIRST_ROW] = l._2();
+            } else if (w != c[WIDTH] && c[OTHER] < 0) {
+              c[OTHER] = l._2();
+              c[OTHER_WIDTH] = w;
+            }
+          } catch (DataFormatException e) {
+            error = e.getMessage();
+            c[ERROR] = l._2();
+          }
+          scratch = new CsvReader.FloatList(1 << 10);
+        }
+      }
+      return List.<Object[]>of(new Object[] {c, error}).iterator();
+    }).collect();
+    long lastFull = -1;
+    long[] starts = new long[parts.size()];
+    long lines = 0;
+    int firstWidth = -1;
+    for (int p = 0; p < parts.size(); p++) {
+      long[] c = (long[]) parts.get(p)[0];
+      starts[p] = lines;
+      lines += c[LINES];
+      lastFull = Math.max(lastFull, c[LAST_ROW]);
+      if (firstWidth < 0 && c[WIDTH] >= 0) {
+        firstWidth = (int) c[WIDTH];
+      }
+    }
+    // The first problem in line order, as the driver's reader meets it.
+    for (Object[] part : parts) {
+      long[] c = (long[]) part[0];
+      long none = Long.MAX_VALUE;
+      long blank = c[BLANK] >= 0 && (c[BLANK] < lastFull || c[BLANK] == 0) ? c[BLANK] : none;
+      // A partition whose first row has another width than the input's first row fails there.
+      boolean firstOff = c[WIDTH] >= 0 && c[WIDTH] != firstWidth;
+      long shape = firstOff ? c[FIRST_ROW] : c[OTHER] >= 0 ? c[OTHER] : none;
+      long bad = c[ERROR] >= 0 ? c[ERROR] : none;
+      long first = Math.min(blank, Math.min(shape, bad));
+      if (first == none) {
+        continue;
+      }
+      if (first == bad) {
+        throw failed(new DataFormatException((String) part[1]));
+      }
+      if (first == blank) {
+        throw failed(new DataFormatException(vName, "line " + (blank + 1), "empty line"));
+      }
+      throw failed(new DataFormatException(vName, "line " + (first + 1), "row has "
+          + (firstOff ? c[WIDTH] : c[OTHER_WIDTH]) + " values, the first row has "
+          + firstWidth));
+    }
+    if (lastFull < 0) {
+      throw failed(new DataFormatException(vName, "", "no rows"));
+    }
+    long rows = lastFull + 1;  // blank lines before the last row are errors, so row = line
+    JavaRDD<List<Tuple2<Long, String>>> byPart;
+    String lName = labels == null ? null : Fs.redact(labels);
+    if (labels == null) {
+      byPart = null;
+    } else {
+      JavaPairRDD<Tuple2<String, Long>, Long> ranked = numbered(sc, labels, minPartitions)
+          .filter(l -> !l._1().isBlank()).zipWithIndex();
+      // Every label, in line order (the vectors were checked first, as the driver's reader
+      // checks them).
+      int tw0 = targets.perRow();
+      firstErrorOrMax(ranked.mapPartitions(it -> {
+        float[] y = new float[tw0];
+        while (it.hasNext()) {
+          Tuple2<Tuple2<String, Long>, Long> r = it.next();
+          try {
+            targets.parse(r._1()._1(), y, 0);
+          } catch (IllegalArgumentException e) {
+            return checked(0, new DataFormatException(lName, "line " + (r._1()._2() + 1),
+                e.getMessage()));
+          }
+        }
+        return checked(0, null);
+      }).collect());
+      long count = ranked.count();
+      if (count != rows) {
+        if (count > rows) {
+          long line = ranked.filter(r -> r._2() == rows).first()._1()._2() + 1;
+          throw failed(new DataFormatException(lName, "line " + line, "more labels than the "
+              + rows + " rows of " + vName));
+        }
+        throw failed(new DataFormatException(lName, "", count + " labels for " + rows
+            + " rows of " + vName));
+      }
+      long[] s = starts;
+      byPart = ranked.mapToPair(r -> new Tuple2<>(r._2(), r._1()))
+          .partitionBy(new ByRowRange(s)).mapPartitions(it -> {
+            List<Tuple2<Long, String>> l = new ArrayList<>();
+            while (it.hasNext()) {
+              Tuple2<Long, Tuple2<String, Long>> r = it.next();
+              // Keep the label's own line number (for messages) and its text.
+              l.add(new Tuple2<>(r._1(), r._2()._2() + "\u0000" + r._2()._1()));
+            }
+            l.sort((a, b) -> Long.compare(a._1(), b._1()));
+            return List.of(l).iterator();
+          }, true);
+    }
+    int tw = targets == null ? 1 : targets.perRow();
+    long last = lastFull;
+    int w0 = firstWidth;
+    if (byPart == null) {
+      return v.mapPartitions(it -> List.of(packCourse(it, null, vName, lName, targets, tw,
+          last, w0)).iterator(), true);
+    }
+    return v.zipPartitions(byPart, (it, lab) -> List.of(packCourse(it,
+        lab.hasNext() ? lab.next() : List.of(), vName, lName, targets, tw, last, w0))
+        .iterator());
+  }
+
+  private static Block packCourse(Iterator<Tuple2<String, Long>> lines,
+      List<Tuple2<Long, String>> labels, String vName, String lName, Targets targets, int tw,
+      long lastFull, int firstWidth) {
+    CsvReader.FloatList x = new CsvReader.FloatList(1 << 12);
+    float[] y = new float[64 * tw];
+    int width = -1;
+    int rows = 0;
+    while (lines.hasNext()) {
+      Tuple2<String, Long> l = lines.next();
+      long ln = l._2() + 1;
+      try {
+        if (l._1().isBlank()) {
+          if (l._2() < lastFull || l._2() == 0) {
+            throw new DataFormatException(vName, "line " + ln, "empty line");
+          }
+          continue;  // a trailing newline
+        }
+        int n = CsvReader.parseRow(l._1(), vName, ln, x);
+        if (n != firstWidth) {
+          throw new DataFormatException(vName, "line " + ln, "row has " + n
+              + " values, the first row has " + firstWidth);
+        }
+        width = n;
+        if ((rows + 1) * tw > y.length) {
+          y = Arrays.copyOf(y, y.length * 2);
+        }
+        if (labels != null) {
+          String lab = labels.get(rows)._2();
+          int cut = lab.indexOf('\u0000');
+          try {
+            targets.parse(lab.substring(cut + 1), y, rows * tw);
+          } catch (IllegalArgumentException e) {
+            throw new DataFormatException(lName, "line " + (Long.parseLong(lab.substring(0,
+                cut)) + 1), e.getMessage());
+          }
+        }
+        rows++;
+      } catch (DataFormatException e) {
+        throw failed(e);
+      }
+    }
+    int w = Math.max(width, 1);
+    return new Block(x.toArray(), Arrays.copyOf(y, rows * tw), rows, w, tw);
+  }
+
+  /** Rows go to the partition whose range of row numbers holds them. */
+  static final class ByRowRange extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final long[] starts;
+
+    ByRowRange(long[] starts) {
+      this.starts = starts;
+    }
+
+    @Override
+    public int numPartitions() {
+      return starts.length;
+    }
+
+    /** The last partition that starts at or before the row (empty ones share a start). */
+    @Override
+    public int getPartition(Object key) {
+      long row = (Long) key;
+      int lo = 0;
+      int hi = starts.length - 1;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) >>> 1;
+        if (starts[mid] <= row) {
+          lo = mid;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      return lo;
+    }
+  }
+
+  /** Rows packed into growing arrays of width features and tw targets. */
+  private static final class Packer {
+    private final int width;
+    private final int tw;
+    private float[] x;
+    private float[] y;
+    private int rows;
+
+    Packer(int width, int tw) {
+      this.width = width;
+      this.tw = tw;
+      this.x = new float[64 * width];
+      this.y = new float[64 * tw];
+    }
+
+    /** The arrays with room for one more row, zeroed there. */
+    private void ensure() {
+      if ((rows + 1) * (long) width > x.length) {
+        x = Arrays.copyOf(x, x.length * 2);
+      }
+      if ((rows + 1) * tw > y.length) {
+        y = Arrays.copyOf(y, y.length * 2);
+      }
+    }
+
+    float[] targets() {
+      ensure();
+      return y;
+    }
+
+    int targetOffset() {
+      return rows * tw;
+    }
+
+    float[] features() {
+      ensure();
+      return x;
+    }
+
+    int featureOffset() {
+      return rows * width;
+    }
+
+    void next() {
+      rows++;
+    }
+
+    Block block() {
+      return new Block(Arrays.copyOf(x, rows * width), Arrays.copyOf(y, rows * tw), rows,
+          width, tw);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package org.sparkprop.driver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * LibSVM and the course CSV pair are read by the executors, split by lines: the same rows as
+ * the course pair, as LibSVM and as Parquet train to bit-identical parameters, and a malformed
+ * line is named by file, line and field with exit code 1 and nothing written.
+ */
+class ExecutorReadCliTest {
+  private static final String[] FLAGS = {"--arch", "4-8-2", "--classes", "2", "--epochs", "3",
+      "--batch", "16", "--lr", "0.01", "--scaling", "standardize", "--master", "local[2]",
+      "--partitions", "2"};
+
+  /** Two blobs, 4 features, some exact zeros (LibSVM leaves them out). */
+  private static void write(Path d, String name, int rows, long seed) throws Exception {
+    SplittableRandom r = new SplittableRandom(seed);
+    StringBuilder v = new StringBuilder();
+    StringBuilder l = new StringBuilder();
+    StringBuilder svm = new StringBuilder();
+    List<Row> table = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      int c = i % 2;
+      Double[] x = new Double[4];
+      svm.append(c);
+      for (int f = 0; f < 4; f++) {
+        x[f] = f == 3 && i % 3 == 0 ? 0.0 : Math.rint((c * 3 + r.nextGaussian()) * 1e4) / 1e4;
+        v.append(f == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.4f", x[f]));
+        if (x[f] != 0) {
+          svm.append(String.format(Locale.ROOT, " %d:%.4f", f + 1, x[f]));
+        }
+      }
+      v.append('\n');
+      l.append(c).append('\n');
+      svm.append('\n');
+      table.add(RowFactory.create(x, c));
+    }
+    Files.writeString(d.resolve(name + "_vectors.csv"), v);
+    Files.writeString(d.resolve(name + "_labels.csv"), l);
+    Files.writeString(d.resolve(name + ".libsvm"), svm);
+    try (JavaSparkContext sc = TestSpark.start("local[1]")) {
+      StructType schema = new StructType()
+          .add("features", DataTypes.createArrayType(DataTypes.DoubleType))
+          .add("label", DataTypes.IntegerType);
+      SparkSession.builder().sparkContext(sc.sc()).getOrCreate().createDataFrame(table, schema)
+          .coalesce(1).write().parquet(d.resolve(name + ".parquet").toString());
+    }
+  }
+
+  private static String trained(Path d, Path out, String... data) {
+    List<String> a = new ArrayList<>(List.of("train", "--out", out.toString()));
+    a.addAll(List.of(data));
+    a.addAll(List.of(FLAGS));
+    CliRun run = CliRun.of(a.toArray(new String[0]));
+    assertEquals(0, run.code(), run.toString());
+    CliRun inspect = CliRun.of("inspect", "--model", out.toString());
+    return TestJson.parse(inspect.out()).get("parameters_sha256").asText();
+  }
+
+  @Test
+  void everyFormatTrainsTheSameBits(@TempDir Path d) throws Exception {
+    write(d, "train", 300, 1);
+    write(d, "test", 60, 2);
+    String csv = trained(d, d.resolve("csv"), "--train-features",
+        d.resolve("train_vectors.csv").toString(), "--train-labels",
+        d.resolve("train_labels.csv").toString(), "--test-features",
+        d.resolve("test_vectors.csv").toString(), "--test-labels",
+        d.resolve("test_labels.csv").toString());
+    String svm = trained(d, d.resolve("svm"), "--train-features",
+        d.resolve("train.libsvm").toString(), "--test-features",
+        d.resolve("test.libsvm").toString(), "--num-features", "4");
+    String parquet = trained(d, d.resolve("pq"), "--train-features",
+        d.resolve("train.parquet").toString(), "--test-features",
+        d.resolve("test.parquet").toString());
+    assertEquals(parquet, csv, "course CSV pair and Parquet");
+    assertEquals(parquet, svm, "LibSVM and Parquet");
+    assertEquals(Files.readAllLines(d.resolve("pq/test_predictions.csv")),
+        Files.readAllLines(d.resolve("svm/test_predictions.csv")));
+  }
+
+  @Test
+  void aMalformedLineIsNamedAndNothingIsWritten(@TempDir Path d) throws Exception {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 400; i++) {
+      b.append(i % 2).append(" 1:").append(i % 7).append(i == 333 ? " 2:x\n" : " 2:1\n");
+    }
+    Files.writeString(d.resolve("bad.libsvm"), b);
+    Path out = d.resolve("out");
+    List<String> a = new ArrayList<>(List.of("train", "--out", out.toString(),
+        "--train-features", d.resolve("bad.libsvm").toString(), "--test-features",
+        d.resolve("bad.libsvm").toString()));
+    a.addAll(List.of(FLAGS));
+    a.set(a.indexOf("4-8-2"), "2-8-2");
+    CliRun run = CliRun.of(a.toArray(new String[0]));
+    assertEquals(d.resolve("bad.libsvm") + ", line 334, field 3: expected index:value, got "
+        + "'2:x'", run.error(), run.toString());
+    assertEquals(1, run.code());
+    assertFalse(Files.exists(out));
+  }
+}
