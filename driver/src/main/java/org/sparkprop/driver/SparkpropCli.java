@@ -5,6 +5,7 @@ import org.sparkprop.driver.cli.InspectCommand;
 import org.sparkprop.driver.cli.PerceptronCommand;
 import org.sparkprop.driver.cli.PredictCommand;
 import org.sparkprop.driver.cli.TrainCommand;
+import org.sparkprop.driver.data.Caching;
 import org.sparkprop.driver.data.InputFormat;
 import org.sparkprop.driver.exchange.Exchange;
 import org.sparkprop.driver.exchange.WirePrecision;
@@ -55,6 +56,7 @@ public final class SparkpropCli implements Runnable {
     register(cl, LrScaling.class);
     register(cl, Scaling.class);
     register(cl, InputFormat.class);
+    register(cl, Caching.class);
     register(cl, PredictCommand.Format.class);
     cl.setParameterExceptionHandler(SparkpropCli::usageError);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {

@@ -89,6 +89,15 @@ class ExecutorReadCliTest {
         d.resolve("train.parquet").toString(), "--test-features",
         d.resolve("test.parquet").toString());
     assertEquals(parquet, csv, "course CSV pair and Parquet");
+    for (String cache : List.of("serialized", "none")) {
+      assertEquals(csv, trained(d, d.resolve("csv-" + cache), "--train-features",
+          d.resolve("train_vectors.csv").toString(), "--train-labels",
+          d.resolve("train_labels.csv").toString(), "--test-features",
+          d.resolve("test_vectors.csv").toString(), "--test-labels",
+          d.resolve("test_labels.csv").toString(), "--cache", cache), "--cache " + cache);
+    }
+    assertEquals(4 * (4 + 1), TestJson.read(d.resolve("csv/metrics.json"))
+        .get("shard_bytes_per_row").asInt());
     assertEquals(parquet, svm, "LibSVM and Parquet");
     assertEquals(Files.readAllLines(d.resolve("pq/test_predictions.csv")),
         Files.readAllLines(d.resolve("svm/test_predictions.csv")));

@@ -101,7 +101,7 @@ public final class PerceptronCommand implements Callable<Integer> {
       int parts = spark.partitions(sc);
       TrainingData data = TrainingData.prepare(sc, fs, in, new TrainingData.Preparation(
           spec.inputs(), arch, Targets.of(t, spec.outputs(), in.classes()), scaling, 0, seed,
-          parts));
+          parts, inputs.cache));
       int k = spec.outputs();
       int f = spec.inputs();
       float eta = lr;

@@ -72,7 +72,7 @@ public final class TrainCommand implements Callable<Integer> {
       int parts = spark.partitions(sc);
       TrainingData data = TrainingData.prepare(sc, fs, in, new TrainingData.Preparation(
           spec.inputs(), model.arch, targets, epochs.scaling, epochs.valFraction, epochs.seed,
-          parts));
+          parts, inputs.cache));
       if (epochs.fullBatch) {
         epochs.batch = data.train().map(b -> b.rows()).reduce(Math::max);
       }
@@ -209,6 +209,7 @@ public final class TrainCommand implements Callable<Integer> {
     c.put("patience", cfg.patience());
     c.put("val_fraction", epochs.valFraction);
     c.put("scaling", epochs.scaling.toString());
+    c.put("cache", inputs.cache.toString());
     c.put("seed", cfg.seed());
     c.put("master", master);
     c.put("partitions", parts);

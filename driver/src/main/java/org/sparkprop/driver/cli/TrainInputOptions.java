@@ -1,6 +1,7 @@
 package org.sparkprop.driver.cli;
 
 import java.util.List;
+import org.sparkprop.driver.data.Caching;
 import org.sparkprop.driver.data.TrainInputs;
 import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -42,6 +43,12 @@ final class TrainInputOptions {
       + "classes' names, comma-separated, for the report (Fashion-MNIST's ten by default for "
       + "its folder)")
   List<String> classNames;
+
+  @Option(names = "--cache", defaultValue = "memory", description = "how the shards the "
+      + "executors build are kept between epochs: memory (objects, spilling to disk), "
+      + "serialized (smaller, spilling to disk), none (rebuilt from the input every epoch, for "
+      + "data larger than the executors' memory) (${DEFAULT-VALUE})")
+  Caching cache;
 
   @Mixin TableOptions table = new TableOptions();
 

@@ -67,6 +67,12 @@ public final class TableShards {
    */
   public static Split split(JavaRDD<Block> blocks, Layout layout, double valFraction,
       int partitions, long seed, String name) {
+    return split(blocks, layout, valFraction, partitions, seed, name, Caching.MEMORY);
+  }
+
+  /** As above, the shards kept as cache says. */
+  public static Split split(JavaRDD<Block> blocks, Layout layout, double valFraction,
+      int partitions, long seed, String name, Caching cache) {
     if (!(valFraction >= 0 && valFraction < 1)) {
       throw new IllegalArgumentException("validation fraction must be in [0, 1), got "
           + valFraction);
@@ -110,25 +116,30 @@ public final class TableShards {
       return out.iterator();
     }, true).mapToPair(t -> t);
     pieces.persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<Block> train = shards(pieces.filter(t -> t._1() < p), p, 0, layout, name + " train");
+    JavaRDD<Block> train = shards(pieces.filter(t -> t._1() < p), p, 0, layout, name + " train",
+        cache);
     JavaRDD<Block> val = nVal == 0 ? null
-        : shards(pieces.filter(t -> t._1() >= p), p, p, layout, name + " validation");
+        : shards(pieces.filter(t -> t._1() >= p), p, p, layout, name + " validation", cache);
     train.count();
     if (val != null) {
       val.count();
     }
-    pieces.unpersist(false);
+    if (cache != Caching.NONE) {
+      pieces.unpersist(false);
+    }
     return new Split(train, nTrain, val, nVal, layout.features());
   }
 
   private static JavaRDD<Block> shards(JavaPairRDD<Integer, ShardPiece> pieces, int p,
-      int base, Layout layout, String name) {
+      int base, Layout layout, String name, Caching cache) {
     int f = layout.features();
     JavaRDD<Block> rdd = pieces.mapToPair(t -> new Tuple2<>(t._1() - base, t._2()))
         .partitionBy(new HashPartitioner(p))
         .mapPartitions(it -> List.of(ShardPiece.concat(it, f)).iterator(), true)
         .setName(name);
-    rdd.persist(StorageLevel.MEMORY_AND_DISK());
+    if (cache.level() != null) {
+      rdd.persist(cache.level());
+    }
     return rdd;
   }
 
@@ -171,6 +182,12 @@ public final class TableShards {
 
   /** Each block scaled (a copy), cached; the unscaled input is released. */
   public static JavaRDD<Block> scaled(JavaRDD<Block> blocks, Normalizer norm, String name) {
+    return scaled(blocks, norm, name, Caching.MEMORY);
+  }
+
+  /** As above, kept as cache says (not at all: scaled again whenever used). */
+  public static JavaRDD<Block> scaled(JavaRDD<Block> blocks, Normalizer norm, String name,
+      Caching cache) {
     // The trainer's Normalizer is not Serializable (the model file is its format): ship arrays.
     String kind = norm.kind();
     float[] shift = norm.shift();
@@ -180,7 +197,10 @@ public final class TableShards {
       new Normalizer(kind, shift, scale).apply(x, b.rows());
       return new Block(x, b.y(), b.rows(), b.features(), b.targetWidth());
     }).setName(name);
-    out.persist(StorageLevel.MEMORY_AND_DISK());
+    if (cache.level() == null) {
+      return out;
+    }
+    out.persist(cache.level());
     out.count();
     blocks.unpersist(false);
     return out;

@@ -27,7 +27,7 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
    * seed, P.
    */
   public record Preparation(int inputs, String arch, Targets targets, Scaling scaling,
-      double valFraction, long seed, int partitions) {}
+      double valFraction, long seed, int partitions, Caching cache) {}
 
   /**
    * Reads, scales, splits and shards in: tables, LibSVM and the course CSV pair on the
@@ -123,18 +123,22 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     Supplier<JavaRDD<Block>> trainTable = () -> reader.read(in.trainFeatures(),
         in.trainLabels(), w);
     JavaRDD<Block> raw = trainTable.get();
-    raw.persist(StorageLevel.MEMORY_AND_DISK());
+    if (how.cache() != Caching.NONE) {
+      raw.persist(StorageLevel.MEMORY_AND_DISK());
+    }
     String name = Fs.redact(in.trainFeatures());
     TableShards.Layout layout = TableShards.layout(raw, name);
     checkWidth(layout.features(), how);
     TableShards.Split split = TableShards.split(raw, layout, how.valFraction(),
-        how.partitions(), how.seed(), name);
-    raw.unpersist(false);
+        how.partitions(), how.seed(), name, how.cache());
+    if (how.cache() != Caching.NONE) {
+      raw.unpersist(false);
+    }
     Normalizer norm = TableShards.fitScaling(how.scaling(), split.train(), split.trainRows(),
         layout.features());
-    JavaRDD<Block> train = TableShards.scaled(split.train(), norm, "train");
+    JavaRDD<Block> train = TableShards.scaled(split.train(), norm, "train", how.cache());
     JavaRDD<Block> val = split.validation() == null ? null
-        : TableShards.scaled(split.validation(), norm, "validation");
+        : TableShards.scaled(split.validation(), norm, "validation", how.cache());
     JavaRDD<Block> testRaw = reader.read(in.testFeatures(), in.testLabels(), width);
     TableShards.Layout testLayout = TableShards.layout(testRaw, Fs.redact(in.testFeatures()));
     if (testLayout.features() != layout.features()) {
@@ -142,7 +146,7 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
           + testLayout.features() + " features per row, the training data has "
           + layout.features());
     }
-    JavaRDD<Block> test = TableShards.scaled(testRaw, norm, "test");
+    JavaRDD<Block> test = TableShards.scaled(testRaw, norm, "test", how.cache());
     Dataset sample = val == null ? new Dataset(new float[0], new float[0], 0,
         layout.features(), how.targets().perRow())
         : val.map(b -> b.head(SAMPLE_ROWS)).first().asDataset();
