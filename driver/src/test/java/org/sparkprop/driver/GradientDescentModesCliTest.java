@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +47,8 @@ class GradientDescentModesCliTest {
 
     MlpSpec spec = MlpSpec.of("4-8-2", "relu", "softmax_ce");
     Dataset train;
-    try (var v = java.nio.file.Files.newInputStream(d.resolve("train_vectors.csv"));
-        var l = java.nio.file.Files.newInputStream(d.resolve("train_labels.csv"))) {
+    try (var v = Files.newInputStream(d.resolve("train_vectors.csv"));
+        var l = Files.newInputStream(d.resolve("train_labels.csv"))) {
       train = CsvReader.readPair(v, "v", l, "l", 2);
     }
     Mlp mlp = new Mlp(spec, 201);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +33,7 @@ class PerceptronCliTest {
   private static final Path XOR = Path.of("..", "examples", "xor").toAbsolutePath().normalize();
 
   private static CliRun perceptron(Path out, Path vectors, Path labels, String... extra) {
-    List<String> a = new java.util.ArrayList<>(List.of("perceptron", "--out", out.toString(),
+    List<String> a = new ArrayList<>(List.of("perceptron", "--out", out.toString(),
         "--train-features", vectors.toString(), "--train-labels", labels.toString(),
         "--test-features", vectors.toString(), "--test-labels", labels.toString(),
         "--arch", "2-1", "--classes", "2", "--master", "local[2]", "--partitions", "1"));

@@ -38,7 +38,7 @@ public final class InspectCommand implements Callable<Integer> {
     MlpSpec s = m.spec();
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("file", Fs.redact(file));
-    r.put("format_version", java.nio.ByteBuffer.wrap(bytes, 4, 4).getInt());
+    r.put("format_version", ByteBuffer.wrap(bytes, 4, 4).getInt());
     r.put("arch", s.arch());
     r.put("activation", s.hidden().toString());
     r.put("task", s.task().toString());

@@ -2,6 +2,7 @@ package org.sparkprop.driver.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.layer.Init;
 import org.sparkprop.trainer.loss.LossKind;
@@ -59,7 +60,7 @@ final class ModelOptions {
    * cross-entropy (squared error for regression), squared error.
    */
   private static LossKind lossFor(String output, Task t) {
-    return switch (output.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (output.trim().toLowerCase(Locale.ROOT)) {
       case "softmax" -> LossKind.SOFTMAX_CE;
       case "sigmoid" -> t == Task.REGRESSION ? LossKind.SIGMOID_MSE : LossKind.SIGMOID_BCE;
       case "identity" -> LossKind.MSE;

@@ -2,6 +2,7 @@ package org.sparkprop.driver.cli;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,7 +118,7 @@ public final class PerceptronCommand implements Callable<Integer> {
         Perceptron p = new Perceptron(f, k);
         int ran = p.train(d, eta, maxEpochs, s);
         float[] w = p.weights();
-        float[] out = java.util.Arrays.copyOf(w, w.length + k + 2);
+        float[] out = Arrays.copyOf(w, w.length + k + 2);
         System.arraycopy(p.biases(), 0, out, w.length, k);
         out[w.length + k] = ran;
         out[w.length + k + 1] = (float) p.accuracy(d);
@@ -126,7 +127,7 @@ public final class PerceptronCommand implements Callable<Integer> {
       double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
       int ran = (int) result[f * k + k];
       double unitAccuracy = result[f * k + k + 1];
-      float[] params = java.util.Arrays.copyOf(result, f * k + k);
+      float[] params = Arrays.copyOf(result, f * k + k);
       float[] state = new float[0];
       EvalSums testSums = Evaluator.sums(sc, data.test(), spec, params, state, 0.5f);
       Evaluation test = Evaluator.evaluation(testSums, spec);

@@ -2,8 +2,11 @@ package org.sparkprop.driver.eval;
 
 import java.io.BufferedOutputStream;
 import java.io.OutputStreamWriter;
+import java.io.Serializable;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -103,7 +106,7 @@ public final class Evaluator {
   }
 
   /** Monte Carlo dropout at prediction: samples passes, masks from seed ({@link McDropout}). */
-  public record Mc(int samples, long seed) implements java.io.Serializable {}
+  public record Mc(int samples, long seed) implements Serializable {}
 
   /**
    * Monte Carlo dropout over one block (partition part): the mean outputs (B, K), and each
@@ -236,7 +239,7 @@ public final class Evaluator {
       mc = mcDropout != null;
       int w = width;
       rdd = data.mapPartitionsWithIndex((part, it) -> {
-        List<float[]> out = new java.util.ArrayList<>();
+        List<float[]> out = new ArrayList<>();
         while (it.hasNext()) {
           Block block = it.next();
           if (mcDropout == null) {
@@ -281,7 +284,7 @@ public final class Evaluator {
           for (int r = 0; r < pred.length / stride; r++) {
             b.setLength(0);
             if (mc) {
-              row(task, java.util.Arrays.copyOfRange(pred, r * stride, r * stride + width), 0,
+              row(task, Arrays.copyOfRange(pred, r * stride, r * stride + width), 0,
                   width, b);
               b.append('\t').append(pred[r * stride + width]).append('\n');
             } else {

@@ -2,6 +2,7 @@ package org.sparkprop.driver.output;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ final class Charts {
             double[] s = out.computeIfAbsent(l.getKey() + " " + (k.startsWith("dead")
                 ? "dead" : "saturated"), n -> {
                   double[] a = new double[epochs];
-                  java.util.Arrays.fill(a, Double.NaN);
+                  Arrays.fill(a, Double.NaN);
                   return a;
                 });
             s[offset + e] = v;
@@ -95,7 +96,7 @@ final class Charts {
       double[] xs = x;
       if (y.length != x.length) {
         // A monitor that began later (a resumed run): its last epochs.
-        xs = java.util.Arrays.copyOfRange(x, x.length - y.length, x.length);
+        xs = Arrays.copyOfRange(x, x.length - y.length, x.length);
       }
       boolean any = false;
       for (double v : y) {

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -109,7 +110,7 @@ public final class IdxReader {
       throw new DataFormatException(labelsName, "header", tw == 1
           ? "a labels file has 1 dimension, not " + ld.length
           : "the targets need dimensions (N, " + tw + "), the file has "
-              + java.util.Arrays.toString(ld));
+              + Arrays.toString(ld));
     }
     int n = img.dims()[0];
     if (ld[0] != n) {

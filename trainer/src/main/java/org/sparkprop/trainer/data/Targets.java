@@ -1,6 +1,7 @@
 package org.sparkprop.trainer.data;
 
 import java.io.Serializable;
+import java.util.Arrays;
 import org.sparkprop.trainer.loss.Task;
 
 /**
@@ -75,7 +76,7 @@ public record Targets(Task task, int width) implements Serializable {
       parse(text, y, off);
       return;
     }
-    java.util.Arrays.fill(y, off, off + width, 0f);
+    Arrays.fill(y, off, off + width, 0f);
     if (text.isEmpty()) {
       return;
     }

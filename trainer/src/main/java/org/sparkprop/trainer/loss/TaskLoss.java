@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.loss;
 
+import java.util.Arrays;
 import org.sparkprop.trainer.activation.Activation;
 
 /**
@@ -40,7 +41,7 @@ public final class TaskLoss implements Loss {
     if (encoded.length < batch * k) {
       encoded = new float[batch * k];
     }
-    java.util.Arrays.fill(encoded, 0, batch * k, 0f);
+    Arrays.fill(encoded, 0, batch * k, 0f);
     for (int r = 0; r < batch; r++) {
       encoded[r * k + (int) targets[r]] = 1f;
     }

@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.model;
 
+import java.util.Arrays;
 import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.rng.Seeds;
 
@@ -42,8 +43,8 @@ public final class McDropout {
       float[] uncertainty) {
     int k = mlp.spec().outputs();
     int n = batch * k;
-    java.util.Arrays.fill(sum, 0, n, 0);
-    java.util.Arrays.fill(sumSq, 0, n, 0);
+    Arrays.fill(sum, 0, n, 0);
+    Arrays.fill(sumSq, 0, n, 0);
     for (int t = 0; t < samples; t++) {
       mlp.setDropoutSeed(Seeds.derive(seed, Seeds.Purpose.MC_DROPOUT, t, chunk));
       mlp.predictWithDropout(p, s, x, batch, draw);
