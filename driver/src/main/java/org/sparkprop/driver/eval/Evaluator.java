@@ -191,22 +191,23 @@ public final class Evaluator {
    * predicted labels comma-separated ("1,4"; an empty line for none), as LibSVM lists labels.
    */
   public static void line(Task task, float[] pred, int r, int w, StringBuilder b) {
-    row(task, pred, r, w, b);
+    row(task, pred, r * w, w, b);
     b.append('\n');
   }
 
-  private static void row(Task task, float[] pred, int r, int w, StringBuilder b) {
+  /** The prediction of w values at pred[off, off + w) (a class: one value). */
+  private static void row(Task task, float[] pred, int off, int w, StringBuilder b) {
     switch (task) {
-      case CLASSIFICATION -> b.append((int) pred[r]);
+      case CLASSIFICATION -> b.append((int) pred[off]);
       case REGRESSION -> {
         for (int j = 0; j < w; j++) {
-          b.append(j == 0 ? "" : ",").append(pred[r * w + j]);
+          b.append(j == 0 ? "" : ",").append(pred[off + j]);
         }
       }
       case MULTILABEL -> {
         boolean first = true;
         for (int j = 0; j < w; j++) {
-          if (pred[r * w + j] != 0) {
+          if (pred[off + j] != 0) {
             b.append(first ? "" : ",").append(j);
             first = false;
           }
@@ -284,8 +285,7 @@ public final class Evaluator {
           for (int r = 0; r < pred.length / stride; r++) {
             b.setLength(0);
             if (mc) {
-              row(task, Arrays.copyOfRange(pred, r * stride, r * stride + width), 0,
-                  width, b);
+              row(task, pred, r * stride, width, b);
               b.append('\t').append(pred[r * stride + width]).append('\n');
             } else {
               line(task, pred, r, width, b);
