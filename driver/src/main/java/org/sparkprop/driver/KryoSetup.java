@@ -29,6 +29,7 @@ public final class KryoSetup implements KryoRegistrator {
     kryo.register(TaskMetrics.class);
     kryo.register(Task.class);
     kryo.register(float[].class);
+    kryo.register(byte[].class);
     kryo.register(float[][].class);
     kryo.register(double[].class);
     kryo.register(long[].class);

@@ -97,7 +97,7 @@ class ExecutorReadCliTest {
           d.resolve("test_labels.csv").toString(), "--cache", cache), "--cache " + cache);
     }
     assertEquals(4 * (4 + 1), TestJson.read(d.resolve("csv/metrics.json"))
-        .get("shard_bytes_per_row").asInt());
+        .get("shard_bytes_per_row").asInt(), "real-valued features stay floats");
     assertEquals(parquet, svm, "LibSVM and Parquet");
     assertEquals(Files.readAllLines(d.resolve("pq/test_predictions.csv")),
         Files.readAllLines(d.resolve("svm/test_predictions.csv")));

@@ -38,5 +38,8 @@ class FashionMnistSparkTest {
     System.out.printf("Fashion-MNIST on Spark local[2]: test accuracy %.4f in %.0f s%n", acc,
         secs);
     assertTrue(acc >= 0.89, "test accuracy " + acc + " < 0.89");
+    // Pixels are cached as bytes: 784 features and one 4-byte target per row.
+    assertEquals(784 + 4, TestJson.read(out.resolve("metrics.json")).get("shard_bytes_per_row")
+        .asInt());
   }
 }

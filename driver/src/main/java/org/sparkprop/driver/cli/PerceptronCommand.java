@@ -187,7 +187,7 @@ public final class PerceptronCommand implements Callable<Integer> {
     float[] y = new float[n * k];
     int r = 0;
     for (Block b : blocks) {
-      System.arraycopy(b.x(), 0, x, r * f, b.rows() * f);
+      b.copyRows(0, b.rows(), x, r * f);
       for (int i = 0; i < b.rows(); i++) {
         if (oneHot) {
           y[(r + i) * k + (int) b.y()[i]] = 1;

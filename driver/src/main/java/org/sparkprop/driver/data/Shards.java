@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.rng.Rng;
 import org.sparkprop.trainer.rng.Seeds;
 
@@ -25,9 +26,18 @@ import org.sparkprop.trainer.rng.Seeds;
 public final class Shards {
   private Shards() {}
 
-  /** Shuffled, near-equal training shards. */
+  /** Shuffled, near-equal training shards of d (already scaled). */
   public static JavaRDD<Block> forTraining(JavaSparkContext sc, Dataset d, int partitions,
       long seed, String name) {
+    return forTraining(sc, d, partitions, seed, name, null);
+  }
+
+  /**
+   * Shuffled, near-equal training shards of d scaled by norm ({@link Block#scaled}: compact
+   * where the features are bytes); norm null: d is already scaled.
+   */
+  public static JavaRDD<Block> forTraining(JavaSparkContext sc, Dataset d, int partitions,
+      long seed, String name, Normalizer norm) {
     int[] idx = new int[d.rows()];
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
@@ -37,20 +47,30 @@ public final class Shards {
     for (int p = 0; p < partitions; p++) {
       int from = (int) ((long) d.rows() * p / partitions);
       int to = (int) ((long) d.rows() * (p + 1) / partitions);
-      blocks.add(Block.of(d.select(idx, from, to)));
+      blocks.add(shard(d.select(idx, from, to), norm));
     }
     return cache(sc, blocks, name);
   }
 
-  /** Shards in input order. */
+  private static Block shard(Dataset d, Normalizer norm) {
+    return norm == null ? Block.of(d) : Block.scaled(Block.of(d), norm);
+  }
+
+  /** Shards in input order (d already scaled). */
   public static JavaRDD<Block> inOrder(JavaSparkContext sc, Dataset d, int partitions,
       String name) {
+    return inOrder(sc, d, partitions, name, null);
+  }
+
+  /** Shards in input order of d scaled by norm (null: already scaled). */
+  public static JavaRDD<Block> inOrder(JavaSparkContext sc, Dataset d, int partitions,
+      String name, Normalizer norm) {
     int parts = Math.max(1, Math.min(partitions, d.rows()));
     List<Block> blocks = new ArrayList<>(parts);
     for (int p = 0; p < parts; p++) {
       int from = (int) ((long) d.rows() * p / parts);
       int to = (int) ((long) d.rows() * (p + 1) / parts);
-      blocks.add(Block.of(d.range(from, to)));
+      blocks.add(shard(d.range(from, to), norm));
     }
     return cache(sc, blocks, name);
   }

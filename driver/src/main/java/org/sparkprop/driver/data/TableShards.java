@@ -180,7 +180,10 @@ public final class TableShards {
     return Normalizer.standardize(mean, sq, rows);
   }
 
-  /** Each block scaled (a copy), cached; the unscaled input is released. */
+  /**
+   * Each block scaled (a copy; compact where its features are bytes, see
+   * {@link Block#scaled}), cached; the unscaled input is released.
+   */
   public static JavaRDD<Block> scaled(JavaRDD<Block> blocks, Normalizer norm, String name) {
     return scaled(blocks, norm, name, Caching.MEMORY);
   }
@@ -192,11 +195,8 @@ public final class TableShards {
     String kind = norm.kind();
     float[] shift = norm.shift();
     float[] scale = norm.scale();
-    JavaRDD<Block> out = blocks.map(b -> {
-      float[] x = b.x().clone();
-      new Normalizer(kind, shift, scale).apply(x, b.rows());
-      return new Block(x, b.y(), b.rows(), b.features(), b.targetWidth());
-    }).setName(name);
+    JavaRDD<Block> out = blocks.map(b -> Block.scaled(b, new Normalizer(kind, shift, scale)))
+        .setName(name);
     if (cache.level() == null) {
       return out;
     }

@@ -78,19 +78,20 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     }
     Normalizer norm = Normalizer.fit(how.scaling(), raw[0].x(), raw[0].rows(),
         raw[0].features());
-    Dataset[] split = norm.apply(raw[0]).split(how.valFraction(), how.seed());
-    Dataset test = norm.apply(raw[1]);
+    // Split and shard the raw rows; each shard is scaled (compact where they are bytes).
+    Dataset[] split = raw[0].split(how.valFraction(), how.seed());
+    Dataset test = raw[1];
     int parts = how.partitions();
     if (parts > split[0].rows()) {
       throw new IllegalArgumentException("--partitions " + parts + " exceeds the "
           + split[0].rows() + " training rows");
     }
-    return new TrainingData(norm, Shards.forTraining(sc, split[0], parts, how.seed(), "train"),
-        split[0].rows(), split[1].rows() == 0 ? null
-            : Shards.inOrder(sc, split[1], parts, "validation"), split[1].rows(),
-        Shards.inOrder(sc, test, parts, "test"), test.rows(),
-        () -> Shards.inOrder(sc, norm.apply(raw[0]), parts, "train"),
-        split[1].range(0, Math.min(SAMPLE_ROWS, split[1].rows())));
+    return new TrainingData(norm, Shards.forTraining(sc, split[0], parts, how.seed(), "train",
+        norm), split[0].rows(), split[1].rows() == 0 ? null
+            : Shards.inOrder(sc, split[1], parts, "validation", norm), split[1].rows(),
+        Shards.inOrder(sc, test, parts, "test", norm), test.rows(),
+        () -> Shards.inOrder(sc, raw[0], parts, "train", norm),
+        norm.apply(split[1].range(0, Math.min(SAMPLE_ROWS, split[1].rows()))));
   }
 
   private static Dataset read(Fs fs, Preparation how, String features, String labels,

@@ -67,7 +67,7 @@ public final class Evaluator {
           int tw = b.targetWidth();
           for (int start = 0; start < b.rows(); start += CHUNK) {
             int m = Math.min(CHUNK, b.rows() - start);
-            System.arraycopy(b.x(), start * f, xb, 0, m * f);
+            b.copyRows(start, m, xb, 0);
             System.arraycopy(b.y(), start * tw, yb, 0, m * tw);
             float[] out = mlp.forward(w.params(), w.state(), xb, m, false);
             sum.lossSum += loss.loss(out, yb, m, k);
@@ -123,7 +123,7 @@ public final class Evaluator {
     float[] u = new float[CHUNK];
     for (int start = 0; start < b.rows(); start += CHUNK) {
       int m = Math.min(CHUNK, b.rows() - start);
-      System.arraycopy(b.x(), start * f, xb, 0, m * f);
+      b.copyRows(start, m, xb, 0);
       sampler.predict(w.params(), w.state(), xb, m, ((long) part << 32) + start, mean, u);
       System.arraycopy(mean, 0, res, start * k, m * k);
       System.arraycopy(u, 0, uncertainty, start, m);
@@ -141,7 +141,7 @@ public final class Evaluator {
     float[] probs = new float[CHUNK * k];
     for (int start = 0; start < b.rows(); start += CHUNK) {
       int m = Math.min(CHUNK, b.rows() - start);
-      System.arraycopy(b.x(), start * f, xb, 0, m * f);
+      b.copyRows(start, m, xb, 0);
       mlp.predict(w.params(), w.state(), xb, m, probs);
       System.arraycopy(probs, 0, res, start * k, m * k);
     }

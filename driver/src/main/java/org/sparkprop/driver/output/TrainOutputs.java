@@ -86,9 +86,8 @@ public final class TrainOutputs implements AutoCloseable {
     test.metrics().forEach((n, v) -> metrics.put("test_" + n, v));
     metrics.put("seconds", seconds);
     metrics.put("samples_per_second", r.samplesPerSecond());
-    // A cached row: its features and targets as 4-byte floats.
-    metrics.put("shard_bytes_per_row", 4L * (spec.inputs()
-        + spec.task().targetWidth(spec.outputs())));
+    // A cached training row: its features as bytes (compact shards) or floats, and targets.
+    metrics.put("shard_bytes_per_row", data.train().map(Block::bytesPerRow).reduce(Math::max));
     metrics.put("validation_accuracy_milestones", Metrics.milestones(r.history()));
     int classes = spec.task() == Task.CLASSIFICATION ? Math.max(2, spec.outputs()) : 0;
     metrics.put("confusion_matrix", Metrics.confusion(testSums.confusion(), classes));

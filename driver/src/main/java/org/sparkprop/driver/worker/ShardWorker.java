@@ -3,7 +3,6 @@ package org.sparkprop.driver.worker;
 import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.sparkprop.driver.data.Block;
-import org.sparkprop.trainer.data.Minibatch;
 import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.model.Engines;
 import org.sparkprop.trainer.model.GradientEngine;
@@ -224,8 +223,7 @@ public final class ShardWorker implements AutoCloseable {
   public void gradientSum(float[] p, float[] s, int j, long globalStep, Progress progress) {
     int from = j * cfg.batchSize();
     int m = Math.min(cfg.batchSize(), rowsPerEpoch - from);
-    Minibatch.gather(block.x(), block.y(), block.features(), block.targetWidth(), order, from,
-        m, xb, yb);
+    block.gather(order, from, m, xb, yb);
     mlp.setDropoutSeed(Seeds.derive(cfg.seed(), Seeds.Purpose.DROPOUT, globalStep, partition));
     if (progress == null) {
       lossSum = mlp.lossAndGrad(p, s, xb, yb, m, grad, false); // overwrites grad
