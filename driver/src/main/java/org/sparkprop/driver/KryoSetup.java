@@ -67,6 +67,13 @@ public final class KryoSetup implements KryoRegistrator {
     "org.apache.spark.sql.types.ByteType$",
     "org.apache.spark.sql.types.StringType$",
     "org.apache.spark.sql.types.BooleanType$",
+    // Spark ML's vector columns and what its stages around ours (assemblers, scalers,
+    // evaluators) ship.
+    "org.apache.spark.ml.linalg.VectorUDT",
+    "org.apache.spark.ml.linalg.DenseVector",
+    "org.apache.spark.ml.linalg.SparseVector",
+    "org.apache.spark.sql.types.Metadata[]",
+    "org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema",
   };
 
   /** Sets the serializer, this registrator and required registration on conf. */

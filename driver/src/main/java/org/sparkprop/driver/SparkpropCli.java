@@ -46,18 +46,7 @@ public final class SparkpropCli implements Runnable {
 
   /** Runs the command line and returns the exit code (for tests and library callers). */
   public static int run(String... args) {
-    CommandLine cl = new CommandLine(new SparkpropCli());
-    // A later flag overrides an earlier one, so flags after @run.conf override the file.
-    cl.setOverwrittenOptionsAllowed(true);
-    register(cl, Sync.class);
-    register(cl, Exchange.class);
-    register(cl, WirePrecision.class);
-    register(cl, Device.class);
-    register(cl, LrScaling.class);
-    register(cl, Scaling.class);
-    register(cl, InputFormat.class);
-    register(cl, Caching.class);
-    register(cl, PredictCommand.Format.class);
+    CommandLine cl = configure(new CommandLine(new SparkpropCli()));
     cl.setParameterExceptionHandler(SparkpropCli::usageError);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       DataFormatException bad = dataError(ex);
@@ -70,6 +59,24 @@ public final class SparkpropCli implements Runnable {
       return ex instanceof IllegalArgumentException ? 2 : 1;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * cl with the command line's parsing rules: a later flag overrides an earlier one (so flags
+   * after @run.conf override the file), and enum flags read by their spelling in any case.
+   */
+  public static CommandLine configure(CommandLine cl) {
+    cl.setOverwrittenOptionsAllowed(true);
+    register(cl, Sync.class);
+    register(cl, Exchange.class);
+    register(cl, WirePrecision.class);
+    register(cl, Device.class);
+    register(cl, LrScaling.class);
+    register(cl, Scaling.class);
+    register(cl, InputFormat.class);
+    register(cl, Caching.class);
+    register(cl, PredictCommand.Format.class);
+    return cl;
   }
 
   /** The malformed-input error in t's cause chain, or null. */

@@ -90,6 +90,11 @@ final class DistributionOptions {
 
   /** The distribution these flags choose, checked against the model and the Spark flags. */
   TrainOptions options(MlpSpec spec, SparkOptions spark) {
+    return options(spec, spark.resolvedMaster(), spark.partitions);
+  }
+
+  /** As above, for parts partitions (0: Spark's default) on master. */
+  TrainOptions options(MlpSpec spec, String master, int parts) {
     Flags.parse("--device", () -> {
       Engines.validate(device, spec);
       return device;
@@ -98,16 +103,27 @@ final class DistributionOptions {
       throw new IllegalArgumentException("--resume and --checkpoint-dir name different "
           + "folders; give one (resuming keeps checkpointing into the same folder)");
     }
-    int slots = SparkContexts.localSlots(spark.resolvedMaster());
-    if (exchange != Exchange.SPARK && slots > 0 && spark.partitions > slots) {
-      throw new IllegalArgumentException("--partitions " + spark.partitions + " exceeds the "
-          + slots + " task slots of " + spark.resolvedMaster() + ": the " + exchange
+    int slots = SparkContexts.localSlots(master);
+    if (exchange != Exchange.SPARK && slots > 0 && parts > slots) {
+      throw new IllegalArgumentException("--partitions " + parts + " exceeds the "
+          + slots + " task slots of " + master + ": the " + exchange
           + " exchange runs every partition at once (a barrier stage); use --partitions ≤ "
           + slots + " or --exchange spark");
     }
     return new TrainOptions(sync, averageEvery, averageOptimizerState, exchange,
         checkpointEvery, SYNC_TIMEOUT_SECONDS, maxSteps, bucketKib, shardOptimizer, wirePrecision,
         sharedMemory);
+  }
+
+  /** Checks one flag's value on its own, naming the flag (the enums' names: when parsed). */
+  void checkValue(String flag) {
+    switch (flag) {
+      case "--average-every" -> Flags.atLeast(flag, averageEvery, 1);
+      case "--bucket-kib" -> Flags.atLeast(flag, bucketKib, 1);
+      case "--checkpoint-every" -> Flags.atLeast(flag, checkpointEvery, 0);
+      case "--max-steps" -> Flags.atLeast(flag, maxSteps, 0);
+      default -> { }
+    }
   }
 
   /** The checkpoint folder of this run (resumed or new), or null. */

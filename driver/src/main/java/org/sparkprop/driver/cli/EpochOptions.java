@@ -1,5 +1,6 @@
 package org.sparkprop.driver.cli;
 
+import java.util.List;
 import org.sparkprop.trainer.data.Scaling;
 import picocli.CommandLine.Option;
 
@@ -34,11 +35,23 @@ final class EpochOptions {
       + "from it (${DEFAULT-VALUE})")
   long seed;
 
+  /** The flags whose values {@link #checkValue} checks on their own. */
+  static final List<String> VALUE_FLAGS = List.of("--epochs", "--batch", "--patience",
+      "--val-fraction");
+
+  /** Checks one flag's value on its own, naming the flag. */
+  void checkValue(String flag) {
+    switch (flag) {
+      case "--epochs" -> Flags.atLeast(flag, epochs, 1);
+      case "--batch" -> Flags.atLeast(flag, batch, 1);
+      case "--patience" -> Flags.atLeast(flag, patience, 0);
+      case "--val-fraction" -> Flags.inRange(flag, valFraction, 0, 1, false);
+      default -> throw new IllegalStateException("not an epoch flag: " + flag);
+    }
+  }
+
   /** Checks the flags. */
   void check() {
-    Flags.atLeast("--epochs", epochs, 1);
-    Flags.atLeast("--batch", batch, 1);
-    Flags.atLeast("--patience", patience, 0);
-    Flags.inRange("--val-fraction", valFraction, 0, 1, false);
+    VALUE_FLAGS.forEach(this::checkValue);
   }
 }

@@ -69,13 +69,67 @@ final class ModelOptions {
     };
   }
 
-  /** The network these flags describe; every problem names its flag. */
-  MlpSpec spec() {
+  /** The flags whose values {@link #checkValue} checks on their own. */
+  static final List<String> VALUE_FLAGS = List.of("--arch", "--activation", "--task",
+      "--loss", "--output-activation", "--threshold", "--dropout", "--init");
+
+  /** Checks one flag's value on its own (not against the other flags), naming the flag. */
+  void checkValue(String flag) {
+    switch (flag) {
+      case "--arch" -> sizes();
+      case "--activation" -> {
+        for (String name : activation.split(",")) {
+          activation(name);
+        }
+      }
+      case "--task" -> task();
+      case "--loss" -> {
+        if (!loss.equalsIgnoreCase("auto")) {
+          Flags.parse(flag, () -> LossKind.parse(loss));
+        }
+      }
+      case "--output-activation" -> {
+        if (!outputActivation.equalsIgnoreCase("auto")) {
+          Flags.parse(flag, () -> lossFor(outputActivation, Task.CLASSIFICATION));
+        }
+      }
+      case "--threshold" -> {
+        if (!(threshold > 0 && threshold < 1)) {
+          throw new IllegalArgumentException("--threshold must be in (0, 1), got " + threshold);
+        }
+      }
+      case "--dropout" -> Flags.inRange(flag, dropout, 0, 1, false);
+      case "--init" -> Flags.parse(flag, () -> Init.parse(init));
+      default -> throw new IllegalStateException("not a model flag: " + flag);
+    }
+  }
+
+  private int[] sizes() {
     int[] sizes = Flags.parse("--arch", () -> MlpSpec.parseSizes(arch));
     if (sizes.length < 2) {
       throw new IllegalArgumentException("--arch: '" + arch + "' needs at least an input and "
           + "an output size (e.g. 784-256-10)");
     }
+    return sizes;
+  }
+
+  private static Activation activation(String name) {
+    Activation a = Flags.parse("--activation", () -> Activation.parse(name));
+    if (a.kind() == Activation.Kind.STEP) {
+      throw new IllegalArgumentException("--activation step: the binary step has no "
+          + "gradient, so backpropagation cannot train it; train one layer of step units "
+          + "with sparkprop perceptron");
+    }
+    return a;
+  }
+
+  private Task task() {
+    return Flags.parse("--task", () -> Task.parse(task));
+  }
+
+  /** The network these flags describe; every problem names its flag. */
+  MlpSpec spec() {
+    int[] sizes = sizes();
     String[] names = activation.split(",");
     int hidden = sizes.length - 2;
     if (names.length != 1 && names.length != hidden) {
@@ -84,17 +138,11 @@ final class ModelOptions {
     }
     List<Activation> acts = new ArrayList<>();
     for (int i = 0; i < hidden; i++) {
-      String name = names[names.length == 1 ? 0 : i];
-      acts.add(Flags.parse("--activation", () -> Activation.parse(name)));
-      if (acts.get(i).kind() == Activation.Kind.STEP) {
-        throw new IllegalArgumentException("--activation step: the binary step has no "
-            + "gradient, so backpropagation cannot train it; train one layer of step units "
-            + "with sparkprop perceptron");
-      }
+      acts.add(activation(names[names.length == 1 ? 0 : i]));
     }
-    Flags.inRange("--dropout", dropout, 0, 1, false);
+    checkValue("--dropout");
     Init in = Flags.parse("--init", () -> Init.parse(init));
-    Task t = Flags.parse("--task", () -> Task.parse(task));
+    Task t = task();
     int k = sizes[sizes.length - 1];
     boolean autoLoss = loss.equalsIgnoreCase("auto");
     boolean autoOutput = outputActivation.equalsIgnoreCase("auto");
@@ -107,9 +155,7 @@ final class ModelOptions {
       t.checkLoss(lossKind, k);
       return lossKind;
     });
-    if (!(threshold > 0 && threshold < 1)) {
-      throw new IllegalArgumentException("--threshold must be in (0, 1), got " + threshold);
-    }
+    checkValue("--threshold");
     return Flags.parse("--arch", () -> new MlpSpec(sizes, acts, lossKind, dropout, batchNorm,
         in, t));
   }

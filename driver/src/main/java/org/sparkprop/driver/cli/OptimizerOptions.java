@@ -113,20 +113,39 @@ final class OptimizerOptions {
     }
   }
 
+  /** The flags whose values {@link #checkValue} checks on their own. */
+  static final List<String> VALUE_FLAGS = List.of("--optimizer", "--lr", "--momentum",
+      "--beta1", "--beta2", "--eps", "--rho", "--weight-decay", "--l2", "--clip-norm",
+      "--schedule", "--warmup-epochs", "--decay-every-epochs", "--gamma");
+
+  /** Checks one flag's value on its own (range or name), naming the flag. */
+  void checkValue(String flag) {
+    switch (flag) {
+      case "--optimizer" -> Flags.parse(flag, () -> new OptimizerConfig(optimizer, 0.9f, 0.9f,
+          0.999f, 1e-8f, 0.99f, 0f));
+      case "--lr" -> Flags.positive(flag, lr);
+      case "--momentum" -> Flags.inRange(flag, momentum, 0, 1, false);
+      case "--beta1" -> Flags.inRange(flag, beta1, 0, 1, false);
+      case "--beta2" -> Flags.inRange(flag, beta2, 0, 1, false);
+      case "--eps" -> Flags.positive(flag, eps);
+      case "--rho" -> Flags.inRange(flag, rho, 0, 1, false);
+      case "--weight-decay" -> Flags.inRange(flag, weightDecay, 0, Double.MAX_VALUE, true);
+      case "--l2" -> Flags.inRange(flag, l2, 0, Double.MAX_VALUE, true);
+      case "--clip-norm" -> Flags.inRange(flag, clipNorm, 0, Double.MAX_VALUE, true);
+      case "--warmup-epochs" -> Flags.inRange(flag, warmupEpochs, 0, Double.MAX_VALUE, true);
+      case "--decay-every-epochs" -> Flags.positive(flag, decayEvery);
+      case "--schedule", "--gamma" -> schedule(1);
+      default -> throw new IllegalStateException("not an optimizer flag: " + flag);
+    }
+  }
+
   /** The optimizer these flags configure (weight decay applies to AdamW only). */
   OptimizerConfig config() {
-    Flags.positive("--lr", lr);
-    Flags.inRange("--l2", l2, 0, Double.MAX_VALUE, true);
-    Flags.inRange("--clip-norm", clipNorm, 0, Double.MAX_VALUE, true);
-    Flags.inRange("--warmup-epochs", warmupEpochs, 0, Double.MAX_VALUE, true);
-    Flags.positive("--decay-every-epochs", decayEvery);
-    Flags.inRange("--momentum", momentum, 0, 1, false);
-    Flags.inRange("--beta1", beta1, 0, 1, false);
-    Flags.inRange("--beta2", beta2, 0, 1, false);
-    Flags.inRange("--rho", rho, 0, 1, false);
-    Flags.positive("--eps", eps);
-    Flags.inRange("--weight-decay", weightDecay, 0, Double.MAX_VALUE, true);
-    schedule(1);
+    for (String f : List.of("--lr", "--l2", "--clip-norm", "--warmup-epochs",
+        "--decay-every-epochs", "--momentum", "--beta1", "--beta2", "--rho", "--eps",
+        "--weight-decay", "--schedule")) {
+      checkValue(f);
+    }
     OptimizerConfig c = Flags.parse("--optimizer", () -> new OptimizerConfig(optimizer,
         momentum, beta1, beta2, eps, rho,
         optimizer.trim().equalsIgnoreCase("adamw") ? weightDecay : 0f));

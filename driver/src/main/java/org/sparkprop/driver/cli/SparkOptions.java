@@ -22,10 +22,18 @@ final class SparkOptions {
 
   /** Checks the flags without starting Spark. */
   void check() {
-    Flags.atLeast("--partitions", partitions, 0);
+    checkValue("--partitions");
     for (String kv : conf) {
       SparkContexts.setting(kv);
     }
+  }
+
+  /** Checks --partitions' value on its own. */
+  void checkValue(String flag) {
+    if (!flag.equals("--partitions")) {
+      throw new IllegalStateException("not a Spark flag: " + flag);
+    }
+    Flags.atLeast(flag, partitions, 0);
   }
 
   /** The master Spark will run on: --master, else spark-submit's, else local[*]. */

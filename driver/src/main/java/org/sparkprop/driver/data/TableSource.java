@@ -6,6 +6,10 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -57,6 +61,15 @@ public final class TableSource {
       }
       throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
+    return blocks(df, name, format == InputFormat.PARQUET, featuresCol, labelCol, targets);
+  }
+
+  /**
+   * As above, for a DataFrame named name in messages: its features one vector or array
+   * column, featuresCol (vectorColumn), or every column but the targets' (each a number).
+   */
+  public static JavaRDD<Block> blocks(Dataset<Row> df, String name, boolean vectorColumn,
+      String featuresCol, String labelCol, Targets targets) {
     StructType schema = df.schema();
     boolean needLabel = targets != null;
     // Unlabelled (prediction input): the label columns, where present, are still not features.
@@ -69,7 +82,8 @@ public final class TableSource {
             + String.join(", ", schema.fieldNames()) + ")");
       }
       DataType t = schema.apply(c).dataType();
-      labelVector = t instanceof ArrayType || t instanceof StructType;
+      labelVector = t instanceof ArrayType || t instanceof StructType
+          || SQLDataTypes.VectorType().equals(t);
       if (labelVector && labelCols.size() > 1) {
         throw new IllegalArgumentException(name + ": label column '" + c + "' is "
             + t.simpleString() + "; several label columns must each be a number");
@@ -81,7 +95,6 @@ public final class TableSource {
           + " targets per row (one column each, or one array or vector column)");
     }
     List<String> featureCols = new ArrayList<>();
-    boolean vectorColumn = format == InputFormat.PARQUET;
     if (vectorColumn) {
       if (!List.of(schema.fieldNames()).contains(featuresCol)) {
         throw new IllegalArgumentException(name + ": no features column '" + featuresCol
@@ -89,7 +102,8 @@ public final class TableSource {
       }
       DataType t = schema.apply(featuresCol).dataType();
       if (!(t instanceof ArrayType a && a.elementType() instanceof NumericType)
-          && !(t instanceof StructType s && List.of(s.fieldNames()).contains("values"))) {
+          && !(t instanceof StructType s && List.of(s.fieldNames()).contains("values"))
+          && !SQLDataTypes.VectorType().equals(t)) {
         throw new IllegalArgumentException(name + ": features column '" + featuresCol
             + "' is " + t.simpleString() + ", expected an array of numbers or a vector");
       }
@@ -138,20 +152,27 @@ public final class TableSource {
     int width = vector ? -1 : nFeat;
     while (it.hasNext()) {
       Row r = it.next();
-      float[] v = vector ? vectorValues(r.get(0), name, part, rows) : null;
+      Object o = vector ? r.get(0) : null;
+      Vector mv = o instanceof Vector m ? m : null;
+      float[] v = vector && mv == null ? vectorValues(o, name, part, rows) : null;
       if (vector) {
+        int n = mv != null ? mv.size() : v.length;
         if (width < 0) {
-          width = v.length;
-        } else if (v.length != width) {
+          width = n;
+        } else if (n != width) {
           throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
-              + ": " + v.length + " features, earlier rows have " + width);
+              + ": " + n + " features, earlier rows have " + width);
         }
       }
       while ((rows + 1) * (long) width > x.length) {
         x = Arrays.copyOf(x, x.length * 2);
       }
+      if (mv != null) {
+        copy(mv, x, rows * width);
+      }
       for (int f = 0; f < width; f++) {
-        float val = vector ? v[f] : number(r, f, name, part, rows);
+        float val = mv != null ? x[rows * width + f] : vector ? v[f]
+            : number(r, f, name, part, rows);
         if (!Float.isFinite(val)) {
           throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
               + ", feature " + f + ": " + val + " is not finite");
@@ -183,6 +204,24 @@ public final class TableSource {
         rows, w, tw);
   }
 
+  /** A Spark ML vector's values into x from off (dense or sparse; no copy of the vector). */
+  private static void copy(Vector v, float[] x, int off) {
+    if (v instanceof DenseVector d) {
+      double[] vals = d.values();
+      for (int i = 0; i < vals.length; i++) {
+        x[off + i] = (float) vals[i];
+      }
+    } else {
+      SparseVector sv = (SparseVector) v;
+      Arrays.fill(x, off, off + sv.size(), 0f);
+      int[] idx = sv.indices();
+      double[] vals = sv.values();
+      for (int i = 0; i < idx.length; i++) {
+        x[off + idx[i]] = (float) vals[i];
+      }
+    }
+  }
+
   private static float number(Row r, int i, String name, int part, int row) {
     Object o = r.get(i);
     if (!(o instanceof Number n)) {
@@ -193,8 +232,16 @@ public final class TableSource {
     return n.floatValue();
   }
 
-  /** An array of numbers, or a Spark ML vector struct (type 0 sparse, 1 dense). */
+  /**
+   * An array of numbers, a Spark ML vector, or a vector's struct as Parquet holds it (type 0
+   * sparse, 1 dense).
+   */
   private static float[] vectorValues(Object o, String name, int part, int row) {
+    if (o instanceof Vector mv) {
+      float[] v = new float[mv.size()];
+      copy(mv, v, 0);
+      return v;
+    }
     if (o instanceof Seq<?> seq) {
       float[] v = new float[seq.size()];
       for (int i = 0; i < v.length; i++) {

@@ -123,11 +123,29 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     int w = width;
     Supplier<JavaRDD<Block>> trainTable = () -> reader.read(in.trainFeatures(),
         in.trainLabels(), w);
+    TrainingData t = fromBlocks(trainTable, Fs.redact(in.trainFeatures()), how);
+    JavaRDD<Block> testRaw = reader.read(in.testFeatures(), in.testLabels(), width);
+    TableShards.Layout testLayout = TableShards.layout(testRaw, Fs.redact(in.testFeatures()));
+    int features = t.scaling().shift().length;
+    if (testLayout.features() != features) {
+      throw new IllegalArgumentException(Fs.redact(in.testFeatures()) + ": "
+          + testLayout.features() + " features per row, the training data has " + features);
+    }
+    JavaRDD<Block> test = TableShards.scaled(testRaw, t.scaling(), "test", how.cache());
+    return new TrainingData(t.scaling(), t.train(), t.trainRows(), t.validation(),
+        t.validationRows(), test, testLayout.rows(), t.trainInOrder(), t.sample());
+  }
+
+  /**
+   * Training data from blocks the executors read (input order; name in messages): split,
+   * scaling fitted, sharded. No test set (null, 0 rows).
+   */
+  public static TrainingData fromBlocks(Supplier<JavaRDD<Block>> trainTable, String name,
+      Preparation how) {
     JavaRDD<Block> raw = trainTable.get();
     if (how.cache() != Caching.NONE) {
       raw.persist(StorageLevel.MEMORY_AND_DISK());
     }
-    String name = Fs.redact(in.trainFeatures());
     TableShards.Layout layout = TableShards.layout(raw, name);
     checkWidth(layout.features(), how);
     TableShards.Split split = TableShards.split(raw, layout, how.valFraction(),
@@ -140,20 +158,11 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     JavaRDD<Block> train = TableShards.scaled(split.train(), norm, "train", how.cache());
     JavaRDD<Block> val = split.validation() == null ? null
         : TableShards.scaled(split.validation(), norm, "validation", how.cache());
-    JavaRDD<Block> testRaw = reader.read(in.testFeatures(), in.testLabels(), width);
-    TableShards.Layout testLayout = TableShards.layout(testRaw, Fs.redact(in.testFeatures()));
-    if (testLayout.features() != layout.features()) {
-      throw new IllegalArgumentException(Fs.redact(in.testFeatures()) + ": "
-          + testLayout.features() + " features per row, the training data has "
-          + layout.features());
-    }
-    JavaRDD<Block> test = TableShards.scaled(testRaw, norm, "test", how.cache());
     Dataset sample = val == null ? new Dataset(new float[0], new float[0], 0,
         layout.features(), how.targets().perRow())
         : val.map(b -> b.head(SAMPLE_ROWS)).first().asDataset();
-    return new TrainingData(norm, train, split.trainRows(), val, split.validationRows(), test,
-        testLayout.rows(), () -> TableShards.scaled(trainTable.get(), norm,
-            "train in input order"), sample);
+    return new TrainingData(norm, train, split.trainRows(), val, split.validationRows(), null,
+        0, () -> TableShards.scaled(trainTable.get(), norm, "train in input order"), sample);
   }
 
   private static void checkWidth(int features, Preparation how) {

@@ -41,6 +41,15 @@ public final class Json {
     }
   }
 
+  /** The JSON text s as maps (in order), lists, strings, numbers, booleans and nulls. */
+  public static Object read(String s) {
+    try {
+      return MAPPER.readValue(s, Object.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /** Two-space indents, {@code "key": value}, arrays on one line. */
   private static final class Printer extends DefaultPrettyPrinter {
     private static final long serialVersionUID = 1L;

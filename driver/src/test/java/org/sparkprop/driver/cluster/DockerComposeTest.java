@@ -73,7 +73,7 @@ class DockerComposeTest {
 
   @Test
   void imagesMatchThePomVersions() {
-    String spark = "apache/spark:" + System.getProperty("sparkprop.sparkVersion") + "-scala"
+    String spark = "apache/spark:" + System.getProperty("sparkprop.sparkImageVersion") + "-scala"
         + System.getProperty("sparkprop.scalaVersion") + "-java17-ubuntu";
     String hadoopLine = majorMinor(System.getProperty("sparkprop.hadoopVersion"));
     int sparkServices = 0;

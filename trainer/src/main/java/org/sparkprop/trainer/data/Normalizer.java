@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.data;
 
+import java.io.Serializable;
 import java.util.Arrays;
 
 /**
@@ -8,7 +9,7 @@ import java.util.Arrays;
  * {@code standardize}: the training mean and 1/standard deviation (1 where a feature is
  * constant); {@code none}: identity.
  */
-public record Normalizer(String kind, float[] shift, float[] scale) {
+public record Normalizer(String kind, float[] shift, float[] scale) implements Serializable {
   public Normalizer {
     if (shift.length != scale.length) {
       throw new IllegalArgumentException("shift and scale differ in length");

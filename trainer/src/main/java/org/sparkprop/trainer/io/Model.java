@@ -1,5 +1,6 @@
 package org.sparkprop.trainer.io;
 
+import java.io.Serializable;
 import java.util.Map;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -9,7 +10,7 @@ import org.sparkprop.trainer.model.MlpSpec;
  * (batch-norm running statistics) and free-form metadata (resolved config, metrics, version).
  */
 public record Model(MlpSpec spec, Normalizer normalizer, float[] params, float[] state,
-    Map<String, String> metadata) {
+    Map<String, String> metadata) implements Serializable {
   public Model {
     metadata = Map.copyOf(metadata);
   }
