@@ -1,6 +1,5 @@
 package org.sparkprop.ml;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,7 +92,8 @@ final class Fitting {
       return new Fitted(model, TrainingSummary.of(f, data));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(TrainingParams.rename(e.getMessage()), e);
-    } catch (IOException | InterruptedException | RuntimeException e) {
+    } catch (Exception e) {
+      // Spark's job failures (SparkException) are checked exceptions Scala throws undeclared.
       IllegalArgumentException bad = badInput(e);
       if (bad != null) {
         throw new IllegalArgumentException(TrainingParams.rename(bad.getMessage()), e);

@@ -56,6 +56,10 @@ public final class SparkpropClassificationModel
     return Fitting.classes(model.spec());
   }
 
+  Model model() {
+    return model;
+  }
+
   @Override
   public int numFeatures() {
     return model.spec().inputs();
