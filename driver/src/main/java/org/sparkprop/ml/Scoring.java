@@ -7,6 +7,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -33,8 +35,7 @@ import org.sparkprop.trainer.model.MlpSpec;
  * output; one output: p ≥ ½) or, with thresholds t, the class with the largest p_c / t_c, as
  * Spark's probabilistic classifiers decide.
  */
-final class Scoring implements Serializable {
-  private static final long serialVersionUID = 1L;
+final class Scoring {
   private static final int CHUNK = 512;
 
   /** The output columns ("" or null: not added) and the classifier's thresholds (or null). */
@@ -44,16 +45,23 @@ final class Scoring implements Serializable {
   private final Model model;
   private final String owner;
 
-  Scoring(Model model, String owner) {
+  private Scoring(Model model, String owner) {
     this.model = model;
     this.owner = owner;
   }
 
-  /** ds with cols added as out (ds's schema and the added columns) describes. */
-  Dataset<Row> transform(Dataset<?> ds, String featuresCol, Columns cols, StructType out) {
+  /**
+   * ds with cols added as out (ds's schema and the added columns) describes; the model
+   * reaches the executors as one broadcast, not inside every task.
+   */
+  static Dataset<Row> transform(Model model, String owner, Dataset<?> ds, String featuresCol,
+      Columns cols, StructType out) {
     Dataset<Row> df = ds.toDF();
     int fi = df.schema().fieldIndex(featuresCol);
-    JavaRDD<Row> rows = df.javaRDD().mapPartitions(it -> new Batches(it, fi, cols));
+    Broadcast<Model> bc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext())
+        .broadcast(model);
+    JavaRDD<Row> rows = df.javaRDD().mapPartitions(it -> new Scoring(bc.value(), owner)
+        .new Batches(it, fi, cols));
     return df.sparkSession().createDataFrame(rows, out);
   }
 

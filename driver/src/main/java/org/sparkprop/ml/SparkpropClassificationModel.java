@@ -136,7 +136,7 @@ public final class SparkpropClassificationModel
     }
     Scoring.Columns cols = new Scoring.Columns(getRawPredictionCol(), getProbabilityCol(),
         getPredictionCol(), t, true);
-    return new Scoring(model, uid).transform(dataset, getFeaturesCol(), cols,
+    return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols,
         Columns.added(dataset.schema(), out, cols));
   }
 

@@ -136,7 +136,7 @@ public final class SparkpropRegressionModel
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
     Scoring.Columns cols = new Scoring.Columns(null, null, getPredictionCol(), null, false);
-    return new Scoring(model, uid).transform(dataset, getFeaturesCol(), cols,
+    return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols,
         Columns.added(dataset.schema(), out, cols));
   }
 
