@@ -32,7 +32,7 @@ import scala.collection.Seq;
  * regression output or label), or, in Parquet, one array or vector column of them. Executors
  * read and pack their partitions into {@link Block}s (contiguous arrays, no object per
  * sample): {@link #blocks} keeps them there (training on data larger than the driver, see
- * {@link TableShards}); {@link #read} gathers them on the driver in input order.
+ * {@link TableShards}).
  */
 public final class TableSource {
   private TableSource() {}

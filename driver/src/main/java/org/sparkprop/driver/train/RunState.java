@@ -9,7 +9,7 @@ import org.sparkprop.trainer.io.Checkpoint;
  * Everything of a training run that the driver changes from sync to sync, in one place:
  * parameters (n), model state (S: batch-norm running statistics), the global step count, and
  * the optimizer state. {@link #copy} and {@link #restore(RunState)} cover every field, so a
- * retried epoch cannot forget one; {@link #toCheckpoint} and {@link #restore(Checkpoint)} are
+ * retried epoch cannot forget one; {@link #toCheckpoint} and {@code restore(Checkpoint, …)} are
  * the conversion to and from the checkpoint format.
  *
  * <p>Optimizer state: {@code optimizer} (O, n) are the driver optimizer's own arrays (its state
