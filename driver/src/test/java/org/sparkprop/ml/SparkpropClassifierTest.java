@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sparkprop.driver.CliRun;
 
 /** The classifier in a Pipeline: fit, transform, save, load, identical predictions. */
 class SparkpropClassifierTest extends MlSpark {
@@ -95,6 +96,15 @@ class SparkpropClassifierTest extends MlSpark {
     assertArrayEquals(a.layers(), b.layers());
     assertEquals(a.summary().toJson(), b.summary().toJson());
     assertEquals(8, b.summary().epochs().size());
+    // The command line reads the model inside the saved stage.
+    Path stage;
+    try (var stages = Files.list(dir.resolve("pipeline/stages"))) {
+      stage = stages.filter(p -> p.getFileName().toString().startsWith("2_")).findFirst()
+          .orElseThrow();
+    }
+    CliRun inspect = CliRun.of("inspect", "--model", stage.toString());
+    assertEquals(0, inspect.code(), inspect.toString());
+    Assertions.assertTrue(inspect.out().contains("4-16-3"), inspect.out());
     Assertions.assertTrue(b.summary().trainingLoss()[7] < b.summary().trainingLoss()[0]);
   }
 }

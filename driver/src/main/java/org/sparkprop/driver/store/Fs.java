@@ -225,8 +225,9 @@ public final class Fs {
   }
 
   /**
-   * The model file a --model URI names: a .spkm file itself, or an output folder, which must be
-   * published (have _SUCCESS) and holds model.spkm.
+   * The model file a --model URI names: a .spkm file itself, an output folder, which must be
+   * published (have _SUCCESS) and holds model.spkm, or a saved Spark ML sparkprop model
+   * (metadata/ and data/model.spkm).
    */
   public String modelFile(String uri) throws IOException {
     Path p = path(uri);
@@ -236,6 +237,11 @@ public final class Fs {
     }
     if (!f.getFileStatus(p).isDirectory()) {
       return uri;
+    }
+    if (f.exists(new Path(p, "metadata/" + SUCCESS))
+        && f.exists(new Path(p, "data/model.spkm"))) {
+      // A Spark ML model saved by org.sparkprop.ml: published once its metadata is written.
+      return child(uri, "data/model.spkm");
     }
     if (!f.exists(new Path(p, SUCCESS))) {
       throw new FileNotFoundException(redact(uri) + ": the folder has no " + SUCCESS
