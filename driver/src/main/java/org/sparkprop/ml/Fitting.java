@@ -6,8 +6,13 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sparkprop.driver.cli.TrainSettings;
@@ -39,12 +44,14 @@ final class Fitting {
   record Settings(TrainSettings settings, MlpSpec spec) {}
 
   /**
-   * The settings owner's params give for task, checked (before any data is read); a problem
-   * is an IllegalArgumentException naming the params.
+   * The settings owner's params (and the extra flags of its own params) give for task,
+   * checked (before any data is read); a problem is an IllegalArgumentException naming the
+   * params.
    */
-  static Settings settings(SparkpropParams<?> owner, Task task) {
+  static Settings settings(SparkpropParams<?> owner, Task task, List<String> extra) {
     List<String> flags = new ArrayList<>(List.of("--task", task.toString()));
     flags.addAll(owner.trainingParams().flags(owner));
+    flags.addAll(extra);
     try {
       TrainSettings s = TrainSettings.parse(flags);
       MlpSpec spec = s.spec();
@@ -61,14 +68,24 @@ final class Fitting {
     return spec.outputs() == 1 ? 2 : spec.outputs();
   }
 
+  /** Whether the schema's column holds several values per row (a vector or numeric array). */
+  static boolean vectorColumn(StructType schema, String col) {
+    if (!List.of(schema.fieldNames()).contains(col)) {
+      return false;
+    }
+    DataType t = schema.apply(col).dataType();
+    return SQLDataTypes.VectorType().equals(t) || t instanceof ArrayType a
+        && a.elementType() instanceof NumericType;
+  }
+
   /**
    * Trains owner's network for task on df's featuresCol (a vector or array column) and
-   * labelCol (a number, or a vector of targets).
+   * labelCol (a number, or a vector of targets), with extra flags (owner's own params).
    */
   static Fitted fit(SparkpropParams<?> owner, Task task, Dataset<?> ds, String featuresCol,
-      String labelCol) {
+      String labelCol, List<String> extra) {
     long t0 = System.nanoTime();
-    Settings s = settings(owner, task);
+    Settings s = settings(owner, task, extra);
     MlpSpec spec = s.spec();
     Targets targets = Targets.of(task, spec.outputs(), classes(spec));
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(ds.sparkSession().sparkContext());

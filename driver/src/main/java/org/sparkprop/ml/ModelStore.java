@@ -1,12 +1,15 @@
 package org.sparkprop.ml;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.SparkSession;
 import org.sparkprop.driver.output.Json;
 import org.sparkprop.driver.store.Fs;
@@ -31,6 +34,40 @@ final class ModelStore {
   /** What a saved stage holds. */
   record Loaded(String uid, Map<String, Object> paramMap, Model model,
       TrainingSummary summary) {}
+
+  /** Makes a model stage from what was saved: uid, model, summary. */
+  interface Factory<T extends Params> {
+    T make(String uid, Model model, TrainingSummary summary);
+  }
+
+  /** The writer of a model stage: {@link #save} under the path Spark's MLWriter gives. */
+  static MLWriter writer(Params stage, Model model, TrainingSummary summary) {
+    return new MLWriter() {
+      @Override
+      public void saveImpl(String path) {
+        try {
+          ModelStore.save(path, stage, model, summary, sparkSession());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+  }
+
+  /** The reader of cls's saved stages: {@link #load}, made by make, its params set. */
+  static <T extends Params> MLReader<T> reader(Class<T> cls, Factory<T> make) {
+    return new MLReader<>() {
+      @Override
+      public T load(String path) {
+        try {
+          Loaded l = ModelStore.load(path, cls, sparkSession());
+          return setParams(make.make(l.uid(), l.model(), l.summary()), l.paramMap());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+  }
 
   /** Saves stage (its params), model and summary under path. */
   static void save(String path, Params stage, Model model, TrainingSummary summary,

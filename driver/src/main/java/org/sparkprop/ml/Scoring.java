@@ -33,14 +33,22 @@ import org.sparkprop.trainer.model.MlpSpec;
  * softmax, or for sigmoid or identity outputs their values (clamped at 0) normalised to sum 1
  * (one sigmoid output p: [1 − p, p]). Its prediction is the command line's class (the largest
  * output; one output: p ≥ ½) or, with thresholds t, the class with the largest p_c / t_c, as
- * Spark's probabilistic classifiers decide.
+ * Spark's probabilistic classifiers decide. A multi-label model adds each label's probability
+ * and the labels predicted (1 where the probability reaches the threshold, else 0), both as
+ * vectors.
  */
 final class Scoring {
   private static final int CHUNK = 512;
 
-  /** The output columns ("" or null: not added) and the classifier's thresholds (or null). */
+  /** What a model predicts: a class, real values, or a set of labels. */
+  enum Kind { CLASSES, VALUES, LABELS }
+
+  /**
+   * The output columns ("" or null: not added), what they hold, a classifier's thresholds (or
+   * null) and the probability from which a label is predicted.
+   */
   record Columns(String raw, String probability, String prediction, double[] thresholds,
-      boolean classifier) implements Serializable {}
+      Kind kind, double threshold) implements Serializable {}
 
   private final Model model;
   private final String owner;
@@ -170,7 +178,20 @@ final class Scoring {
       for (int i = 0; i < in.size(); i++) {
         values.add(in.get(i));
       }
-      if (cols.classifier()) {
+      if (cols.kind() == Kind.LABELS) {
+        double[] p = new double[k];
+        double[] d = new double[k];
+        for (int j = 0; j < k; j++) {
+          p[j] = probs[r * k + j];
+          d[j] = p[j] >= cols.threshold() ? 1 : 0;
+        }
+        if (on(cols.probability())) {
+          values.add(new DenseVector(p));
+        }
+        if (on(cols.prediction())) {
+          values.add(new DenseVector(d));
+        }
+      } else if (cols.kind() == Kind.CLASSES) {
         double[] p = probability(r);
         if (on(cols.raw())) {
           values.add(new DenseVector(rawPrediction(r)));

@@ -1,7 +1,5 @@
 package org.sparkprop.ml;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.spark.ml.classification.ProbabilisticClassificationModel;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -135,7 +133,7 @@ public final class SparkpropClassificationModel
           + "model has " + numClasses() + " classes");
     }
     Scoring.Columns cols = new Scoring.Columns(getRawPredictionCol(), getProbabilityCol(),
-        getPredictionCol(), t, true);
+        getPredictionCol(), t, Scoring.Kind.CLASSES, 0.5);
     return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols,
         Columns.added(dataset.schema(), out, cols));
   }
@@ -148,17 +146,7 @@ public final class SparkpropClassificationModel
 
   @Override
   public MLWriter write() {
-    SparkpropClassificationModel self = this;
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        try {
-          ModelStore.save(path, self, model, summary, sparkSession());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
+    return ModelStore.writer(this, model, summary);
   }
 
   /**
@@ -167,19 +155,7 @@ public final class SparkpropClassificationModel
    * @return the reader
    */
   public static MLReader<SparkpropClassificationModel> read() {
-    return new MLReader<>() {
-      @Override
-      public SparkpropClassificationModel load(String path) {
-        try {
-          ModelStore.Loaded l = ModelStore.load(path, SparkpropClassificationModel.class,
-              sparkSession());
-          return ModelStore.setParams(new SparkpropClassificationModel(l.uid(), l.model(),
-              l.summary()), l.paramMap());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
+    return ModelStore.reader(SparkpropClassificationModel.class, SparkpropClassificationModel::new);
   }
 
   /**

@@ -1,5 +1,6 @@
 package org.sparkprop.ml;
 
+import java.util.List;
 import org.apache.spark.ml.classification.ProbabilisticClassifier;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
@@ -74,14 +75,14 @@ public final class SparkpropClassifier
   @Override
   public StructType transformSchema(StructType schema) {
     StructType out = super.transformSchema(schema);
-    Fitting.settings(this, Task.CLASSIFICATION);
+    Fitting.settings(this, Task.CLASSIFICATION, List.of());
     return out;
   }
 
   @Override
   public SparkpropClassificationModel train(Dataset<?> dataset) {
     Fitting.Fitted f = Fitting.fit(this, Task.CLASSIFICATION, dataset, getFeaturesCol(),
-        getLabelCol());
+        getLabelCol(), List.of());
     return new SparkpropClassificationModel(Uids.random("sparkpropClassificationModel"),
         f.model(), f.summary());
   }

@@ -1,9 +1,5 @@
 package org.sparkprop.ml;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.RegressionModel;
@@ -12,9 +8,6 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.Metadata;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.trainer.io.Model;
 
@@ -99,43 +92,18 @@ public final class SparkpropRegressionModel
     return single().outputs(features)[0];
   }
 
-  /**
-   * schema checked (features a vector) with the prediction column added: a double, or a
-   * vector for several outputs.
-   */
-  static StructType checkedSchema(StructType schema, String featuresCol, String predictionCol,
-      boolean vector) {
-    List<String> names = List.of(schema.fieldNames());
-    if (!names.contains(featuresCol)) {
-      throw new IllegalArgumentException(featuresCol + " does not exist. Available: "
-          + String.join(", ", names));
-    }
-    if (!SQLDataTypes.VectorType().equals(schema.apply(featuresCol).dataType())) {
-      throw new IllegalArgumentException("requirement failed: Column " + featuresCol
-          + " must be of type " + SQLDataTypes.VectorType().catalogString() + " but was "
-          + "actually " + schema.apply(featuresCol).dataType().catalogString() + ".");
-    }
-    if (!Scoring.on(predictionCol)) {
-      return schema;
-    }
-    if (names.contains(predictionCol)) {
-      throw new IllegalArgumentException("requirement failed: Column " + predictionCol
-          + " already exists.");
-    }
-    return schema.add(new StructField(predictionCol, vector ? SQLDataTypes.VectorType()
-        : DataTypes.DoubleType, false, Metadata.empty()));
-  }
-
   @Override
   public StructType transformSchema(StructType schema) {
     return numOutputs() == 1 ? super.transformSchema(schema)
-        : checkedSchema(schema, getFeaturesCol(), getPredictionCol(), true);
+        : Columns.add(Columns.checkFeatures(schema, getFeaturesCol()), getPredictionCol(),
+            true);
   }
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     StructType out = transformSchema(dataset.schema());
-    Scoring.Columns cols = new Scoring.Columns(null, null, getPredictionCol(), null, false);
+    Scoring.Columns cols = new Scoring.Columns(null, null, getPredictionCol(), null,
+        Scoring.Kind.VALUES, 0.5);
     return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols,
         Columns.added(dataset.schema(), out, cols));
   }
@@ -148,17 +116,7 @@ public final class SparkpropRegressionModel
 
   @Override
   public MLWriter write() {
-    SparkpropRegressionModel self = this;
-    return new MLWriter() {
-      @Override
-      public void saveImpl(String path) {
-        try {
-          ModelStore.save(path, self, model, summary, sparkSession());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
+    return ModelStore.writer(this, model, summary);
   }
 
   /**
@@ -167,19 +125,7 @@ public final class SparkpropRegressionModel
    * @return the reader
    */
   public static MLReader<SparkpropRegressionModel> read() {
-    return new MLReader<>() {
-      @Override
-      public SparkpropRegressionModel load(String path) {
-        try {
-          ModelStore.Loaded l = ModelStore.load(path, SparkpropRegressionModel.class,
-              sparkSession());
-          return ModelStore.setParams(new SparkpropRegressionModel(l.uid(), l.model(),
-              l.summary()), l.paramMap());
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    };
+    return ModelStore.reader(SparkpropRegressionModel.class, SparkpropRegressionModel::new);
   }
 
   /**

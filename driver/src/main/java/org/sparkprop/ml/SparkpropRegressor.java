@@ -1,7 +1,6 @@
 package org.sparkprop.ml;
 
 import java.util.List;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.regression.Regressor;
@@ -9,9 +8,6 @@ import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import org.sparkprop.trainer.loss.Task;
 
@@ -61,29 +57,18 @@ public final class SparkpropRegressor
     return params;
   }
 
-  /** Whether the label column holds several targets (a vector or an array). */
-  static boolean vectorLabel(StructType schema, String labelCol) {
-    if (!List.of(schema.fieldNames()).contains(labelCol)) {
-      return false;
-    }
-    DataType t = schema.apply(labelCol).dataType();
-    return SQLDataTypes.VectorType().equals(t) || t instanceof ArrayType a
-        && a.elementType() instanceof NumericType;
-  }
-
   @Override
   public StructType transformSchema(StructType schema) {
-    StructType out = vectorLabel(schema, getLabelCol())
-        ? SparkpropRegressionModel.checkedSchema(schema, getFeaturesCol(), getPredictionCol(),
-            true)
+    StructType out = Fitting.vectorColumn(schema, getLabelCol())
+        ? Columns.add(Columns.checkFeatures(schema, getFeaturesCol()), getPredictionCol(), true)
         : super.transformSchema(schema);
-    Fitting.settings(this, Task.REGRESSION);
+    Fitting.settings(this, Task.REGRESSION, List.of());
     return out;
   }
 
   @Override
   public SparkpropRegressionModel fit(Dataset<?> dataset) {
-    if (!vectorLabel(dataset.schema(), getLabelCol())) {
+    if (!Fitting.vectorColumn(dataset.schema(), getLabelCol())) {
       return super.fit(dataset);
     }
     transformSchema(dataset.schema());
@@ -93,7 +78,7 @@ public final class SparkpropRegressor
   @Override
   public SparkpropRegressionModel train(Dataset<?> dataset) {
     Fitting.Fitted f = Fitting.fit(this, Task.REGRESSION, dataset, getFeaturesCol(),
-        getLabelCol());
+        getLabelCol(), List.of());
     return new SparkpropRegressionModel(Uids.random("sparkpropRegressionModel"), f.model(),
         f.summary());
   }
