@@ -16,8 +16,8 @@ public record ModelInput(JavaRDD<Block> blocks, TableShards.Layout layout) {
 
   /**
    * Reads features (and labels when labelled; null for LibSVM and tables) for model m:
-   * tables, LibSVM and the course CSV files on the executors, IDX on the driver and then
-   * shipped to P partitions; checks the width and scales on the executors. what names the data
+   * every format on the executors (IDX by {@link IdxSource}); checks the width and scales on
+   * the executors. what names the data
    * in Spark's UI.
    */
   public static ModelInput read(JavaSparkContext sc, Fs fs, Model m, String features,
@@ -50,9 +50,12 @@ public record ModelInput(JavaRDD<Block> blocks, TableShards.Layout layout) {
       }
       raw.persist(StorageLevel.MEMORY_AND_DISK());
     } else {
-      raw = Shards.inOrder(sc, labelled
-          ? FileInputs.read(fs, fmt, features, labels, targets, width)
-          : FileInputs.readFeatures(fs, fmt, features, width), partitions, what);
+      if (labelled && labels == null) {
+        throw new IllegalArgumentException(Fs.redact(features) + ": a labels file is needed "
+            + "(only LibSVM carries its labels)");
+      }
+      raw = IdxSource.read(sc, fs, features, labelled ? labels : null, t, partitions);
+      raw.persist(StorageLevel.MEMORY_AND_DISK());
     }
     TableShards.Layout layout = TableShards.layout(raw, Fs.redact(features));
     if (layout.features() != width) {

@@ -1,6 +1,7 @@
 package org.sparkprop.driver.data;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -30,17 +31,18 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
       double valFraction, long seed, int partitions, Caching cache) {}
 
   /**
-   * Reads, scales, splits and shards in: tables, LibSVM and the course CSV pair on the
-   * executors (the driver holds a few numbers per input partition, never the rows, see
-   * {@link TableShards} and {@link TextSources}); IDX on the driver, then shipped as one
-   * broadcast per shard.
+   * Reads, scales, splits and shards in, every format on the executors: the driver holds a
+   * few numbers per input partition, never the rows (see {@link TableShards},
+   * {@link TextSources} and {@link IdxSource}).
    */
   public static TrainingData prepare(JavaSparkContext sc, Fs fs, TrainInputs in,
       Preparation how) throws IOException {
-    InputFormat f = in.trainFormat();
-    return f.isTable() || (!in.fashionMnist() && (f == InputFormat.LIBSVM
-        || f == InputFormat.COURSE_CSV)) ? fromExecutors(sc, fs, in, how)
-        : fromFiles(sc, fs, in, how);
+    if (in.fashionMnist()) {
+      String[] f = FileInputs.fashionMnistFiles(fs, in.fashionMnistDir());
+      in = new TrainInputs(null, f[0], f[1], f[2], f[3], InputFormat.IDX, in.featuresCol(),
+          in.labelCol(), in.classes(), in.numFeatures());
+    }
+    return fromExecutors(sc, fs, in, how);
   }
 
   /** Reads one input's blocks on the executors: features, labels (or null), LibSVM width. */
@@ -48,12 +50,24 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     JavaRDD<Block> read(String features, String labels, int width);
   }
 
-  private static BlockReader reader(JavaSparkContext sc, TrainInputs in, Preparation how) {
+  private static BlockReader reader(JavaSparkContext sc, Fs fs, TrainInputs in,
+      Preparation how) {
     InputFormat fmt = in.trainFormat();
     Targets t = how.targets();
     int parts = how.partitions();
     return switch (fmt) {
       case LIBSVM -> (f, l, w) -> TextSources.libsvm(sc, f, t, w, parts);
+      case IDX -> (f, l, w) -> {
+        if (l == null) {
+          throw new IllegalArgumentException(Fs.redact(f) + ": a labels file is needed (only "
+              + "LibSVM carries its labels)");
+        }
+        try {
+          return IdxSource.read(sc, fs, f, l, t, parts);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      };
       case COURSE_CSV -> (f, l, w) -> {
         if (l == null) {
           throw new IllegalArgumentException(Fs.redact(f) + ": a labels file is needed (only "
@@ -66,42 +80,9 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     };
   }
 
-  private static TrainingData fromFiles(JavaSparkContext sc, Fs fs, TrainInputs in,
-      Preparation how) throws IOException {
-    Dataset[] raw = in.fashionMnist() ? FileInputs.fashionMnist(fs, in.fashionMnistDir())
-        : new Dataset[] {read(fs, how, in.trainFeatures(), in.trainLabels(), in.trainFormat(),
-            in.numFeatures()), null};
-    checkWidth(raw[0].features(), how);
-    if (raw[1] == null) {
-      raw[1] = read(fs, how, in.testFeatures(), in.testLabels(), in.testFormat(),
-          in.numFeatures() > 0 ? in.numFeatures() : raw[0].features());
-    }
-    Normalizer norm = Normalizer.fit(how.scaling(), raw[0].x(), raw[0].rows(),
-        raw[0].features());
-    // Split and shard the raw rows; each shard is scaled (compact where they are bytes).
-    Dataset[] split = raw[0].split(how.valFraction(), how.seed());
-    Dataset test = raw[1];
-    int parts = how.partitions();
-    if (parts > split[0].rows()) {
-      throw new IllegalArgumentException("--partitions " + parts + " exceeds the "
-          + split[0].rows() + " training rows");
-    }
-    return new TrainingData(norm, Shards.forTraining(sc, split[0], parts, how.seed(), "train",
-        norm), split[0].rows(), split[1].rows() == 0 ? null
-            : Shards.inOrder(sc, split[1], parts, "validation", norm), split[1].rows(),
-        Shards.inOrder(sc, test, parts, "test", norm), test.rows(),
-        () -> Shards.inOrder(sc, raw[0], parts, "train", norm),
-        norm.apply(split[1].range(0, Math.min(SAMPLE_ROWS, split[1].rows()))));
-  }
-
-  private static Dataset read(Fs fs, Preparation how, String features, String labels,
-      InputFormat format, int width) throws IOException {
-    return FileInputs.read(fs, format, features, labels, how.targets(), width);
-  }
-
   private static TrainingData fromExecutors(JavaSparkContext sc, Fs fs, TrainInputs in,
       Preparation how) throws IOException {
-    BlockReader reader = reader(sc, in, how);
+    BlockReader reader = reader(sc, fs, in, how);
     if (!in.trainFormat().isTable()) {
       // Text read by the executors: a missing file is named now, as the driver's readers do.
       for (String f : new String[] {in.trainFeatures(), in.trainLabels(), in.testFeatures(),

@@ -22,15 +22,12 @@ public final class IdxReader {
   /** An IDX tensor of unsigned bytes: dims and values as floats (0..255), row-major. */
   public record Tensor(int[] dims, float[] values) {}
 
-  public static Tensor read(InputStream raw, String name) throws IOException {
-    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
-    in.mark(2);
-    int b0 = in.read();
-    int b1 = in.read();
-    in.reset();
-    InputStream src = (b0 == 0x1f && b1 == 0x8b)
-        ? new BufferedInputStream(new Gunzip(in, name), 1 << 16) : in;
-    DataInputStream d = new DataInputStream(src);
+  /**
+   * The dimensions from an IDX header at the start of d (the magic and one int per
+   * dimension: 4 + 4 · dims bytes), checked: unsigned bytes, 1 to 4 dimensions, none negative,
+   * fewer than 2³¹ values.
+   */
+  public static int[] header(DataInputStream d, String name) throws IOException {
     int magic;
     try {
       magic = d.readInt();
@@ -46,7 +43,6 @@ public final class IdxReader {
       throw new DataFormatException(name, "byte 3", "IDX dimension count " + nd + " not in 1..4");
     }
     int[] dims = new int[nd];
-    long count = 1;
     for (int i = 0; i < nd; i++) {
       try {
         dims[i] = d.readInt();
@@ -56,11 +52,76 @@ public final class IdxReader {
       if (dims[i] < 0) {
         throw new DataFormatException(name, "byte " + (4 + 4 * i), "negative dimension " + dims[i]);
       }
-      count *= dims[i];
     }
-    if (count > Integer.MAX_VALUE - 8) {
-      throw new DataFormatException(name, "header", "tensor of " + count + " values is too large");
+    if (count(dims) > Integer.MAX_VALUE - 8) {
+      throw new DataFormatException(name, "header", "tensor of " + count(dims)
+          + " values is too large");
     }
+    return dims;
+  }
+
+  /** The values a tensor of these dimensions holds. */
+  public static long count(int[] dims) {
+    long count = 1;
+    for (int x : dims) {
+      count *= x;
+    }
+    return count;
+  }
+
+  /**
+   * Checks that an images file of dimensions img and a labels file of dimensions lab fit
+   * together for targets: images of ≥ 2 dimensions, labels of (N) or (N, T), the same N.
+   */
+  public static void checkPair(int[] img, String imagesName, int[] lab, String labelsName,
+      Targets targets) throws DataFormatException {
+    if (img.length < 2) {
+      throw new DataFormatException(imagesName, "header", "an images file needs ≥ 2 dimensions");
+    }
+    int tw = targets.perRow();
+    boolean shapeOk = tw == 1 ? lab.length == 1 || (lab.length == 2 && lab[1] == 1)
+        : lab.length == 2 && lab[1] == tw;
+    if (!shapeOk) {
+      throw new DataFormatException(labelsName, "header", tw == 1
+          ? "a labels file has 1 dimension, not " + lab.length
+          : "the targets need dimensions (N, " + tw + "), the file has "
+              + Arrays.toString(lab));
+    }
+    if (lab[0] != img[0]) {
+      throw new DataFormatException(labelsName, "header", lab[0] + " labels for " + img[0]
+          + " images in " + imagesName);
+    }
+  }
+
+  /**
+   * Checks targets y, whose first value is element first of the labels file, naming the
+   * label (row), value and element of the first bad one.
+   */
+  public static void checkTargets(float[] y, long first, String labelsName, Targets targets)
+      throws DataFormatException {
+    int tw = targets.perRow();
+    for (int i = 0; i < y.length; i++) {
+      long e = first + i;
+      String p = targets.problem(y[i], (int) (e % tw));
+      if (p != null) {
+        throw new DataFormatException(labelsName, "label " + (e / tw) + (tw == 1 ? ""
+            : ", value " + (e % tw + 1)) + " (element " + e + ")", p);
+      }
+    }
+  }
+
+  public static Tensor read(InputStream raw, String name) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    InputStream src = (b0 == 0x1f && b1 == 0x8b)
+        ? new BufferedInputStream(new Gunzip(in, name), 1 << 16) : in;
+    DataInputStream d = new DataInputStream(src);
+    int[] dims = header(d, name);
+    int nd = dims.length;
+    long count = count(dims);
     byte[] bytes = new byte[(int) count];
     int got = 0;
     while (got < bytes.length) {
@@ -99,33 +160,12 @@ public final class IdxReader {
       String labelsName, Targets targets) throws IOException {
     Tensor img = read(images, imagesName);
     Tensor lab = read(labels, labelsName);
-    if (img.dims().length < 2) {
-      throw new DataFormatException(imagesName, "header", "an images file needs ≥ 2 dimensions");
-    }
+    checkPair(img.dims(), imagesName, lab.dims(), labelsName, targets);
     int tw = targets.perRow();
-    int[] ld = lab.dims();
-    boolean shapeOk = tw == 1 ? ld.length == 1 || (ld.length == 2 && ld[1] == 1)
-        : ld.length == 2 && ld[1] == tw;
-    if (!shapeOk) {
-      throw new DataFormatException(labelsName, "header", tw == 1
-          ? "a labels file has 1 dimension, not " + ld.length
-          : "the targets need dimensions (N, " + tw + "), the file has "
-              + Arrays.toString(ld));
-    }
     int n = img.dims()[0];
-    if (ld[0] != n) {
-      throw new DataFormatException(labelsName, "header", ld[0] + " labels for " + n
-          + " images in " + imagesName);
-    }
     int features = n == 0 ? 1 : img.values().length / n;
     float[] y = lab.values();
-    for (int i = 0; i < y.length; i++) {
-      String p = targets.problem(y[i], i % tw);
-      if (p != null) {
-        throw new DataFormatException(labelsName, "label " + (i / tw) + (tw == 1 ? "" : ", value "
-            + (i % tw + 1)) + " (element " + i + ")", p);
-      }
-    }
+    checkTargets(y, 0, labelsName, targets);
     return new Dataset(img.values(), y, n, features, tw);
   }
 
