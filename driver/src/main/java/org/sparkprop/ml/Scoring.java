@@ -59,12 +59,13 @@ final class Scoring {
   }
 
   /**
-   * ds with cols added as out (ds's schema and the added columns) describes; the model
-   * reaches the executors as one broadcast, not inside every task.
+   * ds with cols added, each as withAdded (the stage's transformSchema) describes it; the
+   * model reaches the executors as one broadcast, not inside every task.
    */
   static Dataset<Row> transform(Model model, String owner, Dataset<?> ds, String featuresCol,
-      Columns cols, StructType out) {
+      Columns cols, StructType withAdded) {
     Dataset<Row> df = ds.toDF();
+    StructType out = Schemas.added(df.schema(), withAdded, cols);
     int fi = df.schema().fieldIndex(featuresCol);
     Broadcast<Model> bc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext())
         .broadcast(model);

@@ -134,8 +134,7 @@ public final class SparkpropClassificationModel
     }
     Scoring.Columns cols = new Scoring.Columns(getRawPredictionCol(), getProbabilityCol(),
         getPredictionCol(), t, Scoring.Kind.CLASSES, 0.5);
-    return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols,
-        Columns.added(dataset.schema(), out, cols));
+    return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols, out);
   }
 
   @Override

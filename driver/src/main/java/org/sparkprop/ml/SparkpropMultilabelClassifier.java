@@ -125,7 +125,7 @@ public final class SparkpropMultilabelClassifier
 
   @Override
   public StructType transformSchema(StructType schema) {
-    Columns.checkFeatures(schema, getFeaturesCol());
+    Schemas.checkFeatures(schema, getFeaturesCol());
     if (!Fitting.vectorColumn(schema, getLabelCol())) {
       throw new IllegalArgumentException("requirement failed: Column " + getLabelCol()
           + " must hold a vector or array of 0/1 label flags" + (List.of(schema.fieldNames())
@@ -134,7 +134,7 @@ public final class SparkpropMultilabelClassifier
           + ".");
     }
     Fitting.settings(this, Task.MULTILABEL, flags());
-    return Columns.add(Columns.add(schema, $(probabilityCol), true), getPredictionCol(), true);
+    return Schemas.add(Schemas.add(schema, $(probabilityCol), true), getPredictionCol(), true);
   }
 
   private List<String> flags() {

@@ -121,7 +121,7 @@ public final class SparkpropMultilabelModel
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return Columns.add(Columns.add(Columns.checkFeatures(schema, getFeaturesCol()),
+    return Schemas.add(Schemas.add(Schemas.checkFeatures(schema, getFeaturesCol()),
         $(probabilityCol), true), getPredictionCol(), true);
   }
 
@@ -130,8 +130,7 @@ public final class SparkpropMultilabelModel
     StructType out = transformSchema(dataset.schema());
     Scoring.Columns cols = new Scoring.Columns(null, $(probabilityCol), getPredictionCol(),
         null, Scoring.Kind.LABELS, (Double) $(threshold));
-    return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols,
-        Columns.added(dataset.schema(), out, cols));
+    return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols, out);
   }
 
   @Override

@@ -95,7 +95,7 @@ public final class SparkpropRegressionModel
   @Override
   public StructType transformSchema(StructType schema) {
     return numOutputs() == 1 ? super.transformSchema(schema)
-        : Columns.add(Columns.checkFeatures(schema, getFeaturesCol()), getPredictionCol(),
+        : Schemas.add(Schemas.checkFeatures(schema, getFeaturesCol()), getPredictionCol(),
             true);
   }
 
@@ -104,8 +104,7 @@ public final class SparkpropRegressionModel
     StructType out = transformSchema(dataset.schema());
     Scoring.Columns cols = new Scoring.Columns(null, null, getPredictionCol(), null,
         Scoring.Kind.VALUES, 0.5);
-    return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols,
-        Columns.added(dataset.schema(), out, cols));
+    return Scoring.transform(model, uid, dataset, getFeaturesCol(), cols, out);
   }
 
   @Override

@@ -60,7 +60,7 @@ public final class SparkpropRegressor
   @Override
   public StructType transformSchema(StructType schema) {
     StructType out = Fitting.vectorColumn(schema, getLabelCol())
-        ? Columns.add(Columns.checkFeatures(schema, getFeaturesCol()), getPredictionCol(), true)
+        ? Schemas.add(Schemas.checkFeatures(schema, getFeaturesCol()), getPredictionCol(), true)
         : super.transformSchema(schema);
     Fitting.settings(this, Task.REGRESSION, List.of());
     return out;

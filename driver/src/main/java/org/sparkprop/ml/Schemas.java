@@ -14,8 +14,8 @@ import org.apache.spark.sql.types.StructType;
  * checks of the stages whose Spark base class does not check them (several outputs), in
  * Spark's own words.
  */
-final class Columns {
-  private Columns() {}
+final class Schemas {
+  private Schemas() {}
 
   /** schema, after checking that featuresCol exists and holds vectors. */
   static StructType checkFeatures(StructType schema, String featuresCol) {
