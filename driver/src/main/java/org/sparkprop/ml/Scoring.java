@@ -2,7 +2,6 @@ package org.sparkprop.ml;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -10,12 +9,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.DenseVector;
-import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
+import org.sparkprop.driver.data.TableSource;
 import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.io.Model;
@@ -155,21 +154,7 @@ final class Scoring {
         throw new IllegalArgumentException(owner + ": row " + at + " of its partition: a "
             + "features vector of size " + v.size() + ", the model takes " + f);
       }
-      int off = row * f;
-      if (v instanceof DenseVector d) {
-        double[] vals = d.values();
-        for (int i = 0; i < f; i++) {
-          x[off + i] = (float) vals[i];
-        }
-      } else {
-        SparseVector s = (SparseVector) v;
-        Arrays.fill(x, off, off + f, 0f);
-        int[] idx = s.indices();
-        double[] vals = s.values();
-        for (int i = 0; i < idx.length; i++) {
-          x[off + idx[i]] = (float) vals[i];
-        }
-      }
+      TableSource.copy(v, x, row * f);
     }
 
     private Row row(int r) {

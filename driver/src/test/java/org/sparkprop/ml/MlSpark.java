@@ -1,15 +1,23 @@
 package org.sparkprop.ml;
 
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.spark.SparkConf;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * spark-testing-base's shared session for the Spark ML tests, as a user's program has it:
  * Spark's default (Java) serializer, not the command line's Kryo with required registration
  * (which MLlib's own stages would need registered too); local[2] (two barrier slots),
- * loopback only, no UI, no Hive. JUnit 5 does not run the
- * base class's JUnit 4 hooks: subclasses call {@code runBefore()} before each test and
- * {@code runAfterClass()} after all.
+ * loopback only, no UI, no Hive. JUnit 5 does not run the base class's JUnit 4 hooks, so
+ * this class calls {@code runBefore()} before each test and {@code runAfterClass()} after
+ * all.
  */
 public class MlSpark extends JavaDataFrameSuiteBase {
   @Override
@@ -26,5 +34,27 @@ public class MlSpark extends JavaDataFrameSuiteBase {
   @Override
   public boolean enableHiveSupport() {
     return false;
+  }
+
+  @BeforeEach
+  void session() {
+    runBefore();
+  }
+
+  @AfterAll
+  static void stop() {
+    runAfterClass();
+  }
+
+  /** Three blobs (SparkpropClassifierTest.blobsCsv) of n rows in dir, with a features vector. */
+  Dataset<Row> blobs(Path dir, int n, long seed) throws IOException {
+    Path p = dir.resolve("blobs-" + n + "-" + seed + ".csv");
+    if (!Files.exists(p)) {
+      Files.writeString(p, SparkpropClassifierTest.blobsCsv(n, seed));
+    }
+    Dataset<Row> df = spark().read().option("header", "true").option("inferSchema", "true")
+        .csv(p.toString());
+    return new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d"})
+        .setOutputCol("features").transform(df);
   }
 }

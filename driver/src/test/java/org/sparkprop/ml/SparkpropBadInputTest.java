@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,26 +21,10 @@ class SparkpropBadInputTest extends MlSpark {
   @TempDir
   static Path dir;
 
-  @BeforeEach
-  void session() {
-    runBefore();
-  }
-
-  @AfterAll
-  static void stop() {
-    runAfterClass();
-  }
-
   private Dataset<Row> blobs() throws IOException {
-    Path p = dir.resolve("blobs.csv");
-    if (!Files.exists(p)) {
-      Files.writeString(p, SparkpropClassifierTest.blobsCsv(90, 4));
-    }
-    Dataset<Row> df = spark().read().option("header", "true").option("inferSchema", "true")
-        .csv(p.toString());
-    return new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d"})
-        .setOutputCol("features").transform(df);
+    return blobs(dir, 90, 4);
   }
+
 
   private static SparkpropClassifier mlp() {
     return new SparkpropClassifier().setLayers(new int[] {4, 8, 3}).setEpochs(1)

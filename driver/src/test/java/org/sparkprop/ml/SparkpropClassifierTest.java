@@ -17,9 +17,7 @@ import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sparkprop.driver.CliRun;
@@ -28,16 +26,6 @@ import org.sparkprop.driver.CliRun;
 class SparkpropClassifierTest extends MlSpark {
   @TempDir
   static Path dir;
-
-  @BeforeEach
-  void session() {
-    runBefore();
-  }
-
-  @AfterAll
-  static void stop() {
-    runAfterClass();
-  }
 
   /** Three Gaussian blobs in 4-D, n rows: columns a, b, c, d and label. */
   static String blobsCsv(int n, long seed) {

@@ -16,10 +16,8 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,16 +80,6 @@ class SparkpropFashionMnistTest extends MlSpark {
         w.write(b.append('\n').toString());
       }
     }
-  }
-
-  @BeforeEach
-  void session() {
-    runBefore();
-  }
-
-  @AfterAll
-  static void stop() {
-    runAfterClass();
   }
 
   @Test

@@ -18,9 +18,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,16 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkpropMultilabelTest extends MlSpark {
   @TempDir
   static Path dir;
-
-  @BeforeEach
-  void session() {
-    runBefore();
-  }
-
-  @AfterAll
-  static void stop() {
-    runAfterClass();
-  }
 
   /** x uniform in [−1, 1]³; labels [x0 > 0, x1 > 0, x0 + x2 > 0]. */
   private Dataset<Row> data(int n, long seed) {

@@ -18,9 +18,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,16 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkpropRegressorTest extends MlSpark {
   @TempDir
   static java.nio.file.Path dir;
-
-  @BeforeEach
-  void session() {
-    runBefore();
-  }
-
-  @AfterAll
-  static void stop() {
-    runAfterClass();
-  }
 
   /** n rows of x in [−1, 1]², y1 = sin(2 x0) + x1, y2 = x0·x1, as label (y1) and targets. */
   private Dataset<Row> data(int n, long seed) {

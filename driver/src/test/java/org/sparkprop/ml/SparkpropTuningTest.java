@@ -3,13 +3,11 @@ package org.sparkprop.ml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.tuning.CrossValidator;
 import org.apache.spark.ml.tuning.CrossValidatorModel;
@@ -18,9 +16,7 @@ import org.apache.spark.ml.tuning.TrainValidationSplit;
 import org.apache.spark.ml.tuning.TrainValidationSplitModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,26 +30,10 @@ class SparkpropTuningTest extends MlSpark {
   @TempDir
   static Path dir;
 
-  @BeforeEach
-  void session() {
-    runBefore();
-  }
-
-  @AfterAll
-  static void stop() {
-    runAfterClass();
-  }
-
   private Dataset<Row> blobs() throws IOException {
-    Path p = dir.resolve("blobs.csv");
-    if (!Files.exists(p)) {
-      Files.writeString(p, SparkpropClassifierTest.blobsCsv(450, 3));
-    }
-    Dataset<Row> df = spark().read().option("header", "true").option("inferSchema", "true")
-        .csv(p.toString());
-    return new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d"})
-        .setOutputCol("features").transform(df);
+    return blobs(dir, 450, 3);
   }
+
 
   private static SparkpropClassifier mlp() {
     return new SparkpropClassifier().setLayers(new int[] {4, 16, 3}).setBatch(32)

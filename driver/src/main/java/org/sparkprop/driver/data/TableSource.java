@@ -205,7 +205,7 @@ public final class TableSource {
   }
 
   /** A Spark ML vector's values into x from off (dense or sparse; no copy of the vector). */
-  private static void copy(Vector v, float[] x, int off) {
+  public static void copy(Vector v, float[] x, int off) {
     if (v instanceof DenseVector d) {
       double[] vals = d.values();
       for (int i = 0; i < vals.length; i++) {
