@@ -7,6 +7,7 @@ import org.sparkprop.driver.cli.PredictCommand;
 import org.sparkprop.driver.cli.TrainCommand;
 import org.sparkprop.driver.data.Caching;
 import org.sparkprop.driver.data.InputFormat;
+import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.exchange.Exchange;
 import org.sparkprop.driver.exchange.WirePrecision;
 import org.sparkprop.driver.train.LrScaling;
@@ -75,6 +76,7 @@ public final class SparkpropCli implements Runnable {
     register(cl, Scaling.class);
     register(cl, InputFormat.class);
     register(cl, Caching.class);
+    register(cl, Storage.class);
     register(cl, PredictCommand.Format.class);
     return cl;
   }

@@ -386,4 +386,20 @@ public interface RunParams<T extends RunParams<T>> extends Params {
     set(cache(), value);
     return (T) this;
   }
+
+  /** The param of --shard-storage (see {@link TrainingParams}). */
+  default Param<String> shardStorage() {
+    return (Param<String>) trainingParams().param("shardStorage");
+  }
+
+  /** The value of {@link #shardStorage()}. */
+  default String getShardStorage() {
+    return (String) $(shardStorage());
+  }
+
+  /** Sets {@link #shardStorage()}; returns this. */
+  default T setShardStorage(String value) {
+    set(shardStorage(), value);
+    return (T) this;
+  }
 }

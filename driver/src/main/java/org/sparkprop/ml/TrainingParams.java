@@ -81,7 +81,8 @@ public final class TrainingParams implements Serializable {
       new Def("resume", "--resume", Kind.STRING),
       new Def("maxSteps", "--max-steps", Kind.LONG),
       new Def("partitions", "--partitions", Kind.INT),
-      new Def("cache", "--cache", Kind.STRING));
+      new Def("cache", "--cache", Kind.STRING),
+      new Def("shardStorage", "--shard-storage", Kind.STRING));
 
   private static final Map<String, String> PARAM_OF_FLAG = new LinkedHashMap<>();
 

@@ -2,7 +2,10 @@ package org.sparkprop.driver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -105,6 +108,17 @@ class ExecutorReadCliTest {
     assertEquals(parquet, svm, "LibSVM and Parquet");
     assertEquals(Files.readAllLines(d.resolve("pq/test_predictions.csv")),
         Files.readAllLines(d.resolve("svm/test_predictions.csv")));
+    // bf16 shards: 2 bytes per feature, lossy (other bits), about as accurate.
+    String half = trained(d, d.resolve("pq-bf16"), "--train-features",
+        d.resolve("train.parquet").toString(), "--test-features",
+        d.resolve("test.parquet").toString(), "--shard-storage", "bf16");
+    JsonNode m = TestJson.read(d.resolve("pq-bf16/metrics.json"));
+    assertEquals(2 * 4 + 4, m.get("shard_bytes_per_row").asInt());
+    assertEquals("bf16", m.get("config").get("shard_storage").asText());
+    assertNotEquals(parquet, half, "bf16 rounds these features");
+    double full = TestJson.read(d.resolve("pq/metrics.json")).get("test_accuracy").asDouble();
+    assertTrue(m.get("test_accuracy").asDouble() >= full - 0.02, m.get("test_accuracy")
+        + " against " + full);
   }
 
   /** An IDX file: magic (unsigned bytes, dims.length dimensions), dims, then the values. */

@@ -102,7 +102,7 @@ public final class PerceptronCommand implements Callable<Integer> {
       int parts = spark.partitions(sc);
       TrainingData data = TrainingData.prepare(sc, fs, in, new TrainingData.Preparation(
           spec.inputs(), arch, Targets.of(t, spec.outputs(), in.classes()), scaling, 0, seed,
-          parts, inputs.cache));
+          parts, inputs.cache, inputs.storage));
       int k = spec.outputs();
       int f = spec.inputs();
       float eta = lr;

@@ -2,6 +2,7 @@ package org.sparkprop.driver.cli;
 
 import java.util.List;
 import org.sparkprop.driver.data.Caching;
+import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.data.TrainInputs;
 import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.MlpSpec;
@@ -49,6 +50,12 @@ final class TrainInputOptions {
       + "serialized (smaller, spilling to disk), none (rebuilt from the input every epoch, for "
       + "data larger than the executors' memory) (${DEFAULT-VALUE})")
   Caching cache;
+
+  @Option(names = "--shard-storage", defaultValue = "auto", description = "how the training "
+      + "and validation shards hold their features: auto (1 byte each when all are integers "
+      + "in 0..255, else 4-byte floats; lossless), float32, bf16 (bytes where lossless, else "
+      + "2-byte bfloat16: lossy, half the memory of floats) (${DEFAULT-VALUE})")
+  Storage storage;
 
   @Mixin TableOptions table = new TableOptions();
 

@@ -136,7 +136,7 @@ public final class TrainSettings {
   /** How the data is prepared for spec and targets on parts workers. */
   public TrainingData.Preparation preparation(MlpSpec spec, Targets targets, int parts) {
     return new TrainingData.Preparation(spec.inputs(), model.arch, targets, epochs.scaling,
-        epochs.valFraction, epochs.seed, parts, inputs.cache);
+        epochs.valFraction, epochs.seed, parts, inputs.cache, inputs.storage);
   }
 
   /** --partitions, or Spark's default parallelism. */
@@ -271,6 +271,7 @@ public final class TrainSettings {
     c.put("val_fraction", epochs.valFraction);
     c.put("scaling", epochs.scaling.toString());
     c.put("cache", inputs.cache.toString());
+    c.put("shard_storage", inputs.storage.toString());
     c.put("seed", cfg.seed());
     c.put("master", master);
     c.put("partitions", parts);

@@ -10,11 +10,13 @@ import org.sparkprop.trainer.data.Normalizer;
  * features (rows, F) and targets y (rows, T), row-major. Spark caches one Block per partition
  * as a deserialised object, so a training task reads its shard in place.
  *
- * <p>Features are held in one of two forms. Plain: floats x, already scaled. Compact: when
- * every raw feature is an integer in 0..255 (checked when the block is scaled, never
- * assumed), one byte per feature and the scaling (shift, scale) applied as rows are read out
- * ({@link #copyRows}, {@link #gather}): x' = (b − shift)·scale in float, the same operations
- * and so the same bits as the plain form. Pixels take a quarter of the memory.
+ * <p>Features are held in one of three forms (see {@link Storage}). Plain: floats x, already
+ * scaled. Compact: when every raw feature is an integer in 0..255 (checked when the block is
+ * scaled, never assumed), one byte per feature and the scaling (shift, scale) applied as rows
+ * are read out ({@link #copyRows}, {@link #gather}): x' = (b − shift)·scale in float, the same
+ * operations and so the same bits as the plain form. Pixels take a quarter of the memory.
+ * Half: the scaled floats rounded to bfloat16 (their top 16 bits), widened back by a shift as
+ * rows are read out; lossy, half the memory of floats, and only on request.
  *
  * <p>A plain class rather than a record: Kryo (Spark's, version 4) restores fields by
  * reflection, which record fields forbid.
@@ -24,6 +26,7 @@ public final class Block implements Serializable {
 
   private float[] x;
   private byte[] bytes;
+  private short[] halves;
   private float[] shift;
   private float[] scale;
   private float[] y;
@@ -53,6 +56,14 @@ public final class Block implements Serializable {
     this.targetWidth = targetWidth;
   }
 
+  private Block(short[] halves, float[] y, int rows, int features, int targetWidth) {
+    this.halves = halves;
+    this.y = y;
+    this.rows = rows;
+    this.features = features;
+    this.targetWidth = targetWidth;
+  }
+
   public static Block of(Dataset d) {
     return new Block(d.x(), d.y(), d.rows(), d.features(), d.targetWidth());
   }
@@ -62,11 +73,16 @@ public final class Block implements Serializable {
    * 0..255, else a plain scaled copy.
    */
   public static Block scaled(Block b, Normalizer norm) {
-    if (b.bytes != null) {
-      throw new IllegalStateException("a compact block is already scaled");
+    return scaled(b, norm, Storage.AUTO);
+  }
+
+  /** Raw (unscaled) block b scaled by norm, held as storage says. */
+  public static Block scaled(Block b, Normalizer norm, Storage storage) {
+    if (b.x == null) {
+      throw new IllegalStateException("a compact or half block is already scaled");
     }
     float[] raw = b.x;
-    boolean small = true;
+    boolean small = storage != Storage.FLOAT32;
     for (int i = 0; i < raw.length && small; i++) {
       float v = raw[i];
       small = v >= 0 && v <= 255 && v == (int) v;
@@ -81,7 +97,25 @@ public final class Block implements Serializable {
     }
     float[] x = raw.clone();
     norm.apply(x, b.rows);
+    if (storage == Storage.BF16) {
+      short[] h = new short[x.length];
+      for (int i = 0; i < x.length; i++) {
+        h[i] = bf16(x[i]);
+      }
+      return new Block(h, b.y, b.rows, b.features, b.targetWidth);
+    }
     return new Block(x, b.y, b.rows, b.features, b.targetWidth);
+  }
+
+  /** v rounded to the nearest bfloat16 (ties to even), as its 16 bits; v is finite. */
+  static short bf16(float v) {
+    int bits = Float.floatToRawIntBits(v);
+    return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+  }
+
+  /** The float32 of a bfloat16's bits (exact). */
+  static float widen(short h) {
+    return Float.intBitsToFloat(h << 16);
   }
 
   /** Whether the features are held as bytes. */
@@ -89,18 +123,26 @@ public final class Block implements Serializable {
     return bytes != null;
   }
 
-  /** Bytes held per row: the features (1 or 4 bytes each) and the targets (4 bytes each). */
-  public int bytesPerRow() {
-    return features * (compact() ? 1 : 4) + 4 * targetWidth;
+  /** Whether the features are held as bfloat16. */
+  public boolean half() {
+    return halves != null;
   }
 
   /**
-   * The scaled features of a plain block (for code that reads the whole array); a compact
-   * block has none: read its rows with {@link #copyRows} or {@link #gather}.
+   * Bytes held per row: the features (1, 2 or 4 bytes each) and the targets (4 bytes each).
+   */
+  public int bytesPerRow() {
+    return features * (compact() ? 1 : half() ? 2 : 4) + 4 * targetWidth;
+  }
+
+  /**
+   * The scaled features of a plain block (for code that reads the whole array); a compact or
+   * half block has none: read its rows with {@link #copyRows} or {@link #gather}.
    */
   public float[] x() {
-    if (bytes != null) {
-      throw new IllegalStateException("a compact block's features are bytes: use copyRows");
+    if (x == null) {
+      throw new IllegalStateException("a compact or half block's features are not floats: "
+          + "use copyRows");
     }
     return x;
   }
@@ -123,7 +165,7 @@ public final class Block implements Serializable {
 
   /** Rows [from, from + n) of the scaled features into dst from dstOff. Allocates nothing. */
   public void copyRows(int from, int n, float[] dst, int dstOff) {
-    if (bytes == null) {
+    if (x != null) {
       System.arraycopy(x, from * features, dst, dstOff, n * features);
       return;
     }
@@ -134,6 +176,12 @@ public final class Block implements Serializable {
 
   private void widen(int row, float[] dst, int off) {
     int o = row * features;
+    if (halves != null) {
+      for (int j = 0; j < features; j++) {
+        dst[off + j] = widen(halves[o + j]);
+      }
+      return;
+    }
     for (int j = 0; j < features; j++) {
       dst[off + j] = ((float) (bytes[o + j] & 0xFF) - shift[j]) * scale[j];
     }
@@ -146,7 +194,7 @@ public final class Block implements Serializable {
   public void gather(int[] order, int from, int m, float[] xb, float[] yb) {
     for (int i = 0; i < m; i++) {
       int r = order[from + i];
-      if (bytes == null) {
+      if (x != null) {
         System.arraycopy(x, r * features, xb, i * features, features);
       } else {
         widen(r, xb, i * features);
@@ -159,6 +207,9 @@ public final class Block implements Serializable {
   public Block head(int n) {
     int m = Math.min(n, rows);
     float[] hy = Arrays.copyOf(y, m * targetWidth);
+    if (halves != null) {
+      return new Block(Arrays.copyOf(halves, m * features), hy, m, features, targetWidth);
+    }
     return bytes == null ? new Block(Arrays.copyOf(x, m * features), hy, m, features,
         targetWidth) : new Block(Arrays.copyOf(bytes, m * features), shift, scale, hy, m,
         features, targetWidth);
@@ -166,7 +217,7 @@ public final class Block implements Serializable {
 
   /** The rows as a dataset of scaled floats (a compact block is widened). */
   public Dataset asDataset() {
-    if (bytes == null) {
+    if (x != null) {
       return new Dataset(x, y, rows, features, targetWidth);
     }
     float[] all = new float[rows * features];

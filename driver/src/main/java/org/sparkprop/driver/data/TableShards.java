@@ -191,12 +191,18 @@ public final class TableShards {
   /** As above, kept as cache says (not at all: scaled again whenever used). */
   public static JavaRDD<Block> scaled(JavaRDD<Block> blocks, Normalizer norm, String name,
       Caching cache) {
+    return scaled(blocks, norm, name, cache, Storage.AUTO);
+  }
+
+  /** As above, the features held as storage says. */
+  public static JavaRDD<Block> scaled(JavaRDD<Block> blocks, Normalizer norm, String name,
+      Caching cache, Storage storage) {
     // The trainer's Normalizer is not Serializable (the model file is its format): ship arrays.
     String kind = norm.kind();
     float[] shift = norm.shift();
     float[] scale = norm.scale();
-    JavaRDD<Block> out = blocks.map(b -> Block.scaled(b, new Normalizer(kind, shift, scale)))
-        .setName(name);
+    JavaRDD<Block> out = blocks.map(b -> Block.scaled(b, new Normalizer(kind, shift, scale),
+        storage)).setName(name);
     if (cache.level() == null) {
       return out;
     }

@@ -25,10 +25,10 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
 
   /**
    * How the data is prepared: network input width, the targets, scaling, validation split,
-   * seed, P.
+   * seed, P, how the shards are kept between epochs and how they hold their features.
    */
   public record Preparation(int inputs, String arch, Targets targets, Scaling scaling,
-      double valFraction, long seed, int partitions, Caching cache) {}
+      double valFraction, long seed, int partitions, Caching cache, Storage storage) {}
 
   /**
    * Reads, scales, splits and shards in, every format on the executors: the driver holds a
@@ -136,9 +136,11 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
     }
     Normalizer norm = TableShards.fitScaling(how.scaling(), split.train(), split.trainRows(),
         layout.features());
-    JavaRDD<Block> train = TableShards.scaled(split.train(), norm, "train", how.cache());
+    JavaRDD<Block> train = TableShards.scaled(split.train(), norm, "train", how.cache(),
+        how.storage());
     JavaRDD<Block> val = split.validation() == null ? null
-        : TableShards.scaled(split.validation(), norm, "validation", how.cache());
+        : TableShards.scaled(split.validation(), norm, "validation", how.cache(),
+            how.storage());
     Dataset sample = val == null ? new Dataset(new float[0], new float[0], 0,
         layout.features(), how.targets().perRow())
         : val.map(b -> b.head(SAMPLE_ROWS)).first().asDataset();

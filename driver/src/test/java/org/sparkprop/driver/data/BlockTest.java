@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.sparkprop.trainer.data.Normalizer;
@@ -69,5 +70,66 @@ class BlockTest {
       assertEquals(3 * 4 + 4, c.bytesPerRow());
       assertEquals(odd, c.x()[17]);
     }
+  }
+
+  /** bfloat16 rounding by hand: the top 16 bits, to nearest, ties to even. */
+  @Test
+  void bf16RoundsToNearestEven() {
+    assertEquals((short) 0x3F80, Block.bf16(1f));
+    assertEquals(1f, Block.widen(Block.bf16(1f)));
+    // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: ties go to the even mantissa (1).
+    assertEquals(1f, Block.widen(Block.bf16(1f + 0x1p-8f)));
+    // 1 + 3·2^-8 lies halfway between 1 + 2^-7 (odd) and 1 + 2^-6 (even).
+    assertEquals(1f + 0x1p-6f, Block.widen(Block.bf16(1f + 3 * 0x1p-8f)));
+    // Just above the half rounds up.
+    assertEquals(1f + 0x1p-7f, Block.widen(Block.bf16(1f + 0x1p-8f + 0x1p-20f)));
+    assertEquals(-2.5f, Block.widen(Block.bf16(-2.5f)));
+    assertEquals(0f, Block.widen(Block.bf16(0f)));
+  }
+
+  /** bf16 storage: non-byte features as 2-byte halves, read back within 2^-8 relative. */
+  @Test
+  void bf16HoldsOtherValuesInHalfTheBytes() {
+    SplittableRandom r = new SplittableRandom(3);
+    int rows = 40;
+    int f = 6;
+    float[] x = new float[rows * f];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) (r.nextGaussian() * 30 + 7);
+    }
+    Block raw = new Block(x, new float[rows], rows, f, 1);
+    Normalizer norm = Normalizer.fit(Scaling.STANDARDIZE, x, rows, f);
+    Block h = Block.scaled(raw, norm, Storage.BF16);
+    assertTrue(h.half());
+    assertFalse(h.compact());
+    assertEquals(2 * f + 4, h.bytesPerRow());
+    float[] plain = x.clone();
+    norm.apply(plain, rows);
+    float[] read = new float[plain.length];
+    h.copyRows(0, rows, read, 0);
+    boolean someDiffer = false;
+    for (int i = 0; i < plain.length; i++) {
+      assertEquals(plain[i], read[i], Math.abs(plain[i]) * 0x1p-8f, "feature " + i);
+      assertEquals(Block.widen(Block.bf16(plain[i])), read[i], 0f);
+      someDiffer |= plain[i] != read[i];
+    }
+    assertTrue(someDiffer, "bf16 is lossy for these values");
+    float[] xb = new float[2 * f];
+    h.gather(new int[] {39, 0}, 0, 2, xb, new float[2]);
+    for (int j = 0; j < f; j++) {
+      assertEquals(read[39 * f + j], xb[j], 0f);
+      assertEquals(read[j], xb[f + j], 0f);
+    }
+    Block head = h.head(3);
+    assertTrue(head.half());
+    assertArrayEquals(Arrays.copyOf(read, 3 * f), head.asDataset().x(), 0f);
+    assertThrows(IllegalStateException.class, h::x);
+    // Pixels stay bytes (lossless) under bf16; float32 keeps them floats.
+    Block px = pixels(10, 3, 4);
+    Normalizer pn = Normalizer.fit(Scaling.NONE, px.x(), 10, 3);
+    assertTrue(Block.scaled(px, pn, Storage.BF16).compact());
+    Block fl = Block.scaled(px, pn, Storage.FLOAT32);
+    assertFalse(fl.compact() || fl.half());
+    assertEquals(3 * 4 + 4, fl.bytesPerRow());
   }
 }
