@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.TrainInputs;
 import org.sparkprop.driver.data.TrainingData;
 import org.sparkprop.driver.output.TrainOutputs;
+import org.sparkprop.driver.spark.LoadProgress;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.driver.train.TrainOptions;
 import org.sparkprop.driver.train.TrainResult;
@@ -55,8 +56,10 @@ public final class TrainCommand implements Callable<Integer> {
     try (JavaSparkContext sc = spark.start("sparkprop train")) {
       Fs fs = new Fs(sc.hadoopConfiguration());
       int parts = spark.partitions(sc);
-      TrainingData data = TrainingData.prepare(sc, fs, in,
-          settings.preparation(spec, targets, parts));
+      TrainingData data;
+      try (LoadProgress p = LoadProgress.start(sc, out::println, LoadProgress.EVERY)) {
+        data = TrainingData.prepare(sc, fs, in, settings.preparation(spec, targets, parts));
+      }
       TrainSettings.Fitted fit = settings.fit(sc, fs, spec, data, parts, t0, out::println,
           (cfg, opts) -> {
             announce(cfg, opts, parts, data);
