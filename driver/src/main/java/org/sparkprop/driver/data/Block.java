@@ -18,6 +18,10 @@ import org.sparkprop.trainer.data.Normalizer;
  * Half: the scaled floats rounded to bfloat16 (their top 16 bits), widened back by a shift as
  * rows are read out; lossy, half the memory of floats, and only on request.
  *
+ * <p>Input blocks (raw, before scaling) of byte values are held as bytes too, with no scaling
+ * ({@link #packed}, {@link #rawBytes}), so reading, shuffling and caching pixels costs one byte
+ * per value all the way; scaling such a block shares its bytes.
+ *
  * <p>A plain class rather than a record: Kryo (Spark's, version 4) restores fields by
  * reflection, which record fields forbid.
  */
@@ -64,6 +68,39 @@ public final class Block implements Serializable {
     this.targetWidth = targetWidth;
   }
 
+  /**
+   * A raw (unscaled) input block: bytes when every feature is an integer in 0..255, else the
+   * floats themselves. Rows read out the same floats either way.
+   */
+  public static Block packed(float[] x, float[] y, int rows, int features, int targetWidth) {
+    if (x.length == 0 || !bytesOnly(x)) {
+      return new Block(x, y, rows, features, targetWidth);
+    }
+    byte[] b = new byte[x.length];
+    for (int i = 0; i < x.length; i++) {
+      b[i] = (byte) (int) x[i];
+    }
+    return rawBytes(b, y, rows, features, targetWidth);
+  }
+
+  /** A raw input block of unsigned byte features (rows × features). */
+  public static Block rawBytes(byte[] values, float[] y, int rows, int features,
+      int targetWidth) {
+    if ((long) rows * features != values.length || (long) rows * targetWidth != y.length) {
+      throw new IllegalArgumentException("block arrays do not match " + rows + " rows");
+    }
+    return new Block(values, null, null, y, rows, features, targetWidth);
+  }
+
+  private static boolean bytesOnly(float[] raw) {
+    for (float v : raw) {
+      if (!(v >= 0 && v <= 255 && v == (int) v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static Block of(Dataset d) {
     return new Block(d.x(), d.y(), d.rows(), d.features(), d.targetWidth());
   }
@@ -78,15 +115,21 @@ public final class Block implements Serializable {
 
   /** Raw (unscaled) block b scaled by norm, held as storage says. */
   public static Block scaled(Block b, Normalizer norm, Storage storage) {
-    if (b.x == null) {
+    if (b.halves != null || b.shift != null) {
       throw new IllegalStateException("a compact or half block is already scaled");
     }
-    float[] raw = b.x;
-    boolean small = storage != Storage.FLOAT32;
-    for (int i = 0; i < raw.length && small; i++) {
-      float v = raw[i];
-      small = v >= 0 && v <= 255 && v == (int) v;
+    if (b.bytes != null) {
+      if (storage != Storage.FLOAT32) {
+        return new Block(b.bytes, norm.shift(), norm.scale(), b.y, b.rows, b.features,
+            b.targetWidth);
+      }
+      float[] x = new float[b.bytes.length];
+      b.copyRows(0, b.rows, x, 0);
+      norm.apply(x, b.rows);
+      return new Block(x, b.y, b.rows, b.features, b.targetWidth);
     }
+    float[] raw = b.x;
+    boolean small = storage != Storage.FLOAT32 && bytesOnly(raw);
     if (small && raw.length > 0) {
       byte[] packed = new byte[raw.length];
       for (int i = 0; i < raw.length; i++) {
@@ -121,6 +164,11 @@ public final class Block implements Serializable {
   /** Whether the features are held as bytes. */
   public boolean compact() {
     return bytes != null;
+  }
+
+  /** The unsigned byte features of a raw compact block (for packing pieces), else null. */
+  byte[] rawBytes() {
+    return shift == null ? bytes : null;
   }
 
   /** Whether the features are held as bfloat16. */
@@ -179,6 +227,12 @@ public final class Block implements Serializable {
     if (halves != null) {
       for (int j = 0; j < features; j++) {
         dst[off + j] = widen(halves[o + j]);
+      }
+      return;
+    }
+    if (shift == null) {
+      for (int j = 0; j < features; j++) {
+        dst[off + j] = bytes[o + j] & 0xFF;
       }
       return;
     }

@@ -14,20 +14,23 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.SerializableConfiguration;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.data.DataFormatException;
-import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.IdxReader;
 import org.sparkprop.trainer.data.Targets;
 
 /**
  * IDX files read by the executors, never by the driver: an images file (N, …) and, when
  * labelled, its labels file (N) or (N, T), from any Hadoop URI. Plain files are read by record
- * ranges, P tasks in parallel, each seeking to its first record in both files; the driver reads
+ * ranges, P tasks or more (each reads at most 64 MB of images, one byte per value in memory),
+ * each seeking to its first record in both files; the driver reads
  * only the headers (16 bytes) and the files' lengths, which it checks against them. A gzip file
  * cannot be split, so a gzip pair is read by one task (decompressed as it is read) and spread
  * over the shards by the split's shuffle afterwards. Blocks are in row order, as the driver's
  * reader gives the rows; bad headers, truncated files and bad labels have its messages.
  */
 public final class IdxSource {
+  /** The most image bytes one task of a plain file reads. */
+  static final long TASK_BYTES = 64L << 20;
+
   private IdxSource() {}
 
   /** A file's header as the driver read it. */
@@ -69,7 +72,9 @@ public final class IdxSource {
     int features = n == 0 ? 1 : (int) (hi.values() / n);
     int tw = targets == null ? 1 : targets.perRow();
     List<long[]> ranges = new ArrayList<>();
-    int tasks = Math.max(1, Math.min(parts, n));
+    // At least P tasks, and none reading more than TASK_BYTES of images.
+    long byBytes = (hi.values() + TASK_BYTES - 1) / TASK_BYTES;
+    int tasks = (int) Math.max(1, Math.min(n, Math.max(parts, byBytes)));
     for (int t = 0; t < tasks; t++) {
       long from = (long) n * t / tasks;
       ranges.add(new long[] {from, (long) n * (t + 1) / tasks});
@@ -110,14 +115,17 @@ public final class IdxSource {
       String labels, String ln, Targets targets) throws IOException {
     Fs fs = new Fs(conf.value());
     try (InputStream i = fs.open(images)) {
+      IdxReader.Bytes img = IdxReader.readBytes(i, in);
+      int n = img.dims()[0];
+      int features = n == 0 ? 1 : img.values().length / n;
       if (labels == null) {
-        IdxReader.Tensor t = IdxReader.read(i, in);
-        int n = t.dims()[0];
-        return new Block(t.values(), new float[n], n, n == 0 ? 1 : t.values().length / n, 1);
+        return Block.rawBytes(img.values(), new float[n], n, features, 1);
       }
       try (InputStream l = fs.open(labels)) {
-        Dataset d = IdxReader.readPair(i, in, l, ln, targets);
-        return new Block(d.x(), d.y(), d.rows(), d.features(), d.targetWidth());
+        IdxReader.Tensor lab = IdxReader.read(l, ln);
+        IdxReader.checkPair(img.dims(), in, lab.dims(), ln, targets);
+        IdxReader.checkTargets(lab.values(), 0, ln, targets);
+        return Block.rawBytes(img.values(), lab.values(), n, features, targets.perRow());
       }
     }
   }
@@ -128,10 +136,6 @@ public final class IdxSource {
       int rows) throws IOException {
     Fs fs = new Fs(conf.value());
     byte[] px = bytes(fs, images, hi.bytes() + from * features, rows * features);
-    float[] x = new float[px.length];
-    for (int i = 0; i < px.length; i++) {
-      x[i] = px[i] & 0xff;
-    }
     float[] y = new float[rows * tw];
     if (labels != null) {
       byte[] lb = bytes(fs, labels, hl.bytes() + from * tw, rows * tw);
@@ -140,7 +144,7 @@ public final class IdxSource {
       }
       IdxReader.checkTargets(y, from * tw, ln, targets);
     }
-    return new Block(x, y, rows, features, tw);
+    return Block.rawBytes(px, y, rows, features, tw);
   }
 
   private static byte[] bytes(Fs fs, String uri, long offset, int length) throws IOException {

@@ -105,7 +105,8 @@ public final class TableShards {
         if (count[t] == 0) {
           continue;
         }
-        ShardPiece piece = new ShardPiece(count[t], b.features(), b.targetWidth());
+        ShardPiece piece = new ShardPiece(count[t], b.features(), b.targetWidth(),
+            b.rawBytes() != null);
         for (int i = 0; i < rows; i++) {
           if (target[i] == t) {
             piece.add(pos[i], b, i);
@@ -154,10 +155,11 @@ public final class TableShards {
     }
     double[] sum = train.map(b -> {
       double[] s = new double[b.features()];
-      float[] x = b.x();
+      float[] x = new float[s.length];
       for (int r = 0; r < b.rows(); r++) {
+        b.copyRows(r, 1, x, 0);
         for (int j = 0; j < s.length; j++) {
-          s[j] += x[r * s.length + j];
+          s[j] += x[j];
         }
       }
       return s;
@@ -168,10 +170,11 @@ public final class TableShards {
     double[] mean = sum;
     double[] sq = train.map(b -> {
       double[] s = new double[b.features()];
-      float[] x = b.x();
+      float[] x = new float[s.length];
       for (int r = 0; r < b.rows(); r++) {
+        b.copyRows(r, 1, x, 0);
         for (int j = 0; j < s.length; j++) {
-          double d = x[r * s.length + j] - mean[j];
+          double d = x[j] - mean[j];
           s[j] += d * d;
         }
       }
@@ -219,19 +222,27 @@ public final class TableShards {
     return a;
   }
 
-  /** Rows of one input partition bound for one shard, with their permuted positions. */
+  /**
+   * Rows of one input partition bound for one shard, with their permuted positions; byte
+   * features stay bytes (a quarter of the shuffle).
+   */
   public static final class ShardPiece implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     private long[] keys;
     private float[] x;
+    private byte[] bx;
     private float[] y;
     private int rows;
     private int features;
     private int targetWidth;
 
-    ShardPiece(int capacity, int features, int targetWidth) {
+    ShardPiece(int capacity, int features, int targetWidth, boolean bytes) {
       this.keys = new long[capacity];
-      this.x = new float[capacity * features];
+      if (bytes) {
+        this.bx = new byte[capacity * features];
+      } else {
+        this.x = new float[capacity * features];
+      }
       this.y = new float[capacity * targetWidth];
       this.features = features;
       this.targetWidth = targetWidth;
@@ -239,9 +250,24 @@ public final class TableShards {
 
     void add(long key, Block b, int row) {
       keys[rows] = key;
-      System.arraycopy(b.x(), row * features, x, rows * features, features);
+      if (bx != null) {
+        System.arraycopy(b.rawBytes(), row * features, bx, rows * features, features);
+      } else {
+        System.arraycopy(b.x(), row * features, x, rows * features, features);
+      }
       System.arraycopy(b.y(), row * targetWidth, y, rows * targetWidth, targetWidth);
       rows++;
+    }
+
+    /** Row r's features into dst from off (bytes widened: the same floats). */
+    private void copyRow(int r, float[] dst, int off) {
+      if (bx == null) {
+        System.arraycopy(x, r * features, dst, off, features);
+        return;
+      }
+      for (int j = 0; j < features; j++) {
+        dst[off + j] = bx[r * features + j] & 0xFF;
+      }
     }
 
     /** One shard's pieces as one block, rows in permuted order. */
@@ -249,12 +275,15 @@ public final class TableShards {
       List<ShardPiece> all = new ArrayList<>();
       int rows = 0;
       int tw = 1;
+      boolean bytes = true;
       while (it.hasNext()) {
         ShardPiece s = it.next()._2();
         all.add(s);
         rows += s.rows;
         tw = s.targetWidth;
+        bytes &= s.bx != null;
       }
+      bytes &= rows > 0;
       long[] keys = new long[rows];
       int[] from = new int[rows];
       int[] at = new int[rows];
@@ -272,15 +301,21 @@ public final class TableShards {
         order[i] = i;
       }
       Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
-      float[] x = new float[rows * features];
+      byte[] bx = bytes ? new byte[rows * features] : null;
+      float[] x = bytes ? null : new float[rows * features];
       float[] y = new float[rows * tw];
       for (int i = 0; i < rows; i++) {
         ShardPiece s = all.get(from[order[i]]);
         int r = at[order[i]];
-        System.arraycopy(s.x, r * features, x, i * features, features);
+        if (bytes) {
+          System.arraycopy(s.bx, r * features, bx, i * features, features);
+        } else {
+          s.copyRow(r, x, i * features);
+        }
         System.arraycopy(s.y, r * tw, y, i * tw, tw);
       }
-      return new Block(x, y, rows, features, tw);
+      return bytes ? Block.rawBytes(bx, y, rows, features, tw)
+          : new Block(x, y, rows, features, tw);
     }
   }
 }

@@ -200,7 +200,7 @@ public final class TableSource {
       rows++;
     }
     int w = Math.max(width, 1);
-    return new Block(Arrays.copyOf(x, rows * w), Arrays.copyOf(y, rows * tw),
+    return Block.packed(Arrays.copyOf(x, rows * w), Arrays.copyOf(y, rows * tw),
         rows, w, tw);
   }
 

@@ -310,7 +310,7 @@ public final class TextSources {
       }
     }
     int w = Math.max(width, 1);
-    return new Block(x.toArray(), Arrays.copyOf(y, rows * tw), rows, w, tw);
+    return Block.packed(x.toArray(), Arrays.copyOf(y, rows * tw), rows, w, tw);
   }
 
   /** Rows go to the partition whose range of row numbers holds them. */
@@ -393,7 +393,7 @@ public final class TextSources {
     }
 
     Block block() {
-      return new Block(Arrays.copyOf(x, rows * width), Arrays.copyOf(y, rows * tw), rows,
+      return Block.packed(Arrays.copyOf(x, rows * width), Arrays.copyOf(y, rows * tw), rows,
           width, tw);
     }
   }

@@ -132,4 +132,31 @@ class BlockTest {
     assertFalse(fl.compact() || fl.half());
     assertEquals(3 * 4 + 4, fl.bytesPerRow());
   }
+
+  /** Raw byte blocks read out their values; scaling shares the bytes, float32 widens them. */
+  @Test
+  void rawBytesScaleToThePlainFormsFloats() {
+    Block plain = pixels(20, 5, 6);
+    Block raw = Block.packed(plain.x().clone(), plain.y(), 20, 5, 1);
+    assertTrue(raw.compact());
+    assertEquals(5 + 4, raw.bytesPerRow());
+    float[] read = new float[100];
+    raw.copyRows(0, 20, read, 0);
+    assertArrayEquals(plain.x(), read, 0f);
+    assertThrows(IllegalStateException.class, raw::x);
+    Normalizer norm = Normalizer.fit(Scaling.STANDARDIZE, plain.x(), 20, 5);
+    for (Storage s : Storage.values()) {
+      Block a = Block.scaled(plain, norm, s);
+      Block b = Block.scaled(raw, norm, s);
+      assertEquals(a.compact(), b.compact(), s.toString());
+      assertEquals(s != Storage.FLOAT32, b.compact(), s.toString());
+      assertArrayEquals(a.asDataset().x(), b.asDataset().x(), 0f, s.toString());
+      if (b.compact()) {
+        assertThrows(IllegalStateException.class, () -> Block.scaled(b, norm, s));
+      }
+    }
+    float[] odd = plain.x().clone();
+    odd[3] = 2.5f;
+    assertFalse(Block.packed(odd, plain.y(), 20, 5, 1).compact());
+  }
 }

@@ -185,4 +185,59 @@ class TableShardsTest {
         () -> TableShards.split(raw, TableShards.layout(raw, "t"), 0.5, 3, 1, "t"));
     assertTrue(e.getMessage().contains("exceeds the 2 training rows"), e.getMessage());
   }
+
+  /** Input blocks of rows × 3 features: pixel values, or with a fraction when odd. */
+  private static float[] values(int rows, int seed, boolean odd) {
+    float[] x = new float[rows * 3];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (i * 37 + seed * 11) % 256 + (odd && i % 5 == 0 ? 0.5f : 0);
+    }
+    return x;
+  }
+
+  private static float[] labels(int rows) {
+    float[] y = new float[rows];
+    for (int i = 0; i < rows; i++) {
+      y[i] = i % 3;
+    }
+    return y;
+  }
+
+  /**
+   * Byte input blocks stay bytes through the shuffle and give the shards of the same values
+   * held as floats; a shard with any float piece is floats, with the same values.
+   */
+  @Test
+  void byteBlocksShardToTheSameRowsAsFloats() {
+    for (boolean mixed : new boolean[] {false, true}) {
+      float[] a = values(40, 1, false);
+      float[] b = values(30, 2, mixed);
+      List<Block> packed = List.of(Block.packed(a.clone(), labels(40), 40, 3, 1),
+          Block.packed(b.clone(), labels(30), 30, 3, 1));
+      assertTrue(packed.get(0).compact());
+      assertEquals(!mixed, packed.get(1).compact());
+      List<Block> plain = List.of(new Block(a, labels(40), 40, 3, 1),
+          new Block(b, labels(30), 30, 3, 1));
+      JavaRDD<Block> rp = sc.parallelize(packed, 2);
+      JavaRDD<Block> rf = sc.parallelize(plain, 2);
+      TableShards.Split sp = TableShards.split(rp, TableShards.layout(rp, "p"), 0.2, 2, 5, "p");
+      TableShards.Split sf = TableShards.split(rf, TableShards.layout(rf, "f"), 0.2, 2, 5, "f");
+      List<Block> tp = sp.train().collect();
+      List<Block> tf = sf.train().collect();
+      for (int k = 0; k < 2; k++) {
+        assertEquals(!mixed, tp.get(k).compact(), "shard " + k + (mixed ? " mixed" : ""));
+        assertArrayEquals(tf.get(k).x(), tp.get(k).asDataset().x(), "shard " + k);
+        assertArrayEquals(tf.get(k).y(), tp.get(k).y());
+      }
+      assertArrayEquals(sf.validation().collect().get(1).x(),
+          sp.validation().collect().get(1).asDataset().x());
+      Normalizer np = TableShards.fitScaling(Scaling.STANDARDIZE, sp.train(), sp.trainRows(), 3);
+      Normalizer nf = TableShards.fitScaling(Scaling.STANDARDIZE, sf.train(), sf.trainRows(), 3);
+      assertArrayEquals(nf.shift(), np.shift(), 0f);
+      assertArrayEquals(nf.scale(), np.scale(), 0f);
+      List<Block> scaledP = TableShards.scaled(sp.train(), np, "sp").collect();
+      List<Block> scaledF = TableShards.scaled(sf.train(), nf, "sf").collect();
+      assertArrayEquals(scaledF.get(0).asDataset().x(), scaledP.get(0).asDataset().x(), 0f);
+    }
+  }
 }

@@ -111,6 +111,19 @@ public final class IdxReader {
   }
 
   public static Tensor read(InputStream raw, String name) throws IOException {
+    Bytes b = readBytes(raw, name);
+    float[] v = new float[b.values().length];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = b.values()[i] & 0xff;
+    }
+    return new Tensor(b.dims(), v);
+  }
+
+  /** An IDX tensor's dimensions and its unsigned byte values, as stored. */
+  public record Bytes(int[] dims, byte[] values) {}
+
+  /** Reads a whole IDX file (plain or gzip), checked, keeping the values as bytes. */
+  public static Bytes readBytes(InputStream raw, String name) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     in.mark(2);
     int b0 = in.read();
@@ -136,11 +149,7 @@ public final class IdxReader {
       throw new DataFormatException(name, "byte " + (4 + 4 * nd + count),
           "trailing data after the " + count + " values the header declares");
     }
-    float[] v = new float[bytes.length];
-    for (int i = 0; i < bytes.length; i++) {
-      v[i] = bytes[i] & 0xff;
-    }
-    return new Tensor(dims, v);
+    return new Bytes(dims, bytes);
   }
 
   /**
