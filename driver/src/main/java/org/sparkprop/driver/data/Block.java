@@ -28,6 +28,12 @@ import org.sparkprop.trainer.data.Normalizer;
 public final class Block implements Serializable {
   private static final long serialVersionUID = 2L;
 
+  /**
+   * The most feature values the readers put in one input block (32 MB as floats), so a large
+   * input partition is many blocks, which Spark can cache or spill one by one.
+   */
+  public static final int MAX_VALUES = 1 << 23;
+
   private float[] x;
   private byte[] bytes;
   private short[] halves;

@@ -5,13 +5,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.util.TaskCompletionListener;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.data.DataFormatException;
 import org.sparkprop.trainer.data.IdxReader;
@@ -58,8 +61,8 @@ public final class IdxSource {
     }
     SerializableConfiguration conf = new SerializableConfiguration(fs.conf());
     if (gzip(fs, images) || labels != null && gzip(fs, labels)) {
-      return sc.parallelize(List.of(0), 1).map(x -> whole(conf, images, in, labels, ln,
-          targets));
+      return sc.parallelize(List.of(0), 1).mapPartitions(x -> whole(conf, images, in, labels,
+          ln, targets));
     }
     Header hi = header(fs, images, in);
     Header hl = labels == null ? null : header(fs, labels, ln);
@@ -110,23 +113,77 @@ public final class IdxSource {
     return h;
   }
 
-  /** A gzip pair (or images alone), read whole by one task. */
-  private static Block whole(SerializableConfiguration conf, String images, String in,
-      String labels, String ln, Targets targets) throws IOException {
+  /**
+   * A gzip pair (or images alone), read by one task as it is decompressed, in blocks of at
+   * most {@link Block#MAX_VALUES} (so a large file is cached or spilled block by block).
+   */
+  private static Iterator<Block> whole(SerializableConfiguration conf, String images,
+      String in, String labels, String ln, Targets targets) throws IOException {
     Fs fs = new Fs(conf.value());
-    try (InputStream i = fs.open(images)) {
-      IdxReader.Bytes img = IdxReader.readBytes(i, in);
-      int n = img.dims()[0];
-      int features = n == 0 ? 1 : img.values().length / n;
-      if (labels == null) {
-        return Block.rawBytes(img.values(), new float[n], n, features, 1);
+    InputStream is = fs.open(images);
+    InputStream ls = labels == null ? null : fs.open(labels);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) t -> close(is, ls));
+    }
+    IdxReader.Values img = IdxReader.open(is, in);
+    IdxReader.Values lab = ls == null ? null : IdxReader.open(ls, ln);
+    int n = img.dims()[0];
+    int features = n == 0 ? 1 : (int) (IdxReader.count(img.dims()) / n);
+    int tw = targets == null ? 1 : targets.perRow();
+    if (lab != null) {
+      IdxReader.checkPair(img.dims(), in, lab.dims(), ln, targets);
+    }
+    int chunk = Math.max(1, Block.MAX_VALUES / features);
+    return new Iterator<Block>() {
+      private int done;
+      private boolean any;
+
+      @Override
+      public boolean hasNext() {
+        return done < n || !any;
       }
-      try (InputStream l = fs.open(labels)) {
-        IdxReader.Tensor lab = IdxReader.read(l, ln);
-        IdxReader.checkPair(img.dims(), in, lab.dims(), ln, targets);
-        IdxReader.checkTargets(lab.values(), 0, ln, targets);
-        return Block.rawBytes(img.values(), lab.values(), n, features, targets.perRow());
+
+      @Override
+      public Block next() {
+        any = true;
+        int rows = Math.min(chunk, n - done);
+        try {
+          byte[] px = new byte[rows * features];
+          img.read(px, px.length);
+          float[] y = new float[rows * tw];
+          if (lab != null) {
+            byte[] lb = new byte[rows * tw];
+            lab.read(lb, lb.length);
+            for (int i = 0; i < lb.length; i++) {
+              y[i] = lb[i] & 0xff;
+            }
+            IdxReader.checkTargets(y, (long) done * tw, ln, targets);
+          }
+          done += rows;
+          if (done == n) {
+            img.checkEnd();
+            if (lab != null) {
+              lab.checkEnd();
+            }
+            close(is, ls);
+          }
+          return Block.rawBytes(px, y, rows, features, tw);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e.getMessage(), e);
+        }
       }
+    };
+  }
+
+  private static void close(InputStream a, InputStream b) {
+    try {
+      a.close();
+      if (b != null) {
+        b.close();
+      }
+    } catch (IOException e) {
+      // Reading is over; a failed close loses nothing.
     }
   }
 

@@ -29,16 +29,37 @@ import scala.Tuple2;
 public final class TableShards {
   private TableShards() {}
 
-  /** What the driver learns about the input blocks. */
+  /**
+   * What the driver learns about the input blocks: each input partition's first row (its
+   * blocks hold consecutive rows), the rows in all and the features per row.
+   */
   public record Layout(long[] offsets, long rows, int features) implements Serializable {}
 
   /** Shards and what the trainer needs to know about them. */
   public record Split(JavaRDD<Block> train, long trainRows, JavaRDD<Block> validation,
       long validationRows, int features) {}
 
-  /** Rows and features of every input block (one small job); fails on mixed widths. */
+  /**
+   * Rows and features of every input partition (one small job: its blocks' rows, its width,
+   * and a second width where its blocks differ); fails on mixed widths.
+   */
   public static Layout layout(JavaRDD<Block> blocks, String name) {
-    List<long[]> sizes = blocks.map(b -> new long[] {b.rows(), b.features()}).collect();
+    List<long[]> sizes = blocks.mapPartitions(it -> {
+      long[] s = {0, -1, -1};
+      while (it.hasNext()) {
+        Block b = it.next();
+        if (b.rows() == 0) {
+          continue;
+        }
+        s[0] += b.rows();
+        if (s[1] < 0) {
+          s[1] = b.features();
+        } else if (b.features() != s[1] && s[2] < 0) {
+          s[2] = b.features();
+        }
+      }
+      return List.of(s).iterator();
+    }).collect();
     long[] offsets = new long[sizes.size()];
     long rows = 0;
     int features = -1;
@@ -48,9 +69,11 @@ public final class TableShards {
       if (s[0] == 0) {
         continue;
       }
-      if (features >= 0 && s[1] != features) {
-        throw new IllegalArgumentException(name + ": input partition " + k + " has " + s[1]
-            + " features per row, earlier ones " + features);
+      for (long f : new long[] {s[1], s[2]}) {
+        if (f >= 0 && features >= 0 && f != features) {
+          throw new IllegalArgumentException(name + ": input partition " + k + " has " + f
+              + " features per row, earlier ones " + features);
+        }
       }
       features = (int) s[1];
       rows += s[0];
@@ -88,31 +111,14 @@ public final class TableShards {
     long[] offsets = layout.offsets();
     int p = partitions;
     // Key: shard 0..P-1 training, P..2P-1 validation.
+    // Up to 2P pieces per input block, its rows numbered on from the partition's first.
     JavaPairRDD<Integer, ShardPiece> pieces = blocks.mapPartitionsWithIndex((k, it) -> {
-      Block b = it.next();
-      int rows = b.rows();
-      long[] pos = new long[rows];
-      int[] target = new int[rows];
-      int[] count = new int[2 * p];
-      for (int i = 0; i < rows; i++) {
-        long r = perm.apply(offsets[k] + i);
-        pos[i] = r;
-        target[i] = r < nVal ? p + (int) (r * p / nVal) : (int) ((r - nVal) * p / nTrain);
-        count[target[i]]++;
-      }
       List<Tuple2<Integer, ShardPiece>> out = new ArrayList<>();
-      for (int t = 0; t < 2 * p; t++) {
-        if (count[t] == 0) {
-          continue;
-        }
-        ShardPiece piece = new ShardPiece(count[t], b.features(), b.targetWidth(),
-            b.rawBytes() != null);
-        for (int i = 0; i < rows; i++) {
-          if (target[i] == t) {
-            piece.add(pos[i], b, i);
-          }
-        }
-        out.add(new Tuple2<>(t, piece));
+      long first = offsets[k];
+      while (it.hasNext()) {
+        Block b = it.next();
+        pieces(b, first, perm, nVal, nTrain, p, out);
+        first += b.rows();
       }
       return out.iterator();
     }, true).mapToPair(t -> t);
@@ -129,6 +135,34 @@ public final class TableShards {
       pieces.unpersist(false);
     }
     return new Split(train, nTrain, val, nVal, layout.features());
+  }
+
+  /** Block b's rows (numbered from first) cut into pieces by their shards, added to out. */
+  private static void pieces(Block b, long first, RowPermutation perm, long nVal, long nTrain,
+      int p, List<Tuple2<Integer, ShardPiece>> out) {
+    int rows = b.rows();
+    long[] pos = new long[rows];
+    int[] target = new int[rows];
+    int[] count = new int[2 * p];
+    for (int i = 0; i < rows; i++) {
+      long r = perm.apply(first + i);
+      pos[i] = r;
+      target[i] = r < nVal ? p + (int) (r * p / nVal) : (int) ((r - nVal) * p / nTrain);
+      count[target[i]]++;
+    }
+    for (int t = 0; t < 2 * p; t++) {
+      if (count[t] == 0) {
+        continue;
+      }
+      ShardPiece piece = new ShardPiece(count[t], b.features(), b.targetWidth(),
+          b.rawBytes() != null);
+      for (int i = 0; i < rows; i++) {
+        if (target[i] == t) {
+          piece.add(pos[i], b, i);
+        }
+      }
+      out.add(new Tuple2<>(t, piece));
+    }
   }
 
   private static JavaRDD<Block> shards(JavaPairRDD<Integer, ShardPiece> pieces, int p,

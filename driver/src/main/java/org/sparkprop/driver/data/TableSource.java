@@ -136,31 +136,48 @@ public final class TableSource {
     int nFeat = featureCols.size();
     boolean vec = vectorColumn;
     boolean lv = labelVector;
-    return sel.javaRDD().mapPartitionsWithIndex((part, it) -> {
-      List<Block> out = new ArrayList<>();
-      out.add(pack(it, vec, nFeat, targets, lv, name, part));
-      return out.iterator();
+    return sel.javaRDD().mapPartitionsWithIndex((part, it) -> new Iterator<Block>() {
+      private long base;
+      private boolean any;
+
+      @Override
+      public boolean hasNext() {
+        return it.hasNext() || !any;
+      }
+
+      @Override
+      public Block next() {
+        any = true;
+        Block b = pack(it, vec, nFeat, targets, lv, name, part, base);
+        base += b.rows();
+        return b;
+      }
     }, true);
   }
 
+  /**
+   * The partition's next rows (row base on in it) as one block of at most
+   * {@link Block#MAX_VALUES} features, or all that are left.
+   */
   private static Block pack(Iterator<Row> it, boolean vector, int nFeat, Targets targets,
-      boolean labelVector, String name, int part) {
+      boolean labelVector, String name, int part, long base) {
     int tw = targets == null ? 1 : targets.perRow();
     float[] x = new float[1 << 12];
     float[] y = new float[64 * tw];
     int rows = 0;
     int width = vector ? -1 : nFeat;
-    while (it.hasNext()) {
+    while (it.hasNext() && (width <= 0 || (rows + 1) * (long) width <= Block.MAX_VALUES
+        || rows == 0)) {
       Row r = it.next();
       Object o = vector ? r.get(0) : null;
       Vector mv = o instanceof Vector m ? m : null;
-      float[] v = vector && mv == null ? vectorValues(o, name, part, rows) : null;
+      float[] v = vector && mv == null ? vectorValues(o, name, part, base + rows) : null;
       if (vector) {
         int n = mv != null ? mv.size() : v.length;
         if (width < 0) {
           width = n;
         } else if (n != width) {
-          throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
+          throw new IllegalArgumentException(name + ": partition " + part + ", row " + (base + rows)
               + ": " + n + " features, earlier rows have " + width);
         }
       }
@@ -172,9 +189,9 @@ public final class TableSource {
       }
       for (int f = 0; f < width; f++) {
         float val = mv != null ? x[rows * width + f] : vector ? v[f]
-            : number(r, f, name, part, rows);
+            : number(r, f, name, part, base + rows);
         if (!Float.isFinite(val)) {
-          throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
+          throw new IllegalArgumentException(name + ": partition " + part + ", row " + (base + rows)
               + ", feature " + f + ": " + val + " is not finite");
         }
         x[rows * width + f] = val;
@@ -183,16 +200,16 @@ public final class TableSource {
         y = Arrays.copyOf(y, y.length * 2);
       }
       int first = vector ? 1 : nFeat;
-      float[] lv = labelVector ? vectorValues(r.get(first), name, part, rows) : null;
+      float[] lv = labelVector ? vectorValues(r.get(first), name, part, base + rows) : null;
       if (lv != null && lv.length != tw) {
-        throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
+        throw new IllegalArgumentException(name + ": partition " + part + ", row " + (base + rows)
             + ": " + lv.length + " targets, the network takes " + tw);
       }
       for (int j = 0; j < tw; j++) {
-        float t = lv != null ? lv[j] : number(r, first + j, name, part, rows);
+        float t = lv != null ? lv[j] : number(r, first + j, name, part, base + rows);
         String bad = targets == null ? null : targets.problem(t, j);
         if (bad != null) {
-          throw new IllegalArgumentException(name + ": partition " + part + ", row " + rows
+          throw new IllegalArgumentException(name + ": partition " + part + ", row " + (base + rows)
               + ": " + bad);
         }
         y[rows * tw + j] = t;
@@ -222,7 +239,7 @@ public final class TableSource {
     }
   }
 
-  private static float number(Row r, int i, String name, int part, int row) {
+  private static float number(Row r, int i, String name, int part, long row) {
     Object o = r.get(i);
     if (!(o instanceof Number n)) {
       throw new IllegalArgumentException(name + ": partition " + part + ", row " + row
@@ -236,7 +253,7 @@ public final class TableSource {
    * An array of numbers, a Spark ML vector, or a vector's struct as Parquet holds it (type 0
    * sparse, 1 dense).
    */
-  private static float[] vectorValues(Object o, String name, int part, int row) {
+  private static float[] vectorValues(Object o, String name, int part, long row) {
     if (o instanceof Vector mv) {
       float[] v = new float[mv.size()];
       copy(mv, v, 0);

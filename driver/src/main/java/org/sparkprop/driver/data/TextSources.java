@@ -1,12 +1,13 @@
 package org.sparkprop.driver.data;
 
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.Partitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.store.Fs;
@@ -39,10 +40,44 @@ public final class TextSources {
 
   private TextSources() {}
 
-  /** Lines with their 0-based numbers (one small job when the text has several partitions). */
-  private static JavaPairRDD<String, Long> numbered(JavaSparkContext sc, String uri,
-      int minPartitions) {
-    return sc.textFile(uri, Math.max(1, minPartitions)).zipWithIndex();
+  /**
+   * Lines with their 0-based numbers: partition p's count from starts[p] (its first line's
+   * number, from a checking pass over the same partitions), or from 0 when starts is null.
+   * textFile splits a given input the same way every time it is read.
+   */
+  private static JavaRDD<Tuple2<String, Long>> lines(JavaSparkContext sc, String uri,
+      int minPartitions, long[] starts) {
+    return sc.textFile(uri, Math.max(1, minPartitions)).mapPartitionsWithIndex((p, it) -> {
+      if (starts != null && p >= starts.length) {
+        throw new IllegalStateException(Fs.redact(uri) + " was split into more partitions "
+            + "than when it was checked (" + starts.length + "): did it change meanwhile?");
+      }
+      long first = starts == null ? 0 : starts[p];
+      return new Iterator<Tuple2<String, Long>>() {
+        private long n = first;
+
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Tuple2<String, Long> next() {
+          return new Tuple2<>(it.next(), n++);
+        }
+      };
+    }, true);
+  }
+
+  /** Each partition's first line number, from the partitions' line counts. */
+  private static long[] starts(List<Object[]> parts, int countSlot) {
+    long[] starts = new long[parts.size()];
+    long n = 0;
+    for (int p = 0; p < starts.length; p++) {
+      starts[p] = n;
+      n += (Long) parts.get(p)[countSlot];
+    }
+    return starts;
   }
 
   /** Fails the task with e, kept as the cause (the command line reports its message). */
@@ -50,26 +85,41 @@ public final class TextSources {
     return new UncheckedIOException(e.getMessage(), e);
   }
 
+  /** Parses one line (its number ln, 1-based) as the checking pass did, failing as it failed. */
+  private interface LineCheck extends Serializable {
+    void parse(String line, long ln) throws DataFormatException;
+  }
+
   /**
-   * A partition's check as it comes back (plain values, for Kryo): the largest value seen (an
-   * index) and its first error's message, or null.
+   * A partition's check as it comes back (plain values, for Kryo): its line count, the
+   * largest value seen (an index), and its first malformed line's partition-local number and
+   * text, or -1 and null.
    */
-  private static Iterator<Object[]> checked(long value, DataFormatException e) {
-    return List.<Object[]>of(new Object[] {value, e == null ? null : e.getMessage()})
-        .iterator();
+  private static Iterator<Object[]> checked(long lines, long value, long bad, String text) {
+    return List.<Object[]>of(new Object[] {lines, value, bad, text}).iterator();
   }
 
   /**
    * The partitions' first errors in partition order, which is line order: the first one is
-   * the input's first malformed line, as a reader going through the file finds it.
+   * the input's first malformed line, as a reader going through the file finds it, parsed
+   * again here with its number in the whole input to fail with the same message. Else the
+   * largest value seen.
    */
-  private static long firstErrorOrMax(List<Object[]> parts) {
+  private static long firstErrorOrMax(List<Object[]> parts, LineCheck check) {
+    long[] starts = starts(parts, 0);
     long max = 0;
-    for (Object[] c : parts) {
-      if (c[1] != null) {
-        throw failed(new DataFormatException((String) c[1]));
+    for (int p = 0; p < parts.size(); p++) {
+      Object[] c = parts.get(p);
+      if (c[3] != null) {
+        long ln = starts[p] + (Long) c[2] + 1;
+        try {
+          check.parse((String) c[3], ln);
+        } catch (DataFormatException e) {
+          throw failed(e);
+        }
+        throw new IllegalStateException("line " + ln + " failed its check once only");
       }
-      max = Math.max(max, (Long) c[0]);
+      max = Math.max(max, (Long) c[1]);
     }
     return max;
   }
@@ -83,49 +133,84 @@ public final class TextSources {
       int minPartitions) {
     String name = Fs.redact(uri);
     int tw = targets == null ? 1 : targets.perRow();
-    return (int) firstErrorOrMax(numbered(sc, uri, minPartitions).mapPartitions(it -> {
+    List<Object[]> parts = lines(sc, uri, minPartitions, null).mapPartitions(it -> {
       LibSvmReader.LineParser parser = new LibSvmReader.LineParser(name, features, targets);
       float[] y = new float[tw];
       int max = 0;
+      long n = 0;
       while (it.hasNext()) {
         Tuple2<String, Long> l = it.next();
+        n++;
         try {
           if (parser.parse(l._1(), l._2() + 1, y, 0)) {
             max = Math.max(max, parser.lastIndex());
           }
         } catch (DataFormatException e) {
-          return checked(max, e);
+          return checked(n, max, l._2(), l._1());
         }
       }
-      return checked(max, null);
-    }).collect());
+      return checked(n, max, -1, null);
+    }).collect();
+    return (int) firstErrorOrMax(parts, (line, ln) -> new LibSvmReader.LineParser(name,
+        features, targets).parse(line, ln, new float[tw], 0));
   }
 
-  /** A LibSVM input as blocks of width columns (targets null: unlabelled, targets 0). */
+  /**
+   * A LibSVM input, checked by {@link #libsvmCheck} for this width, as blocks of width columns
+   * (targets null: unlabelled, targets 0). Its lines were checked, so line numbers here are
+   * the partition's own (a line failing now means the input changed after its check).
+   */
   public static JavaRDD<Block> libsvm(JavaSparkContext sc, String uri, Targets targets,
       int width, int minPartitions) {
-    String name = Fs.redact(uri);
+    String name = Fs.redact(uri) + " (changed after its check)";
     int tw = targets == null ? 1 : targets.perRow();
-    return numbered(sc, uri, minPartitions).mapPartitions(it -> {
+    return lines(sc, uri, minPartitions, null).mapPartitions(it -> {
       LibSvmReader.LineParser parser = new LibSvmReader.LineParser(name, width, targets);
-      Packer pack = new Packer(width, tw);
-      while (it.hasNext()) {
-        Tuple2<String, Long> l = it.next();
-        try {
-          if (parser.parse(l._1(), l._2() + 1, pack.targets(), pack.targetOffset())) {
-            float[] x = pack.features();
-            int off = pack.featureOffset();
-            for (int e = 0; e < parser.entries(); e++) {
-              x[off + parser.index(e)] = parser.value(e);
-            }
-            pack.next();
-          }
-        } catch (DataFormatException e) {
-          throw failed(e);
-        }
-      }
-      return List.of(pack.block()).iterator();
+      return blocks(it, () -> libsvmBlock(it, parser, width, tw));
     }, true);
+  }
+
+  /**
+   * A partition's blocks, each filled by fill from the lines until full or they end: at least
+   * one (an empty partition gives an empty block), made as they are consumed.
+   */
+  private static Iterator<Block> blocks(Iterator<?> lines, Supplier<Block> fill) {
+    return new Iterator<Block>() {
+      private boolean any;
+
+      @Override
+      public boolean hasNext() {
+        return lines.hasNext() || !any;
+      }
+
+      @Override
+      public Block next() {
+        any = true;
+        return fill.get();
+      }
+    };
+  }
+
+  /** The next rows of LibSVM lines as one block of at most {@link Block#MAX_VALUES}. */
+  private static Block libsvmBlock(Iterator<Tuple2<String, Long>> it,
+      LibSvmReader.LineParser parser, int width, int tw) {
+    Packer pack = new Packer(width, tw);
+    while (it.hasNext() && !pack.full()) {
+      Tuple2<String, Long> l = it.next();
+      try {
+        if (parser.parse(l._1(), l._2() + 1, pack.targets(), pack.targetOffset())) {
+          float[] x = pack.features();
+          int off = pack.featureOffset();
+          for (int e = 0; e < parser.entries(); e++) {
+            x[off + parser.index(e)] = parser.value(e);
+          }
+          pack.next();
+        }
+      } catch (DataFormatException e) {
+        throw failed(e);
+      }
+    }
+    return pack.block();
   }
 
   /**
@@ -137,9 +222,9 @@ public final class TextSources {
   public static JavaRDD<Block> coursePair(JavaSparkContext sc, String vectors, String labels,
       Targets targets, int minPartitions) {
     String vName = Fs.redact(vectors);
-    JavaPairRDD<String, Long> v = numbered(sc, vectors, minPartitions);
-    // Per partition, every row parsed (slots of c below), and its first malformed value.
-    List<Object[]> parts = v.mapPartitions(it -> {
+    // Per partition, every row parsed (slots of c below, partition-local line numbers), and
+    // its first malformed line's text.
+    List<Object[]> parts = lines(sc, vectors, minPartitions, null).mapPartitions(it -> {
       long[] c = {0, -1, -1, -1, -1, -1, -1, -1};
       CsvReader.FloatList scratch = new CsvReader.FloatList(1 << 10);
       String error = null;
@@ -162,7 +247,7 @@ public final class TextSources {
               c[OTHER_WIDTH] = w;
             }
           } catch (DataFormatException e) {
-            error = e.getMessage();
+            error = l._1();
             c[ERROR] = l._2();
           }
           scratch = new CsvReader.FloatList(1 << 10);
@@ -178,6 +263,9 @@ public final class TextSources {
       long[] c = (long[]) parts.get(p)[0];
       starts[p] = lines;
       lines += c[LINES];
+      for (int slot : new int[] {LAST_ROW, BLANK, OTHER, FIRST_ROW, ERROR}) {
+        c[slot] = c[slot] < 0 ? -1 : c[slot] + starts[p];
+      }
       lastFull = Math.max(lastFull, c[LAST_ROW]);
       if (firstWidth < 0 && c[WIDTH] >= 0) {
         firstWidth = (int) c[WIDTH];
@@ -197,7 +285,12 @@ public final class TextSources {
         continue;
       }
       if (first == bad) {
-        throw failed(new DataFormatException((String) part[1]));
+        try {
+          CsvReader.parseRow((String) part[1], vName, bad + 1, new CsvReader.FloatList(1 << 10));
+        } catch (DataFormatException e) {
+          throw failed(e);
+        }
+        throw new IllegalStateException("line " + (bad + 1) + " failed its check once only");
       }
       if (first == blank) {
         throw failed(new DataFormatException(vName, "line " + (blank + 1), "empty line"));
@@ -215,25 +308,53 @@ public final class TextSources {
     if (labels == null) {
       byPart = null;
     } else {
-      JavaPairRDD<Tuple2<String, Long>, Long> ranked = numbered(sc, labels, minPartitions)
-          .filter(l -> !l._1().isBlank()).zipWithIndex();
       // Every label, in line order (the vectors were checked first, as the driver's reader
-      // checks them).
+      // checks them); per partition its lines and non-blank lines (its labels).
       int tw0 = targets.perRow();
-      firstErrorOrMax(ranked.mapPartitions(it -> {
-        float[] y = new float[tw0];
+      LineCheck label = (line, ln) -> {
+        try {
+          targets.parse(line, new float[tw0], 0);
+        } catch (IllegalArgumentException e) {
+          throw new DataFormatException(lName, "line " + ln, e.getMessage());
+        }
+      };
+      List<Object[]> lparts = lines(sc, labels, minPartitions, null).mapPartitions(it -> {
+        long n = 0;
+        long nonBlank = 0;
         while (it.hasNext()) {
-          Tuple2<Tuple2<String, Long>, Long> r = it.next();
+          Tuple2<String, Long> l = it.next();
+          n++;
+          if (l._1().isBlank()) {
+            continue;
+          }
+          nonBlank++;
           try {
-            targets.parse(r._1()._1(), y, 0);
-          } catch (IllegalArgumentException e) {
-            return checked(0, new DataFormatException(lName, "line " + (r._1()._2() + 1),
-                e.getMessage()));
+            label.parse(l._1(), l._2() + 1);
+          } catch (DataFormatException e) {
+            return checked(n, nonBlank, l._2(), l._1());
           }
         }
-        return checked(0, null);
-      }).collect());
-      long count = ranked.count();
+        return checked(n, nonBlank, -1, null);
+      }).collect();
+      firstErrorOrMax(lparts, label);
+      long[] lineStarts = starts(lparts, 0);
+      long[] rankStarts = starts(lparts, 1);
+      long count = 0;
+      for (Object[] c : lparts) {
+        count += (Long) c[1];
+      }
+      JavaRDD<Tuple2<Tuple2<String, Long>, Long>> ranked = lines(sc, labels, minPartitions,
+          lineStarts).mapPartitionsWithIndex((p, it) -> {
+            List<Tuple2<Tuple2<String, Long>, Long>> out = new ArrayList<>();
+            long rank = rankStarts[p];
+            while (it.hasNext()) {
+              Tuple2<String, Long> l = it.next();
+              if (!l._1().isBlank()) {
+                out.add(new Tuple2<>(l, rank++));
+              }
+            }
+            return out.iterator();
+          }, true);
       if (count != rows) {
         if (count > rows) {
           long line = ranked.filter(r -> r._2() == rows).first()._1()._2() + 1;
@@ -259,23 +380,34 @@ public final class TextSources {
     int tw = targets == null ? 1 : targets.perRow();
     long last = lastFull;
     int w0 = firstWidth;
+    JavaRDD<Tuple2<String, Long>> v = lines(sc, vectors, minPartitions, starts);
     if (byPart == null) {
-      return v.mapPartitions(it -> List.of(packCourse(it, null, vName, lName, targets, tw,
-          last, w0)).iterator(), true);
+      return v.mapPartitions(it -> {
+        int[] done = {0};
+        return blocks(it, () -> packCourse(it, null, done, vName, lName, targets, tw, last,
+            w0));
+      }, true);
     }
-    return v.zipPartitions(byPart, (it, lab) -> List.of(packCourse(it,
-        lab.hasNext() ? lab.next() : List.of(), vName, lName, targets, tw, last, w0))
-        .iterator());
+    return v.zipPartitions(byPart, (it, lab) -> {
+      List<Tuple2<Long, String>> l = lab.hasNext() ? lab.next() : List.of();
+      int[] done = {0};
+      return blocks(it, () -> packCourse(it, l, done, vName, lName, targets, tw, last, w0));
+    });
   }
 
+  /**
+   * The next rows of the vectors' lines, with their labels (from labels[done[0]], the rows
+   * of the partition packed so far, which this advances), as one block of at most
+   * {@link Block#MAX_VALUES} values.
+   */
   private static Block packCourse(Iterator<Tuple2<String, Long>> lines,
-      List<Tuple2<Long, String>> labels, String vName, String lName, Targets targets, int tw,
-      long lastFull, int firstWidth) {
+      List<Tuple2<Long, String>> labels, int[] done, String vName, String lName,
+      Targets targets, int tw, long lastFull, int firstWidth) {
     CsvReader.FloatList x = new CsvReader.FloatList(1 << 12);
     float[] y = new float[64 * tw];
     int width = -1;
     int rows = 0;
-    while (lines.hasNext()) {
+    while (lines.hasNext() && (rows + 1) * (long) firstWidth <= Block.MAX_VALUES) {
       Tuple2<String, Long> l = lines.next();
       long ln = l._2() + 1;
       try {
@@ -295,7 +427,7 @@ public final class TextSources {
           y = Arrays.copyOf(y, y.length * 2);
         }
         if (labels != null) {
-          String lab = labels.get(rows)._2();
+          String lab = labels.get(done[0] + rows)._2();
           int cut = lab.indexOf('\u0000');
           try {
             targets.parse(lab.substring(cut + 1), y, rows * tw);
@@ -309,6 +441,7 @@ public final class TextSources {
         throw failed(e);
       }
     }
+    done[0] += rows;
     int w = Math.max(width, 1);
     return Block.packed(x.toArray(), Arrays.copyOf(y, rows * tw), rows, w, tw);
   }
@@ -390,6 +523,11 @@ public final class TextSources {
 
     void next() {
       rows++;
+    }
+
+    /** Whether one more row would pass {@link Block#MAX_VALUES}. */
+    boolean full() {
+      return rows > 0 && (rows + 1) * (long) width > Block.MAX_VALUES;
     }
 
     Block block() {

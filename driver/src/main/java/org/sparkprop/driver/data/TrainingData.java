@@ -106,6 +106,10 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
         in.trainLabels(), w);
     TrainingData t = fromBlocks(trainTable, Fs.redact(in.trainFeatures()), how);
     JavaRDD<Block> testRaw = reader.read(in.testFeatures(), in.testLabels(), width);
+    if (how.cache() != Caching.NONE) {
+      // Read once for its layout and its scaling (which releases it).
+      testRaw.persist(StorageLevel.MEMORY_AND_DISK());
+    }
     TableShards.Layout testLayout = TableShards.layout(testRaw, Fs.redact(in.testFeatures()));
     int features = t.scaling().shift().length;
     if (testLayout.features() != features) {

@@ -124,6 +124,19 @@ public final class IdxReader {
 
   /** Reads a whole IDX file (plain or gzip), checked, keeping the values as bytes. */
   public static Bytes readBytes(InputStream raw, String name) throws IOException {
+    Values v = open(raw, name);
+    long count = count(v.dims());
+    byte[] bytes = new byte[(int) count];
+    v.read(bytes, bytes.length);
+    v.checkEnd();
+    return new Bytes(v.dims(), bytes);
+  }
+
+  /**
+   * An IDX file (plain or gzip, detected) opened for reading its values in pieces: the header
+   * is read and checked here. The caller closes raw.
+   */
+  public static Values open(InputStream raw, String name) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     in.mark(2);
     int b0 = in.read();
@@ -132,24 +145,50 @@ public final class IdxReader {
     InputStream src = (b0 == 0x1f && b1 == 0x8b)
         ? new BufferedInputStream(new Gunzip(in, name), 1 << 16) : in;
     DataInputStream d = new DataInputStream(src);
-    int[] dims = header(d, name);
-    int nd = dims.length;
-    long count = count(dims);
-    byte[] bytes = new byte[(int) count];
-    int got = 0;
-    while (got < bytes.length) {
-      int r = d.read(bytes, got, bytes.length - got);
-      if (r < 0) {
-        throw new DataFormatException(name, "byte " + (4 + 4 * nd + got),
-            "truncated: header promises " + count + " values, file ends after " + got);
+    return new Values(d, name, header(d, name));
+  }
+
+  /** An IDX file's values, read in order by pieces, with the whole reader's messages. */
+  public static final class Values {
+    private final DataInputStream d;
+    private final String name;
+    private final int[] dims;
+    private final long count;
+    private long got;
+
+    private Values(DataInputStream d, String name, int[] dims) {
+      this.d = d;
+      this.name = name;
+      this.dims = dims;
+      this.count = count(dims);
+    }
+
+    public int[] dims() {
+      return dims;
+    }
+
+    /** The next n values into b[0, n); fails naming the file and place if it ends first. */
+    public void read(byte[] b, int n) throws IOException {
+      int at = 0;
+      while (at < n) {
+        int r = d.read(b, at, n - at);
+        if (r < 0) {
+          throw new DataFormatException(name, "byte " + (4 + 4 * dims.length + got + at),
+              "truncated: header promises " + count + " values, file ends after "
+                  + (got + at));
+        }
+        at += r;
       }
-      got += r;
+      got += n;
     }
-    if (d.read() >= 0) {
-      throw new DataFormatException(name, "byte " + (4 + 4 * nd + count),
-          "trailing data after the " + count + " values the header declares");
+
+    /** Fails if data follows the values the header declares (call after reading them all). */
+    public void checkEnd() throws IOException {
+      if (d.read() >= 0) {
+        throw new DataFormatException(name, "byte " + (4 + 4 * dims.length + count),
+            "trailing data after the " + count + " values the header declares");
+      }
     }
-    return new Bytes(dims, bytes);
   }
 
   /**
