@@ -109,8 +109,17 @@ public final class CsvReader {
     while (true) {
       int comma = line.indexOf(',', start);
       int end = comma < 0 ? len : comma;
-      String field = line.substring(start, end).trim();
       n++;
+      float plain = Decimals.parse(line, start, end);
+      if (!Float.isNaN(plain)) {
+        out.add(plain);
+        if (comma < 0) {
+          return n;
+        }
+        start = comma + 1;
+        continue;
+      }
+      String field = line.substring(start, end).trim();
       if (field.isEmpty()) {
         throw new DataFormatException(file, "line " + lineNo + ", field " + n, "empty field");
       }

@@ -106,48 +106,103 @@ public final class LibSvmReader {
       if (t.isEmpty()) {
         return false;
       }
-      String[] f = t.split("\\s+");
+      // Fields split at whitespace runs (as \\s+), scanned in place: no string per field.
+      int len = t.length();
+      int end0 = fieldEnd(t, 0, len);
       String where = "line " + ln;
       // A multi-label row with no labels starts with its first feature.
       boolean noLabel = targets != null && targets.task() == Task.MULTILABEL
-          && f[0].contains(":");
+          && t.lastIndexOf(':', end0 - 1) >= 0;
       if (targets != null) {
         try {
-          targets.parseLibSvm(noLabel ? "" : f[0], y, yOff);
+          targets.parseLibSvm(noLabel ? "" : t.substring(0, end0), y, yOff);
         } catch (IllegalArgumentException e) {
           throw new DataFormatException(name, where + ", field 1", e.getMessage());
         }
       }
-      for (int i = noLabel ? 0 : 1; i < f.length; i++) {
-        int colon = f[i].indexOf(':');
+      int field = noLabel ? 0 : 1;
+      int at = noLabel ? 0 : fieldStart(t, end0, len);
+      while (at < len) {
+        int end = fieldEnd(t, at, len);
+        int colon = -1;
+        for (int c = at; c < end; c++) {
+          if (t.charAt(c) == ':') {
+            colon = c;
+            break;
+          }
+        }
+        field++;
         int k;
         float v;
         try {
-          if (colon <= 0) {
+          if (colon <= at) {
             throw new NumberFormatException();
           }
-          k = Integer.parseInt(f[i].substring(0, colon));
-          v = Float.parseFloat(f[i].substring(colon + 1));
+          k = index(t, at, colon);
+          v = Decimals.parse(t, colon + 1, end);
+          if (Float.isNaN(v)) {
+            v = Float.parseFloat(t.substring(colon + 1, end));
+          }
         } catch (NumberFormatException e) {
-          throw new DataFormatException(name, where + ", field " + (i + 1),
-              "expected index:value, got '" + f[i] + "'");
+          throw new DataFormatException(name, where + ", field " + field,
+              "expected index:value, got '" + t.substring(at, end) + "'");
         }
         if (k <= last) {
-          throw new DataFormatException(name, where + ", field " + (i + 1),
+          throw new DataFormatException(name, where + ", field " + field,
               "indices must be ≥ 1 and increasing, got " + k + " after " + last);
         }
         if (!Float.isFinite(v)) {
-          throw new DataFormatException(name, where + ", field " + (i + 1), "value " + v
+          throw new DataFormatException(name, where + ", field " + field, "value " + v
               + " is not finite");
         }
         if (features > 0 && k > features) {
-          throw new DataFormatException(name, where + ", field " + (i + 1), "index " + k
+          throw new DataFormatException(name, where + ", field " + field, "index " + k
               + " exceeds the " + features + " features");
         }
         last = k;
         entries.add(k - 1, v);
+        at = fieldStart(t, end, len);
       }
       return true;
+    }
+
+    /** Where the field starting at from ends: the next whitespace, or len. */
+    private static int fieldEnd(String t, int from, int len) {
+      int i = from;
+      while (i < len && !space(t.charAt(i))) {
+        i++;
+      }
+      return i;
+    }
+
+    /** The next field's start after from: past the whitespace there, or len. */
+    private static int fieldStart(String t, int from, int len) {
+      int i = from;
+      while (i < len && space(t.charAt(i))) {
+        i++;
+      }
+      return i;
+    }
+
+    /** The characters \\s matches. */
+    private static boolean space(char c) {
+      return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+    }
+
+    /** Integer.parseInt of t[from, to), its digits read in place when there are at most 9. */
+    private static int index(String t, int from, int to) {
+      if (to - from <= 9) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+          int d = t.charAt(i) - '0';
+          if (d < 0 || d > 9) {
+            return Integer.parseInt(t.substring(from, to));
+          }
+          v = v * 10 + d;
+        }
+        return v;
+      }
+      return Integer.parseInt(t.substring(from, to));
     }
 
     /** Entries of the last line. */

@@ -226,4 +226,46 @@ class DataReaderTest {
             in(idx(new int[] {2, 3}, new byte[] {1, 0, 1, 2, 1, 1})), "lab.idx", labels))
             .getMessage());
   }
+
+  /** Plain decimals read to Float.parseFloat's bits, or NaN where it must decide. */
+  @Test
+  void plainDecimalsParseToParseFloatsBits() {
+    SplittableRandom r = new SplittableRandom(9);
+    String[] fixed = {"0", "-0", "+0", "007", " 12 ", "\t255", "999999999", "16777217",
+        "-123456789", "+42", "0.1", "-0.125", "3.14159", ".5", "5.", "123.625", "1.00000005",
+        "16777217.0", "0.000000000000000001", "340282350000000000000000000000000000000"};
+    for (String f : fixed) {
+      float v = Decimals.parse(f, 0, f.length());
+      if (!Float.isNaN(v)) {
+        assertEquals(Float.floatToRawIntBits(Float.parseFloat(f.trim())),
+            Float.floatToRawIntBits(v), f);
+      }
+    }
+    assertEquals(Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(Decimals.parse("-0", 0,
+        2)));
+    int decided = 0;
+    for (int k = 0; k < 200_000; k++) {
+      long m = r.nextLong(1, r.nextBoolean() ? 1000 : 1L << r.nextInt(1, 60));
+      String digits = Long.toString(m);
+      int point = r.nextInt(digits.length() + 1);
+      String f = (r.nextBoolean() ? "-" : "") + digits.substring(0, point) + "."
+          + digits.substring(point);
+      float v = Decimals.parse("x," + f + ",y", 2, 2 + f.length());
+      if (!Float.isNaN(v)) {
+        decided++;
+        assertEquals(Float.floatToRawIntBits(Float.parseFloat(f)), Float.floatToRawIntBits(v),
+            f);
+      }
+    }
+    assertTrue(decided > 150_000, decided + " of 200000 decided without parseFloat");
+    // Float ties: 1 + 2^-24 lies halfway between 1 and the next float; the exact decimal
+    // is a double, so it falls back (and parseFloat rounds it to even).
+    String tie = new java.math.BigDecimal(1 + 0x1p-24).toPlainString();
+    assertTrue(Float.isNaN(Decimals.parse(tie, 0, tie.length())) || Decimals.parse(tie, 0,
+        tie.length()) == Float.parseFloat(tie), tie);
+    for (String f : new String[] {"", " ", "-", ".", "1.5.2", "1e3", "12a", "0x1", "NaN",
+        "--1", "1234567890123456789"}) {
+      assertTrue(Float.isNaN(Decimals.parse(f, 0, f.length())), "'" + f + "'");
+    }
+  }
 }
