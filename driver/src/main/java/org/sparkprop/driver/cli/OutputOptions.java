@@ -16,6 +16,12 @@ final class OutputOptions {
       + "here, e.g. hdfs:// or s3a:// (repeatable); checked writable before training")
   List<String> exports = new ArrayList<>();
 
+  @Option(names = "--train-predictions", negatable = true, defaultValue = "true",
+      fallbackValue = "true", description = "write train_predictions.csv, one prediction per "
+      + "training row (another pass over the input; --no-train-predictions skips it for large "
+      + "data) (${DEFAULT-VALUE})")
+  boolean trainPredictions;
+
   /** --out, then every --export. */
   List<String> destinations() {
     List<String> all = new ArrayList<>();

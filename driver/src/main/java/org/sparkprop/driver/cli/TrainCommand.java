@@ -74,7 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
       try (TrainOutputs outputs = TrainOutputs.compute(sc, data, spec, result, fit.stats(),
           new TrainOutputs.RunFacts(fit.config(), fit.configJson(), fit.devices(),
               fit.loadSeconds(), fit.trainSeconds(), t0, settings.threshold(),
-              describe(in, data, targets), inputs.classNames(spec)))) {
+              describe(in, data, targets), inputs.classNames(spec)), output.trainPredictions)) {
         Evaluation test = outputs.test();
         StringBuilder line = new StringBuilder(Double.isNaN(test.accuracy()) ? "test "
             : String.format(Locale.ROOT, "test accuracy %.4f, ", test.accuracy()));

@@ -1,6 +1,9 @@
 package org.sparkprop.driver.output;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,16 +52,21 @@ public final class TrainOutputs implements AutoCloseable {
     this.test = test;
   }
 
-  /** Evaluates and predicts the trained model r on data's test and training sets. */
+  /**
+   * Evaluates and predicts the trained model r on data's test set and (trainPredictions) its
+   * training set in input order.
+   */
   public static TrainOutputs compute(JavaSparkContext sc, TrainingData data, MlpSpec spec,
-      TrainResult r, LayerStats stats, RunFacts facts) throws IOException {
+      TrainResult r, LayerStats stats, RunFacts facts, boolean trainPredictions)
+      throws IOException {
     float[] p = r.params();
     float[] s = r.state();
     float th = facts.threshold();
     EvalSums testSums = Evaluator.sums(sc, data.test(), spec, p, s, th);
     Evaluation test = Evaluator.evaluation(testSums, spec);
     TrainOutputs out = new TrainOutputs(Evaluator.predictions(sc, data.test(), spec, p, s, th),
-        Evaluator.predictions(sc, data.trainInOrder().get(), spec, p, s, th), test);
+        trainPredictions ? Evaluator.predictions(sc, data.trainInOrder().get(), spec, p, s, th)
+            : null, test);
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("config", facts.configJson());
     meta.put("task", spec.task().toString());
@@ -88,6 +96,9 @@ public final class TrainOutputs implements AutoCloseable {
     metrics.put("samples_per_second", r.samplesPerSecond());
     // A cached training row: its features as bytes (compact shards) or floats, and targets.
     metrics.put("shard_bytes_per_row", data.train().map(Block::bytesPerRow).reduce(Math::max));
+    // The driver JVM's heap high-water mark so far (its executors too, in local mode).
+    metrics.put("driver_peak_heap_bytes", peakHeap());
+    metrics.put("driver_max_heap_bytes", Runtime.getRuntime().maxMemory());
     metrics.put("validation_accuracy_milestones", Metrics.milestones(r.history()));
     int classes = spec.task() == Task.CLASSIFICATION ? Math.max(2, spec.outputs()) : 0;
     metrics.put("confusion_matrix", Metrics.confusion(testSums.confusion(), classes));
@@ -106,7 +117,9 @@ public final class TrainOutputs implements AutoCloseable {
     out.files.put("metrics.json", Fs.Content.of(utf8(Json.write(metrics))));
     out.files.put("metrics.csv", Fs.Content.of(utf8(Metrics.csv(r.history(), stats))));
     out.files.put("test_predictions.csv", out.testPredictions.lines());
-    out.files.put("train_predictions.csv", out.trainPredictions.lines());
+    if (out.trainPredictions != null) {
+      out.files.put("train_predictions.csv", out.trainPredictions.lines());
+    }
     report.forEach((name, bytes) -> out.files.put(name, Fs.Content.of(bytes)));
     return out;
   }
@@ -139,7 +152,20 @@ public final class TrainOutputs implements AutoCloseable {
   @Override
   public void close() {
     testPredictions.close();
-    trainPredictions.close();
+    if (trainPredictions != null) {
+      trainPredictions.close();
+    }
+  }
+
+  /** The sum of the heap pools' peak use in this JVM. */
+  static long peakHeap() {
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP && pool.getPeakUsage() != null) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    return peak;
   }
 
   private static byte[] utf8(String s) {
