@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -20,7 +23,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.sparkprop.driver.KryoSetup;
 import org.sparkprop.trainer.data.Dataset;
+import org.sparkprop.trainer.data.FashionMnist;
 
 /**
  * Generated data sets larger than a driver's heap, written in every input format sparkprop
@@ -234,30 +239,65 @@ public final class LargeData {
   }
 
   /**
-   * Writes synthetic byte rows: {@code LargeData DIR ROWS [SEED]} makes DIR/train in every
-   * format (train-images.idx, train-labels.idx, train_vectors.csv, train_labels.csv,
-   * train.libsvm, train.parquet) and prints the seconds each took.
+   * Writes a data set in every format: {@code LargeData synthetic DIR ROWS [SEED]} makes
+   * DIR/train (byte rows, {@link #synthetic}) as IDX, the course CSV pair, LibSVM and Parquet;
+   * {@code LargeData fashion DIR ROWS [SIGMA]} makes DIR/train (Fashion-MNIST's training rows
+   * repeated with jitter, {@link #jittered}) and DIR/test (its test set as it is) as LibSVM
+   * and Parquet. Prints one JSON object: the seconds and bytes each file took.
    */
   public static void main(String[] args) throws Exception {
-    Path dir = Path.of(args[0]);
-    long n = Long.parseLong(args[1]);
-    Rows rows = synthetic(784, 10, args.length > 2 ? Long.parseLong(args[2]) : 1);
-    long t = System.nanoTime();
-    writeIdx(dir.resolve("train-images.idx"), dir.resolve("train-labels.idx"), rows, n);
-    System.out.printf("idx %.1f s%n", (System.nanoTime() - t) / 1e9);
-    t = System.nanoTime();
-    writeCourseCsv(dir.resolve("train_vectors.csv"), dir.resolve("train_labels.csv"), rows, n);
-    System.out.printf("csv %.1f s%n", (System.nanoTime() - t) / 1e9);
-    t = System.nanoTime();
-    writeLibsvm(dir.resolve("train.libsvm"), rows, n);
-    System.out.printf("libsvm %.1f s%n", (System.nanoTime() - t) / 1e9);
-    t = System.nanoTime();
-    try (JavaSparkContext sc = new JavaSparkContext(org.sparkprop.driver.KryoSetup.configure(
-        new org.apache.spark.SparkConf()).setMaster("local[2]").setAppName("large-data")
-        .set("spark.driver.host", "127.0.0.1").set("spark.ui.enabled", "false"))) {
-      writeParquet(sc, dir.resolve("train.parquet").toString(), rows, n);
+    Path dir = Path.of(args[1]);
+    long n = Long.parseLong(args[2]);
+    boolean fashion = args[0].equals("fashion");
+    StringBuilder json = new StringBuilder("{\"rows\": " + n);
+    try (JavaSparkContext sc = new JavaSparkContext(KryoSetup.configure(new SparkConf())
+        .setMaster("local[2]").setAppName("large-data").set("spark.driver.host", "127.0.0.1")
+        .set("spark.ui.enabled", "false"))) {
+      sc.setLogLevel("WARN");
+      if (fashion) {
+        Dataset[] fm = FashionMnist.load(FashionMnist.defaultDir());
+        float sigma = args.length > 3 ? Float.parseFloat(args[3]) : 8;
+        Rows train = jittered(fm[0], sigma, 1);
+        Rows test = jittered(fm[1], 0, 2);
+        json.append(timed(dir.resolve("train.libsvm"), () -> writeLibsvm(
+            dir.resolve("train.libsvm"), train, n)));
+        json.append(timed(dir.resolve("train.parquet"), () -> writeParquet(sc,
+            dir.resolve("train.parquet").toString(), train, n)));
+        json.append(timed(dir.resolve("test.libsvm"), () -> writeLibsvm(
+            dir.resolve("test.libsvm"), test, fm[1].rows())));
+        json.append(timed(dir.resolve("test.parquet"), () -> writeParquet(sc,
+            dir.resolve("test.parquet").toString(), test, fm[1].rows())));
+      } else {
+        Rows rows = synthetic(784, 10, args.length > 3 ? Long.parseLong(args[3]) : 1);
+        json.append(timed(dir.resolve("train-images.idx"), () -> writeIdx(
+            dir.resolve("train-images.idx"), dir.resolve("train-labels.idx"), rows, n)));
+        json.append(timed(dir.resolve("train_vectors.csv"), () -> writeCourseCsv(
+            dir.resolve("train_vectors.csv"), dir.resolve("train_labels.csv"), rows, n)));
+        json.append(timed(dir.resolve("train.libsvm"), () -> writeLibsvm(
+            dir.resolve("train.libsvm"), rows, n)));
+        json.append(timed(dir.resolve("train.parquet"), () -> writeParquet(sc,
+            dir.resolve("train.parquet").toString(), rows, n)));
+      }
     }
-    System.out.printf("parquet %.1f s%n", (System.nanoTime() - t) / 1e9);
+    System.out.println(json.append("}"));
+  }
+
+  /** A writing step, for main. */
+  private interface Step {
+    void run() throws IOException;
+  }
+
+  /** ", name: {seconds, bytes}" of running step, which writes file (or folder). */
+  private static String timed(Path file, Step step) throws IOException {
+    long t = System.nanoTime();
+    step.run();
+    double seconds = (System.nanoTime() - t) / 1e9;
+    long bytes;
+    try (Stream<Path> s = Files.walk(file)) {
+      bytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+    return String.format(Locale.ROOT, ", \"%s\": {\"seconds\": %.1f, \"bytes\": %d}",
+        file.getFileName(), seconds, bytes);
   }
 
   private static DataOutputStream out(Path p) throws IOException {

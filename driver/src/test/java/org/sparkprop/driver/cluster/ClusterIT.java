@@ -15,6 +15,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.sparkprop.driver.SparkpropCli;
 import org.sparkprop.driver.TestJson;
 import org.sparkprop.driver.TestSpark;
+import org.sparkprop.driver.bench.LargeData;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.data.FashionMnist;
 import org.sparkprop.trainer.io.Model;
@@ -206,8 +208,73 @@ class ClusterIT {
     assertArrayEquals(modelA.state(), m.state());
   }
 
+  /**
+   * Data three times the driver's heap: 1.5 GB as floats (478,000 rows of 784 byte features)
+   * trained on both workers by a driver of 512 MB (Spark itself needs about 450 MB of it) from
+   * IDX, the course CSV pair, LibSVM and Parquet. Each format trains the parameters Parquet
+   * trains, bit for bit; the shards hold a byte per feature.
+   */
   @Test
   @Order(4)
+  void trainsDataThreeTimesTheDriversHeapFromEveryFormat() throws Exception {
+    Path d = WORK.resolve("large");
+    long rows = 478_000;
+    LargeData.Rows train = LargeData.synthetic(784, 10, 7);
+    LargeData.Rows test = LargeData.synthetic(784, 10, 8);
+    Map<String, List<String>> formats = new LinkedHashMap<>();
+    for (String set : List.of("train", "test")) {
+      LargeData.Rows r = set.equals("train") ? train : test;
+      long n = set.equals("train") ? rows : 2_000;
+      LargeData.writeIdx(d.resolve(set + "-images.idx"), d.resolve(set + "-labels.idx"), r, n);
+      LargeData.writeCourseCsv(d.resolve(set + "_vectors.csv"), d.resolve(set + "_labels.csv"),
+          r, n);
+      LargeData.writeLibsvm(d.resolve(set + ".libsvm"), r, n);
+      try (JavaSparkContext sc = TestSpark.start("local[2]")) {
+        LargeData.writeParquet(sc, d.resolve(set + ".parquet").toString(), r, n);
+      }
+    }
+    formats.put("parquet", List.of("--train-features", d.resolve("train.parquet").toString(),
+        "--test-features", d.resolve("test.parquet").toString()));
+    formats.put("idx", List.of("--train-features", d.resolve("train-images.idx").toString(),
+        "--train-labels", d.resolve("train-labels.idx").toString(),
+        "--test-features", d.resolve("test-images.idx").toString(),
+        "--test-labels", d.resolve("test-labels.idx").toString()));
+    formats.put("course-csv", List.of("--train-features",
+        d.resolve("train_vectors.csv").toString(), "--train-labels",
+        d.resolve("train_labels.csv").toString(), "--test-features",
+        d.resolve("test_vectors.csv").toString(), "--test-labels",
+        d.resolve("test_labels.csv").toString()));
+    formats.put("libsvm", List.of("--train-features", d.resolve("train.libsvm").toString(),
+        "--test-features", d.resolve("test.libsvm").toString(), "--num-features", "784"));
+    Model reference = null;
+    for (Map.Entry<String, List<String>> f : formats.entrySet()) {
+      Path out = d.resolve("out-" + f.getKey());
+      List<String> args = new ArrayList<>(List.of("train", "--out", out.toString(), "--arch",
+          "784-16-10", "--epochs", "1", "--batch", "2048", "--partitions", "2",
+          "--no-train-predictions"));
+      args.addAll(f.getValue());
+      Proc run = submit("train-large-" + f.getKey(), args, "-Xmx512m");
+      assertEquals(0, run.await(400), f.getKey() + "\n" + run.tail());
+      JsonNode m = TestJson.read(out.resolve("metrics.json"));
+      assertEquals(masterUrl, m.at("/config/master").asText());
+      assertEquals(784 + 4, m.get("shard_bytes_per_row").asInt(), f.getKey());
+      assertTrue(m.get("test_accuracy").asDouble() > 0.95, f.getKey() + ": "
+          + m.get("test_accuracy"));
+      assertFalse(Files.exists(out.resolve("train_predictions.csv")));
+      Model model = ModelCodec.decode(Files.readAllBytes(out.resolve("model.spkm")),
+          f.getKey());
+      if (reference == null) {
+        reference = model;
+      } else {
+        assertArrayEquals(reference.params(), model.params(), f.getKey() + " vs Parquet");
+        assertArrayEquals(reference.state(), model.state(), f.getKey() + " vs Parquet");
+      }
+    }
+    deleteRecursively(d);
+  }
+
+  @Test
+  @Order(5)
   void survivesAWorkerKilledMidTraining() throws Exception {
     String out = hdfs + "/runs/d";
     Proc run = submit("train-d-worker-killed", train("--out", out));
@@ -227,7 +294,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void storeUnreachableAtExportLeavesNothingPublished() throws Exception {
     String out = "s3a://" + BUCKET + "/runs/e";
     String ckpt = hdfs + "/ckpt/e";
@@ -255,7 +322,7 @@ class ClusterIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void noSecretInAnyLogOrOutput() throws Exception {
     List<Path> files = new ArrayList<>(logs);
     try (Stream<Path> s = Files.walk(CLUSTER)) {
@@ -321,6 +388,12 @@ class ClusterIT {
 
   /** bin/submit of the shaded jar in client mode, against the cluster unless args name one. */
   private static Proc submit(String name, List<String> appArgs) throws IOException {
+    return submit(name, appArgs, "-Xmx2g");
+  }
+
+  /** As above, the driver JVM started with driverOpts (its heap). */
+  private static Proc submit(String name, List<String> appArgs, String driverOpts)
+      throws IOException {
     List<String> cmd = new ArrayList<>(List.of(ROOT.resolve("bin/submit").toString(),
         "--class", "org.sparkprop.driver.SparkpropCli",
         "--conf", "spark.cores.max=2", "--conf", "spark.executor.memory=1g"));
@@ -332,6 +405,7 @@ class ClusterIT {
     cmd.addAll(appArgs);
     Map<String, String> env = env();
     env.put("SPARK_CONF_DIR", CLUSTER.resolve("conf").toString());
+    env.put("SPARKPROP_JAVA_OPTS", driverOpts);
     Path log = WORK.resolve("logs/" + name + ".log");
     logs.add(log);
     return Proc.start(log, env, cmd);
