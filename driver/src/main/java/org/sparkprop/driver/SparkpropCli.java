@@ -56,10 +56,16 @@ public final class SparkpropCli implements Runnable {
         cmd.getErr().println(ERROR + bad.getMessage());
         return 1;
       }
-      cmd.getErr().println(ERROR + ex.getMessage());
+      cmd.getErr().println(ERROR + Errors.withMemoryAdvice(ex.getMessage()));
       return ex instanceof IllegalArgumentException ? 2 : 1;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // The command's resources (its Spark context) were released as the error unwound.
+      cl.getErr().println(ERROR + Errors.driverOutOfMemory(Runtime.getRuntime().maxMemory()));
+      return 1;
+    }
   }
 
   /**

@@ -2,13 +2,10 @@ package org.sparkprop.driver.data;
 
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.data.Scaling;
 import scala.Tuple2;
@@ -110,47 +107,76 @@ public final class TableShards {
     RowPermutation perm = new RowPermutation(n, seed);
     long[] offsets = layout.offsets();
     int p = partitions;
-    // Key: shard 0..P-1 training, P..2P-1 validation.
-    // Up to 2P pieces per input block, its rows numbered on from the partition's first.
-    JavaPairRDD<Integer, ShardPiece> pieces = blocks.mapPartitionsWithIndex((k, it) -> {
-      List<Tuple2<Integer, ShardPiece>> out = new ArrayList<>();
-      long first = offsets[k];
-      while (it.hasNext()) {
-        Block b = it.next();
-        pieces(b, first, perm, nVal, nTrain, p, out);
-        first += b.rows();
-      }
-      return out.iterator();
-    }, true).mapToPair(t -> t);
-    pieces.persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<Block> train = shards(pieces.filter(t -> t._1() < p), p, 0, layout, name + " train",
-        cache);
-    JavaRDD<Block> val = nVal == 0 ? null
-        : shards(pieces.filter(t -> t._1() >= p), p, p, layout, name + " validation", cache);
+    // Shard t of P holds positions [start(t), start(t + 1)): training shards after the
+    // validation set's nVal positions, each shuffle cutting only its own pieces.
+    JavaRDD<Block> train = shards(blocks, offsets, perm, nVal, nTrain, p, false, layout,
+        name + " train", cache);
+    JavaRDD<Block> val = nVal == 0 ? null : shards(blocks, offsets, perm, nVal, nTrain, p,
+        true, layout, name + " validation", cache);
     train.count();
     if (val != null) {
       val.count();
     }
-    if (cache != Caching.NONE) {
-      pieces.unpersist(false);
-    }
     return new Split(train, nTrain, val, nVal, layout.features());
   }
 
-  /** Block b's rows (numbered from first) cut into pieces by their shards, added to out. */
+  /** The first position of shard t of p over n positions from base: base + ceil(t·n/p). */
+  static long start(long base, long n, int p, int t) {
+    return base + (t * n + p - 1) / p;
+  }
+
+  /**
+   * The P training (or validation) shards: up to P pieces per input block (its rows numbered
+   * on from its partition's first), one shuffle, then each shard's pieces placed as they
+   * arrive.
+   */
+  private static JavaRDD<Block> shards(JavaRDD<Block> blocks, long[] offsets,
+      RowPermutation perm, long nVal, long nTrain, int p, boolean validation, Layout layout,
+      String name, Caching cache) {
+    int f = layout.features();
+    long base = validation ? 0 : nVal;
+    long n = validation ? nVal : nTrain;
+    JavaRDD<Block> rdd = blocks.mapPartitionsWithIndex((k, it) -> {
+      List<Tuple2<Integer, ShardPiece>> out = new ArrayList<>();
+      long first = offsets[k];
+      while (it.hasNext()) {
+        Block b = it.next();
+        pieces(b, first, perm, nVal, nTrain, p, validation, out);
+        first += b.rows();
+      }
+      return out.iterator();
+    }, true).mapToPair(t -> t).partitionBy(new HashPartitioner(p))
+        .mapPartitionsWithIndex((t, it) -> List.of(ShardPiece.concat(it, f,
+            start(base, n, p, t), (int) (start(base, n, p, t + 1) - start(base, n, p, t))))
+            .iterator(), true)
+        .setName(name);
+    if (cache.level() != null) {
+      rdd.persist(cache.level());
+    }
+    return rdd;
+  }
+
+  /**
+   * Block b's rows (numbered from first) bound for the training shards (or the validation
+   * shards), cut into pieces by shard (keys 0..P-1), added to out.
+   */
   private static void pieces(Block b, long first, RowPermutation perm, long nVal, long nTrain,
-      int p, List<Tuple2<Integer, ShardPiece>> out) {
+      int p, boolean validation, List<Tuple2<Integer, ShardPiece>> out) {
     int rows = b.rows();
     long[] pos = new long[rows];
     int[] target = new int[rows];
-    int[] count = new int[2 * p];
+    int[] count = new int[p];
     for (int i = 0; i < rows; i++) {
       long r = perm.apply(first + i);
       pos[i] = r;
-      target[i] = r < nVal ? p + (int) (r * p / nVal) : (int) ((r - nVal) * p / nTrain);
-      count[target[i]]++;
+      boolean inVal = r < nVal;
+      target[i] = inVal != validation ? -1
+          : inVal ? (int) (r * p / nVal) : (int) ((r - nVal) * p / nTrain);
+      if (target[i] >= 0) {
+        count[target[i]]++;
+      }
     }
-    for (int t = 0; t < 2 * p; t++) {
+    for (int t = 0; t < p; t++) {
       if (count[t] == 0) {
         continue;
       }
@@ -163,19 +189,6 @@ public final class TableShards {
       }
       out.add(new Tuple2<>(t, piece));
     }
-  }
-
-  private static JavaRDD<Block> shards(JavaPairRDD<Integer, ShardPiece> pieces, int p,
-      int base, Layout layout, String name, Caching cache) {
-    int f = layout.features();
-    JavaRDD<Block> rdd = pieces.mapToPair(t -> new Tuple2<>(t._1() - base, t._2()))
-        .partitionBy(new HashPartitioner(p))
-        .mapPartitions(it -> List.of(ShardPiece.concat(it, f)).iterator(), true)
-        .setName(name);
-    if (cache.level() != null) {
-      rdd.persist(cache.level());
-    }
-    return rdd;
   }
 
   /**
@@ -304,52 +317,55 @@ public final class TableShards {
       }
     }
 
-    /** One shard's pieces as one block, rows in permuted order. */
-    static Block concat(Iterator<Tuple2<Integer, ShardPiece>> it, int features) {
-      List<ShardPiece> all = new ArrayList<>();
-      int rows = 0;
+    /**
+     * One shard's pieces as one block of its rows rows, positions first … first + rows − 1 in
+     * order: each piece's rows are placed as the piece arrives (memory for the shard and one
+     * piece). Bytes while every piece so far was bytes, else floats (the bytes widened).
+     */
+    static Block concat(Iterator<Tuple2<Integer, ShardPiece>> it, int features, long first,
+        int rows) {
+      byte[] bx = new byte[rows * features];
+      float[] x = null;
+      float[] y = null;
       int tw = 1;
-      boolean bytes = true;
+      int placed = 0;
       while (it.hasNext()) {
         ShardPiece s = it.next()._2();
-        all.add(s);
-        rows += s.rows;
-        tw = s.targetWidth;
-        bytes &= s.bx != null;
-      }
-      bytes &= rows > 0;
-      long[] keys = new long[rows];
-      int[] from = new int[rows];
-      int[] at = new int[rows];
-      int o = 0;
-      for (int q = 0; q < all.size(); q++) {
-        for (int i = 0; i < all.get(q).rows; i++) {
-          keys[o] = all.get(q).keys[i];
-          from[o] = q;
-          at[o] = i;
-          o++;
+        if (y == null) {
+          tw = s.targetWidth;
+          y = new float[rows * tw];
         }
-      }
-      Integer[] order = new Integer[rows];
-      for (int i = 0; i < rows; i++) {
-        order[i] = i;
-      }
-      Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
-      byte[] bx = bytes ? new byte[rows * features] : null;
-      float[] x = bytes ? null : new float[rows * features];
-      float[] y = new float[rows * tw];
-      for (int i = 0; i < rows; i++) {
-        ShardPiece s = all.get(from[order[i]]);
-        int r = at[order[i]];
-        if (bytes) {
-          System.arraycopy(s.bx, r * features, bx, i * features, features);
-        } else {
-          s.copyRow(r, x, i * features);
+        if (s.bx == null && x == null) {
+          x = new float[rows * features];
+          for (int i = 0; i < bx.length; i++) {
+            x[i] = bx[i] & 0xFF;
+          }
+          bx = null;
         }
-        System.arraycopy(s.y, r * tw, y, i * tw, tw);
+        for (int i = 0; i < s.rows; i++) {
+          long at = s.keys[i] - first;
+          if (at < 0 || at >= rows) {
+            throw new IllegalStateException("position " + s.keys[i] + " outside its shard ["
+                + first + ", " + (first + rows) + ")");
+          }
+          int o = (int) at;
+          if (x == null) {
+            System.arraycopy(s.bx, i * features, bx, o * features, features);
+          } else {
+            s.copyRow(i, x, o * features);
+          }
+          System.arraycopy(s.y, i * tw, y, o * tw, tw);
+        }
+        placed += s.rows;
       }
-      return bytes ? Block.rawBytes(bx, y, rows, features, tw)
-          : new Block(x, y, rows, features, tw);
+      if (placed != rows) {
+        throw new IllegalStateException(placed + " rows reached a shard of " + rows);
+      }
+      if (y == null) {
+        y = new float[0];
+      }
+      return x == null && rows > 0 ? Block.rawBytes(bx, y, rows, features, tw)
+          : new Block(x == null ? new float[0] : x, y, rows, features, tw);
     }
   }
 }
