@@ -19,8 +19,10 @@ import scala.Tuple2;
  * round(fraction·N) form the validation set; the others are cut into P contiguous ranges, so
  * the P training shards differ in size by at most one row (each epoch uses the smallest shard's
  * size, as with data read on the driver). Rows move to their shard through one Spark shuffle
- * of packed pieces (one per input partition and shard, not one record per row), and a shard
- * holds its rows in permuted order, so the result depends only on the seed, the data and P.
+ * for the training shards and one for the validation shards, of packed pieces (one per input
+ * block and shard, not one record per row); a shard holds its rows in permuted order, each
+ * piece's rows placed at their positions as the piece arrives (no sort, no second copy), so
+ * the result depends only on the seed, the data and P.
  * Shards are cached (memory, spilling to disk); a lost one is rebuilt from the input.
  */
 public final class TableShards {
