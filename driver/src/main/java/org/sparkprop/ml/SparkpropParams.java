@@ -15,4 +15,4 @@ package org.sparkprop.ml;
  * @param <T> the estimator, for chaining setters
  */
 public interface SparkpropParams<T extends SparkpropParams<T>> extends ModelParams<T>,
-    RunParams<T> {}
+    RunParams<T>, DataParams<T> {}

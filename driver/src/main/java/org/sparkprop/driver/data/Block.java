@@ -2,6 +2,8 @@ package org.sparkprop.driver.data;
 
 import java.io.Serializable;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.function.Supplier;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.Normalizer;
 
@@ -105,6 +107,27 @@ public final class Block implements Serializable {
       }
     }
     return true;
+  }
+
+  /**
+   * A partition's blocks, each filled by fill from its input until full or it ends: at least
+   * one (an empty partition gives an empty block), made as they are consumed.
+   */
+  static Iterator<Block> chunks(Iterator<?> input, Supplier<Block> fill) {
+    return new Iterator<Block>() {
+      private boolean any;
+
+      @Override
+      public boolean hasNext() {
+        return input.hasNext() || !any;
+      }
+
+      @Override
+      public Block next() {
+        any = true;
+        return fill.get();
+      }
+    };
   }
 
   public static Block of(Dataset d) {

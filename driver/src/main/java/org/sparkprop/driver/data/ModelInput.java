@@ -46,7 +46,7 @@ public record ModelInput(JavaRDD<Block> blocks, TableShards.Layout layout) {
         if (labelled) {
           fs.checkExists(labels);
         }
-        raw = TextSources.coursePair(sc, features, labelled ? labels : null, t, partitions);
+        raw = CoursePairSource.coursePair(sc, features, labelled ? labels : null, t, partitions);
       }
       raw.persist(StorageLevel.MEMORY_AND_DISK());
     } else {

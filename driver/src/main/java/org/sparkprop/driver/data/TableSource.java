@@ -136,22 +136,13 @@ public final class TableSource {
     int nFeat = featureCols.size();
     boolean vec = vectorColumn;
     boolean lv = labelVector;
-    return sel.javaRDD().mapPartitionsWithIndex((part, it) -> new Iterator<Block>() {
-      private long base;
-      private boolean any;
-
-      @Override
-      public boolean hasNext() {
-        return it.hasNext() || !any;
-      }
-
-      @Override
-      public Block next() {
-        any = true;
-        Block b = pack(it, vec, nFeat, targets, lv, name, part, base);
-        base += b.rows();
+    return sel.javaRDD().mapPartitionsWithIndex((part, it) -> {
+      long[] base = {0};
+      return Block.chunks(it, () -> {
+        Block b = pack(it, vec, nFeat, targets, lv, name, part, base[0]);
+        base[0] += b.rows();
         return b;
-      }
+      });
     }, true);
   }
 

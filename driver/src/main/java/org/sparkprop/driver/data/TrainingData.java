@@ -73,7 +73,7 @@ public record TrainingData(Normalizer scaling, JavaRDD<Block> train, long trainR
           throw new IllegalArgumentException(Fs.redact(f) + ": a labels file is needed (only "
               + "LibSVM carries its labels)");
         }
-        return TextSources.coursePair(sc, f, l, t, parts);
+        return CoursePairSource.coursePair(sc, f, l, t, parts);
       };
       default -> (f, l, w) -> TableSource.blocks(sc, f, fmt, in.featuresCol(), in.labelCol(),
           t);
