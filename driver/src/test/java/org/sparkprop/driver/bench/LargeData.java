@@ -37,13 +37,22 @@ import org.sparkprop.trainer.data.FashionMnist;
 public final class LargeData {
   private LargeData() {}
 
-  /** The rows of a data set: row i's features into x (length features()), its class. */
-  public interface Rows extends Serializable {
-    int features();
-
-    int classes();
-
+  /** Row i's features into x, returning its class. */
+  public interface RowFunction extends Serializable {
     int row(long i, float[] x);
+  }
+
+  /** The rows of a data set: features per row, classes, and row i as fn makes it. */
+  public record Rows(int features, int classes, RowFunction fn) implements Serializable {
+    /** Row i's features into x (length features()); its class. */
+    public int row(long i, float[] x) {
+      return fn.row(i, x);
+    }
+  }
+
+  /** Row i's random numbers: a function of (seed, i) alone. */
+  private static SplittableRandom random(long seed, long i) {
+    return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
   }
 
   /**
@@ -51,33 +60,18 @@ public final class LargeData {
    * lights a band of the features (each pixel with probability 0.4) over a little noise.
    */
   public static Rows synthetic(int features, int classes, long seed) {
-    return new Rows() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public int features() {
-        return features;
+    return new Rows(features, classes, (i, x) -> {
+      SplittableRandom r = random(seed, i);
+      int c = r.nextInt(classes);
+      int from = (int) ((long) c * features / classes);
+      int to = (int) ((long) (c + 1) * features / classes);
+      for (int j = 0; j < features; j++) {
+        boolean band = j >= from && j < to;
+        x[j] = band ? (r.nextInt(10) < 4 ? 64 + r.nextInt(192) : 0)
+            : r.nextInt(100) < 3 ? 1 + r.nextInt(255) : 0;
       }
-
-      @Override
-      public int classes() {
-        return classes;
-      }
-
-      @Override
-      public int row(long i, float[] x) {
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
-        int c = r.nextInt(classes);
-        int from = (int) ((long) c * features / classes);
-        int to = (int) ((long) (c + 1) * features / classes);
-        for (int j = 0; j < features; j++) {
-          boolean band = j >= from && j < to;
-          x[j] = band ? (r.nextInt(10) < 4 ? 64 + r.nextInt(192) : 0)
-              : r.nextInt(100) < 3 ? 1 + r.nextInt(255) : 0;
-        }
-        return c;
-      }
-    };
+      return c;
+    });
   }
 
   /**
@@ -95,31 +89,16 @@ public final class LargeData {
     }
     int f = base.features();
     int n = base.rows();
-    return new Rows() {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public int features() {
-        return f;
+    return new Rows(f, 10, (i, x) -> {
+      SplittableRandom r = random(seed, i);
+      int b = (int) (i % n);
+      for (int j = 0; j < f; j++) {
+        int p = pixels[b * f + j] & 0xFF;
+        x[j] = p == 0 ? 0 : Math.max(0, Math.min(255,
+            Math.round((p + r.nextGaussian() * sigma) * 8) / 8f));
       }
-
-      @Override
-      public int classes() {
-        return 10;
-      }
-
-      @Override
-      public int row(long i, float[] x) {
-        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + i);
-        int b = (int) (i % n);
-        for (int j = 0; j < f; j++) {
-          int p = pixels[b * f + j] & 0xFF;
-          x[j] = p == 0 ? 0 : Math.max(0, Math.min(255,
-              Math.round((p + r.nextGaussian() * sigma) * 8) / 8f));
-        }
-        return labels[b];
-      }
-    };
+      return labels[b];
+    });
   }
 
   /** IDX images and labels (rows must be bytes: integers in 0..255). */
