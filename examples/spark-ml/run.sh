@@ -6,14 +6,15 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 "$ROOT/bin/sparkprop" --version >/dev/null
-JAR=$(ls "$ROOT"/driver/target/sparkprop-driver-*.jar | grep -v -- "-spark.jar$" | head -1)
-CP="$JAR:$ROOT/driver/target/lib/*"
+. "$ROOT/bin/lib/line.sh"
+JAR=$(line_jar)
+CP="$JAR:$BUILD/lib/*"
 # Compiled to a folder, not run as a source file: Spark's executors load the program's classes
 # (its UDF) by name, which a source-file launch keeps in memory.
-CLASSES="$ROOT/examples/spark-ml/target/classes"
+CLASSES="$ROOT/examples/spark-ml/target/classes-spark$SPARK_LINE"
 mkdir -p "$CLASSES"
 javac -d "$CLASSES" -cp "$CP" "$ROOT/examples/spark-ml/FashionMnistPipeline.java"
-exec java -XX:+UseParallelGC @"$ROOT/driver/target/jvm.args" ${SPARKPROP_JAVA_OPTS:--Xmx8g} \
+exec java -XX:+UseParallelGC @"$BUILD/jvm.args" ${SPARKPROP_JAVA_OPTS:--Xmx8g} \
   -Dlog4j2.configurationFile="$ROOT/cluster-configs/log4j2.properties" \
   -cp "$CLASSES:$CP" FashionMnistPipeline "$@" \
   2> >(grep -v "^WARNING: Using incubator modules" >&2)

@@ -84,6 +84,8 @@ public final class TrainOutputs implements AutoCloseable {
     seconds.put("total", (System.nanoTime() - facts.startNanos()) / 1e9);
     Map<String, Object> metrics = new LinkedHashMap<>();
     metrics.put("config", facts.config());
+    // What ran it (results do not depend on the Spark line: the arithmetic is the trainer's).
+    metrics.put("spark_version", sc.version());
     metrics.put("devices", facts.devices());
     metrics.put("epochs", Metrics.epochRows(r.history()));
     metrics.put("best_epoch", r.bestEpoch());

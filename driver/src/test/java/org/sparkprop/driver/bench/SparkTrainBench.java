@@ -54,6 +54,8 @@ public final class SparkTrainBench {
     List<Object> runs = new ArrayList<>();
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
       sc.setLogLevel("WARN");
+      out.put("spark_version", sc.version());
+      out.put("scala_version", scala.util.Properties.versionNumberString());
       long t0 = System.nanoTime();
       Dataset[] raw = FashionMnist.load(FashionMnist.defaultDir());
       Normalizer norm = Normalizer.fit(Scaling.SCALE255, raw[0].x(), raw[0].rows(), 784);

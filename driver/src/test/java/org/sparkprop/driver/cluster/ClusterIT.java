@@ -54,7 +54,8 @@ import org.sparkprop.trainer.io.ModelCodec;
 class ClusterIT {
   private static final Path ROOT = Paths.get(System.getProperty("sparkprop.root", ".."))
       .toAbsolutePath().normalize();
-  private static final Path WORK = ROOT.resolve("driver/target/it");
+  private static final Path WORK = ROOT.resolve("driver")
+      .resolve(System.getProperty("sparkprop.buildDir", "target")).resolve("it");
   private static final Path CLUSTER = WORK.resolve("cluster");
   private static final String BUCKET = "sparkprop-it";
 
@@ -383,6 +384,8 @@ class ClusterIT {
     e.put("AWS_SECRET_ACCESS_KEY", s3.secretKey);
     e.put("SPARK_LOCAL_IP", "127.0.0.1");
     e.put("SPARKPROP_JAVA_OPTS", "-Xmx2g");
+    // bin/cluster and bin/submit run the Spark line this build is for.
+    e.put("SPARK_LINE", System.getProperty("sparkprop.sparkLine", "4"));
     return e;
   }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * docker-compose.yml, checked without a Docker engine: parseable; every service's image, ports,
- * volumes and environment consistent with cluster-configs/ and the POM's versions; secrets only
- * from the host's environment. Where docker-compose is installed (.ci/run installs it), its own
- * validator must accept the file too.
+ * docker-compose.yml, checked without a Docker engine for the Spark line being built (its
+ * variables' defaults are the Spark 4 line's; cluster-configs/spark3.5.env sets the 3.5 line's):
+ * parseable; every service's image, ports, volumes and environment consistent with
+ * cluster-configs/ and the POM's versions; secrets only from the host's environment. Where
+ * docker-compose is installed (.ci/run installs it), its own validator must accept the file too.
  */
 class DockerComposeTest {
   private static final Path ROOT = Paths.get(System.getProperty("sparkprop.root", ".."))
@@ -40,13 +40,15 @@ class DockerComposeTest {
   private static Map<String, Map<String, Object>> services;
   private static Properties sparkDefaults;
   private static Configuration hadoop;
+  /** The env file for this line (null on the default line, which takes the defaults). */
+  private static final Path ENV_FILE = "3.5".equals(System.getProperty("sparkprop.sparkLine"))
+      ? ROOT.resolve("cluster-configs/spark3.5.env") : null;
 
   @BeforeAll
   @SuppressWarnings("unchecked")
   static void load() throws IOException {
-    try (InputStream in = Files.newInputStream(ROOT.resolve("docker-compose.yml"))) {
-      compose = new Yaml().load(in);
-    }
+    compose = new Yaml().load(interpolate(Files.readString(ROOT.resolve("docker-compose.yml")),
+        ENV_FILE == null ? Map.of() : envFile(ENV_FILE)));
     services = (Map<String, Map<String, Object>>) compose.get("services");
     sparkDefaults = new Properties();
     for (String line : Files.readAllLines(ROOT.resolve("cluster-configs/spark-defaults.conf"))) {
@@ -200,8 +202,10 @@ class DockerComposeTest {
     // The job the submit service runs is the shaded jar the build makes, with our main class.
     List<String> submit = command("submit");
     String jar = submit.stream().filter(a -> a.endsWith(".jar")).findFirst().orElseThrow();
-    assertTrue(jar.endsWith("/sparkprop-driver-" + System.getProperty("sparkprop.version",
-        "0.1.0-SNAPSHOT") + "-spark.jar"), jar);
+    assertTrue(jar.endsWith("/sparkprop-driver_spark" + System.getProperty("sparkprop.sparkLine")
+        + "-" + System.getProperty("sparkprop.version", "0.1.0-SNAPSHOT") + "-spark.jar"), jar);
+    assertTrue(mounts("submit").contains("./driver/" + System.getProperty("sparkprop.buildDir")
+        + ":/opt/sparkprop/jars:ro"), "the line's build folder is mounted");
     assertEquals("org.sparkprop.driver.SparkpropCli", after(submit, "--class"));
     Class.forName(sparkDefaults.getProperty("spark.kryo.registrator"));
     // The GPU worker's discovery script is in cluster-configs and executable.
@@ -228,11 +232,58 @@ class DockerComposeTest {
     assertNotEquals(0, composeConfig(cli, Map.of()), "runs without the S3 credentials");
   }
 
+  @Test
+  void defaultsAreTheSparkFourLineAndTheEnvFileSetsOnlyDefaultedVariables() throws Exception {
+    String text = Files.readString(ROOT.resolve("docker-compose.yml"));
+    Map<String, String> line35 = envFile(ROOT.resolve("cluster-configs/spark3.5.env"));
+    Set<String> defaulted = new java.util.TreeSet<>();
+    Matcher m = DEFAULTED.matcher(text);
+    while (m.find()) {
+      defaulted.add(m.group(1));
+    }
+    assertEquals(defaulted, new java.util.TreeSet<>(line35.keySet()),
+        "spark3.5.env sets exactly the line's variables");
+    String line4 = interpolate(text, Map.of());
+    assertTrue(line4.contains("apache/spark:4.") && line4.contains("scala2.13"), "Spark 4 images");
+    assertTrue(interpolate(text, line35).contains("apache/spark:3.5."), "Spark 3.5 images");
+  }
+
   // ------------------------------------------------------------------ helpers
 
+  /** ${NAME:-default}, as docker compose substitutes it (${NAME:?error} stays as written). */
+  private static final Pattern DEFAULTED = Pattern.compile("\\$\\{([A-Z0-9_]+):-([^}]*)\\}");
+
+  static String interpolate(String text, Map<String, String> vars) {
+    Matcher m = DEFAULTED.matcher(text);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      m.appendReplacement(out, Matcher.quoteReplacement(vars.getOrDefault(m.group(1),
+          m.group(2))));
+    }
+    return m.appendTail(out).toString();
+  }
+
+  /** NAME=value lines of a compose env file (# comments and blank lines skipped). */
+  static Map<String, String> envFile(Path p) throws IOException {
+    Map<String, String> out = new HashMap<>();
+    for (String line : Files.readAllLines(p)) {
+      String t = line.trim();
+      if (!t.isEmpty() && !t.startsWith("#")) {
+        int eq = t.indexOf('=');
+        assertTrue(eq > 0, p + ": not NAME=value: " + t);
+        out.put(t.substring(0, eq), t.substring(eq + 1));
+      }
+    }
+    return out;
+  }
+
   private static int composeConfig(File cli, Map<String, String> env) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(cli.getPath(), "--profile", "gpu", "config", "-q")
-        .directory(ROOT.toFile()).redirectErrorStream(true)
+    List<String> cmd = new ArrayList<>(List.of(cli.getPath()));
+    if (ENV_FILE != null) {
+      cmd.addAll(List.of("--env-file", ENV_FILE.toString()));
+    }
+    cmd.addAll(List.of("--profile", "gpu", "config", "-q"));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().remove("S3_ACCESS_KEY");
     pb.environment().remove("S3_SECRET_KEY");
