@@ -10,6 +10,7 @@ import org.sparkprop.driver.data.InputFormat;
 import org.sparkprop.driver.data.Storage;
 import org.sparkprop.driver.exchange.Exchange;
 import org.sparkprop.driver.exchange.WirePrecision;
+import org.sparkprop.driver.spark.SparkLine;
 import org.sparkprop.driver.train.LrScaling;
 import org.sparkprop.driver.train.Sync;
 import org.sparkprop.trainer.data.DataFormatException;
@@ -29,12 +30,21 @@ import picocli.CommandLine.TypeConversionException;
  * data, divergence, a failed Spark job), 2 bad usage. Errors are one line on stderr, starting
  * "sparkprop: error: ".
  */
-@Command(name = "sparkprop", mixinStandardHelpOptions = true, version = "sparkprop 0.1.0",
+@Command(name = "sparkprop", mixinStandardHelpOptions = true,
+    versionProvider = SparkpropCli.Version.class,
     description = "Train, evaluate and apply feed-forward neural networks.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class,
         InspectCommand.class, PerceptronCommand.class})
 public final class SparkpropCli implements Runnable {
   private static final String ERROR = "sparkprop: error: ";
+
+  /** --version: sparkprop's version, the Spark line it is built for, what it runs on. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {SparkLine.describe()};
+    }
+  }
 
   @Override
   public void run() {

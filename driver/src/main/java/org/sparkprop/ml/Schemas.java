@@ -12,7 +12,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Schemas: what a model's transform gives (the input's columns, then those it adds), and the
  * checks of the stages whose Spark base class does not check them (several outputs), in
- * Spark's own words.
+ * Spark's own words: the features column's in Spark 3.5's for every stage, as Spark 4 words a
+ * missing column differently.
  */
 final class Schemas {
   private Schemas() {}
@@ -27,8 +28,8 @@ final class Schemas {
     DataType t = schema.apply(featuresCol).dataType();
     if (!SQLDataTypes.VectorType().equals(t)) {
       throw new IllegalArgumentException("requirement failed: Column " + featuresCol
-          + " must be of type " + SQLDataTypes.VectorType().catalogString() + " but was "
-          + "actually " + t.catalogString() + ".");
+          + " must be of type vector (" + SQLDataTypes.VectorType().getClass().getName()
+          + ") but was actually " + t.catalogString() + ".");
     }
     return schema;
   }

@@ -126,7 +126,8 @@ public final class SparkpropClassificationModel
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    StructType out = transformSchema(dataset.schema(), true);
+    StructType out = transformSchema(Schemas.checkFeatures(dataset.schema(), getFeaturesCol()),
+        true);
     double[] t = isDefined(thresholds()) ? getThresholds() : null;
     if (t != null && t.length != numClasses()) {
       throw new IllegalArgumentException(uid + ": thresholds has " + t.length + " values, the "

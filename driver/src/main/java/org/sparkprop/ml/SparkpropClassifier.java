@@ -74,7 +74,7 @@ public final class SparkpropClassifier
 
   @Override
   public StructType transformSchema(StructType schema) {
-    StructType out = super.transformSchema(schema);
+    StructType out = super.transformSchema(Schemas.checkFeatures(schema, getFeaturesCol()));
     Fitting.settings(this, Task.CLASSIFICATION, List.of());
     return out;
   }

@@ -94,7 +94,8 @@ public final class SparkpropRegressionModel
 
   @Override
   public StructType transformSchema(StructType schema) {
-    return numOutputs() == 1 ? super.transformSchema(schema)
+    return numOutputs() == 1
+        ? super.transformSchema(Schemas.checkFeatures(schema, getFeaturesCol()))
         : Schemas.add(Schemas.checkFeatures(schema, getFeaturesCol()), getPredictionCol(),
             true);
   }

@@ -61,7 +61,7 @@ public final class SparkpropRegressor
   public StructType transformSchema(StructType schema) {
     StructType out = Fitting.vectorColumn(schema, getLabelCol())
         ? Schemas.add(Schemas.checkFeatures(schema, getFeaturesCol()), getPredictionCol(), true)
-        : super.transformSchema(schema);
+        : super.transformSchema(Schemas.checkFeatures(schema, getFeaturesCol()));
     Fitting.settings(this, Task.REGRESSION, List.of());
     return out;
   }

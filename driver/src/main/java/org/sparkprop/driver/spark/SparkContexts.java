@@ -37,6 +37,7 @@ public final class SparkContexts {
 
   /** Starts the context of a command (see the class comment); extra are KEY=VALUE settings. */
   public static JavaSparkContext start(String master, String app, List<String> extra) {
+    SparkLine.check();
     SparkConf conf = KryoSetup.configure(new SparkConf()).setAppName(app)
         .setMaster(resolveMaster(master));
     if (conf.get("spark.master").startsWith("local")) {

@@ -1,5 +1,6 @@
 /**
  * Starting Spark for a command: the master, Kryo with required registration, loopback for
- * embedded runs, and the Vector API module for every executor.
+ * embedded runs, the Vector API module for every executor, and the check that the Spark it
+ * runs on is the line this jar is built for (SparkLine).
  */
 package org.sparkprop.driver.spark;
