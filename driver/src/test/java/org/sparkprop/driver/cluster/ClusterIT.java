@@ -18,6 +18,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -222,18 +225,37 @@ class ClusterIT {
     long rows = 478_000;
     LargeData.Rows train = LargeData.synthetic(784, 10, 7);
     LargeData.Rows test = LargeData.synthetic(784, 10, 8);
-    Map<String, List<String>> formats = new LinkedHashMap<>();
-    for (String set : List.of("train", "test")) {
-      LargeData.Rows r = set.equals("train") ? train : test;
-      long n = set.equals("train") ? rows : 2_000;
-      LargeData.writeIdx(d.resolve(set + "-images.idx"), d.resolve(set + "-labels.idx"), r, n);
-      LargeData.writeCourseCsv(d.resolve(set + "_vectors.csv"), d.resolve(set + "_labels.csv"),
-          r, n);
-      LargeData.writeLibsvm(d.resolve(set + ".libsvm"), r, n);
-      try (JavaSparkContext sc = TestSpark.start("local[2]")) {
-        LargeData.writeParquet(sc, d.resolve(set + ".parquet").toString(), r, n);
+    // The files written side by side (a thread per writer), Parquet through Spark meanwhile.
+    Files.createDirectories(d);
+    ExecutorService writers = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<?>> written = new ArrayList<>();
+      for (String set : List.of("train", "test")) {
+        LargeData.Rows r = set.equals("train") ? train : test;
+        long n = set.equals("train") ? rows : 2_000;
+        written.add(writers.submit(() -> {
+          LargeData.writeIdx(d.resolve(set + "-images.idx"), d.resolve(set + "-labels.idx"), r,
+              n);
+          LargeData.writeCourseCsv(d.resolve(set + "_vectors.csv"),
+              d.resolve(set + "_labels.csv"), r, n);
+          return null;
+        }));
+        written.add(writers.submit(() -> {
+          LargeData.writeLibsvm(d.resolve(set + ".libsvm"), r, n);
+          return null;
+        }));
       }
+      try (JavaSparkContext sc = TestSpark.start("local[2]")) {
+        LargeData.writeParquet(sc, d.resolve("train.parquet").toString(), train, rows);
+        LargeData.writeParquet(sc, d.resolve("test.parquet").toString(), test, 2_000);
+      }
+      for (Future<?> f : written) {
+        f.get();
+      }
+    } finally {
+      writers.shutdownNow();
     }
+    Map<String, List<String>> formats = new LinkedHashMap<>();
     formats.put("parquet", List.of("--train-features", d.resolve("train.parquet").toString(),
         "--test-features", d.resolve("test.parquet").toString()));
     formats.put("idx", List.of("--train-features", d.resolve("train-images.idx").toString(),
@@ -247,28 +269,35 @@ class ClusterIT {
         d.resolve("test_labels.csv").toString()));
     formats.put("libsvm", List.of("--train-features", d.resolve("train.libsvm").toString(),
         "--test-features", d.resolve("test.libsvm").toString(), "--num-features", "784"));
+    // Two applications at a time: the cluster has four task slots, each run takes two.
+    List<String> names = new ArrayList<>(formats.keySet());
+    for (int i = 0; i < names.size(); i += 2) {
+      List<Proc> runs = new ArrayList<>();
+      for (String f : names.subList(i, Math.min(i + 2, names.size()))) {
+        List<String> args = new ArrayList<>(List.of("train", "--out",
+            d.resolve("out-" + f).toString(), "--arch", "784-16-10", "--epochs", "1", "--batch",
+            "2048", "--partitions", "2", "--no-train-predictions"));
+        args.addAll(formats.get(f));
+        runs.add(submit("train-large-" + f, args, "-Xmx512m"));
+      }
+      for (int k = 0; k < runs.size(); k++) {
+        assertEquals(0, runs.get(k).await(400), names.get(i + k) + "\n" + runs.get(k).tail());
+      }
+    }
     Model reference = null;
-    for (Map.Entry<String, List<String>> f : formats.entrySet()) {
-      Path out = d.resolve("out-" + f.getKey());
-      List<String> args = new ArrayList<>(List.of("train", "--out", out.toString(), "--arch",
-          "784-16-10", "--epochs", "1", "--batch", "2048", "--partitions", "2",
-          "--no-train-predictions"));
-      args.addAll(f.getValue());
-      Proc run = submit("train-large-" + f.getKey(), args, "-Xmx512m");
-      assertEquals(0, run.await(400), f.getKey() + "\n" + run.tail());
+    for (String f : names) {
+      Path out = d.resolve("out-" + f);
       JsonNode m = TestJson.read(out.resolve("metrics.json"));
       assertEquals(masterUrl, m.at("/config/master").asText());
-      assertEquals(784 + 4, m.get("shard_bytes_per_row").asInt(), f.getKey());
-      assertTrue(m.get("test_accuracy").asDouble() > 0.95, f.getKey() + ": "
-          + m.get("test_accuracy"));
+      assertEquals(784 + 4, m.get("shard_bytes_per_row").asInt(), f);
+      assertTrue(m.get("test_accuracy").asDouble() > 0.95, f + ": " + m.get("test_accuracy"));
       assertFalse(Files.exists(out.resolve("train_predictions.csv")));
-      Model model = ModelCodec.decode(Files.readAllBytes(out.resolve("model.spkm")),
-          f.getKey());
+      Model model = ModelCodec.decode(Files.readAllBytes(out.resolve("model.spkm")), f);
       if (reference == null) {
         reference = model;
       } else {
-        assertArrayEquals(reference.params(), model.params(), f.getKey() + " vs Parquet");
-        assertArrayEquals(reference.state(), model.state(), f.getKey() + " vs Parquet");
+        assertArrayEquals(reference.params(), model.params(), f + " vs Parquet");
+        assertArrayEquals(reference.state(), model.state(), f + " vs Parquet");
       }
     }
     deleteRecursively(d);
