@@ -10,6 +10,6 @@ exec "$ROOT/bin/sparkprop" train --out "${1:-out/xor}" \
   --train-features "$HERE/xor_vectors.csv" --train-labels "$HERE/xor_labels.csv" \
   --test-features "$HERE/xor_vectors.csv" --test-labels "$HERE/xor_labels.csv" \
   --arch 2-4-1 --activation sigmoid --loss sigmoid_bce --classes 2 \
-  --optimizer adam --lr 0.1 --schedule constant --epochs 300 --batch 4 \
+  --optimizer adam --lr 0.3 --schedule constant --epochs 100 --batch 4 \
   --no-batch-norm --dropout 0 --val-fraction 0 --scaling none \
   --master 'local[1]' --partitions 1

@@ -289,14 +289,17 @@ public class SparkpropCliTest {
         "--test-features", xor.resolve("xor_vectors.csv").toString(),
         "--test-labels", xor.resolve("xor_labels.csv").toString(),
         "--arch", "2-4-1", "--activation", "sigmoid", "--loss", "sigmoid_bce", "--classes", "2",
-        "--optimizer", "adam", "--lr", "0.1", "--schedule", "constant", "--epochs", "300",
+        "--optimizer", "adam", "--lr", "0.3", "--schedule", "constant", "--epochs", "100",
         "--batch", "4", "--no-batch-norm", "--dropout", "0", "--val-fraction", "0",
         "--scaling", "none", "--master", "local[1]", "--partitions", "1");
     assertEquals(0, run.code(), run.toString());
     assertEquals(List.of("0", "1", "1", "0"), Files.readAllLines(out.resolve(
         "test_predictions.csv")));
-    assertTrue(Files.readString(xor.resolve("run.sh")).contains("--arch 2-4-1 --activation "
-        + "sigmoid --loss sigmoid_bce"), "the test runs what the example runs");
+    String script = Files.readString(xor.resolve("run.sh")).replaceAll("\\\\\n\\s*", "");
+    assertTrue(script.contains("--arch 2-4-1 --activation sigmoid --loss sigmoid_bce --classes 2 "
+        + "--optimizer adam --lr 0.3 --schedule constant --epochs 100 --batch 4 "
+        + "--no-batch-norm --dropout 0 --val-fraction 0 --scaling none"),
+        "the test runs what the example runs");
   }
 
   private static double workerBytesPerSync(Path out) throws Exception {
