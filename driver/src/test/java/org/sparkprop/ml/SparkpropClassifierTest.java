@@ -17,6 +17,7 @@ import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,18 @@ import org.sparkprop.driver.CliRun;
 class SparkpropClassifierTest extends MlSpark {
   @TempDir
   static Path dir;
+
+  /** blobsCsv(n, seed) written once in dir and read by spark, with a features vector. */
+  static Dataset<Row> blobs(SparkSession spark, Path dir, int n, long seed) throws IOException {
+    Path p = dir.resolve("blobs-" + n + "-" + seed + ".csv");
+    if (!Files.exists(p)) {
+      Files.writeString(p, blobsCsv(n, seed));
+    }
+    Dataset<Row> df = spark.read().option("header", "true").option("inferSchema", "true")
+        .csv(p.toString());
+    return new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d"})
+        .setOutputCol("features").transform(df);
+  }
 
   /** Three Gaussian blobs in 4-D, n rows: columns a, b, c, d and label. */
   static String blobsCsv(int n, long seed) {

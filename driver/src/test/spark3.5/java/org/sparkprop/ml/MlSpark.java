@@ -2,10 +2,8 @@ package org.sparkprop.ml;
 
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.SparkConf;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
@@ -48,13 +46,6 @@ public class MlSpark extends JavaDataFrameSuiteBase {
 
   /** Three blobs (SparkpropClassifierTest.blobsCsv) of n rows in dir, with a features vector. */
   Dataset<Row> blobs(Path dir, int n, long seed) throws IOException {
-    Path p = dir.resolve("blobs-" + n + "-" + seed + ".csv");
-    if (!Files.exists(p)) {
-      Files.writeString(p, SparkpropClassifierTest.blobsCsv(n, seed));
-    }
-    Dataset<Row> df = spark().read().option("header", "true").option("inferSchema", "true")
-        .csv(p.toString());
-    return new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d"})
-        .setOutputCol("features").transform(df);
+    return SparkpropClassifierTest.blobs(spark(), dir, n, seed);
   }
 }

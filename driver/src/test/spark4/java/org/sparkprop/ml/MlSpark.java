@@ -3,10 +3,8 @@ package org.sparkprop.ml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -92,13 +90,6 @@ public class MlSpark {
 
   /** Three blobs (SparkpropClassifierTest.blobsCsv) of n rows in dir, with a features vector. */
   Dataset<Row> blobs(Path dir, int n, long seed) throws IOException {
-    Path p = dir.resolve("blobs-" + n + "-" + seed + ".csv");
-    if (!Files.exists(p)) {
-      Files.writeString(p, SparkpropClassifierTest.blobsCsv(n, seed));
-    }
-    Dataset<Row> df = spark().read().option("header", "true").option("inferSchema", "true")
-        .csv(p.toString());
-    return new VectorAssembler().setInputCols(new String[] {"a", "b", "c", "d"})
-        .setOutputCol("features").transform(df);
+    return SparkpropClassifierTest.blobs(spark(), dir, n, seed);
   }
 }
