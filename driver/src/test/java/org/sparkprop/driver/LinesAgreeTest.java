@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,7 +46,7 @@ class LinesAgreeTest {
     assertEquals(0, run.code(), run.toString());
 
     Path there = dir.resolve("there");
-    List<String> cmd = new java.util.ArrayList<>(List.of(
+    List<String> cmd = new ArrayList<>(List.of(
         Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
         "@" + other.resolve("jvm.args"), "-Xmx3g",
         "-Dlog4j2.configurationFile=" + ROOT.resolve("cluster-configs/log4j2.properties"),

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -236,12 +237,12 @@ class DockerComposeTest {
   void defaultsAreTheSparkFourLineAndTheEnvFileSetsOnlyDefaultedVariables() throws Exception {
     String text = Files.readString(ROOT.resolve("docker-compose.yml"));
     Map<String, String> line35 = envFile(ROOT.resolve("cluster-configs/spark3.5.env"));
-    Set<String> defaulted = new java.util.TreeSet<>();
+    Set<String> defaulted = new TreeSet<>();
     Matcher m = DEFAULTED.matcher(text);
     while (m.find()) {
       defaulted.add(m.group(1));
     }
-    assertEquals(defaulted, new java.util.TreeSet<>(line35.keySet()),
+    assertEquals(defaulted, new TreeSet<>(line35.keySet()),
         "spark3.5.env sets exactly the line's variables");
     String line4 = interpolate(text, Map.of());
     assertTrue(line4.contains("apache/spark:4.") && line4.contains("scala2.13"), "Spark 4 images");
