@@ -1,12 +1,16 @@
 package org.sparkprop.driver.store;
 
+import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +22,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * Reads and atomic writes through Hadoop FileSystem URIs (file://, hdfs://, s3a://; a bare
@@ -138,6 +143,9 @@ public final class Fs {
         }
       }
     }
+    if (fs instanceof RawLocalFileSystem raw) {
+      return writeLocal(raw.pathToFile(target).toPath(), content);
+    }
     Path parent = target.getParent();
     if (parent != null) {
       fs.mkdirs(parent);
@@ -152,6 +160,53 @@ public final class Fs {
       if (fs.exists(tmp)) {
         fs.delete(tmp, false);
       }
+    }
+  }
+
+  /**
+   * The local case of {@link #write} through java.nio: the same hidden temporary file and
+   * atomic rename, without Hadoop's local file system, which (without its native library)
+   * starts a chmod and a stat process for every file it creates and renames.
+   */
+  private static long writeLocal(java.nio.file.Path target, Content content)
+      throws IOException {
+    java.nio.file.Path parent = target.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    java.nio.file.Path tmp = parent.resolve("." + target.getFileName() + ".tmp");
+    try {
+      long n;
+      try (OutputStream file = Files.newOutputStream(tmp);
+          CountingStream out = new CountingStream(new BufferedOutputStream(file, 1 << 16))) {
+        content.writeTo(out);
+        out.flush();
+        n = out.count;
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+      return n;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Counts the bytes written through it. */
+  private static final class CountingStream extends FilterOutputStream {
+    long count;
+
+    CountingStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
     }
   }
 
@@ -180,10 +235,18 @@ public final class Fs {
         throw new IOException("exists and is a file, expected a folder");
       }
       Path probe = new Path(d, ".sparkprop-probe");
-      try (OutputStream out = f.create(probe, true)) {
-        out.write('\n');
+      if (f instanceof RawLocalFileSystem raw) {
+        // java.nio, as in write: Hadoop's local create starts a chmod process.
+        java.nio.file.Path local = raw.pathToFile(probe).toPath();
+        Files.createDirectories(local.getParent());
+        Files.write(local, new byte[] {'\n'});
+        Files.delete(local);
+      } else {
+        try (OutputStream out = f.create(probe, true)) {
+          out.write('\n');
+        }
+        f.delete(probe, false);
       }
-      f.delete(probe, false);
       if (!existed && !isObjectStore(d)) {
         f.delete(d, false);
       }
