@@ -214,11 +214,8 @@ final class RingSyncs implements Progress {
       }
       step += count;
     } else {
-      for (int i = 0; i < n; i++) {
-        buf[i] *= inv;
-      }
       step++;
-      norm = w.step(p, buf, lossSum * inv, step, plan.totalSteps());
+      norm = w.stepSum(p, buf, inv, lossSum * inv, step, plan.totalSteps());
     }
     long t3 = System.nanoTime();
     totals.add(count, lossSum, (long) buf[at + 1], (long) buf[at], norm, t1 - t0, t2 - t1,
@@ -271,10 +268,8 @@ final class RingSyncs implements Progress {
     }
     double squares = 0;
     for (int r = 0; r < owned.length; r += 2) {
-      for (int i = owned[r]; i < owned[r + 1]; i++) {
-        buf[i] *= inv;
-      }
-      squares += update.squares(p, buf, owned[r], owned[r + 1]);
+      // The sums become the mean gradient in the same pass.
+      squares += update.squares(p, buf, inv, owned[r], owned[r + 1]);
     }
     long t3 = System.nanoTime();
     step++;

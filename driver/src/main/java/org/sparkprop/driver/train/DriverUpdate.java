@@ -123,12 +123,9 @@ final class DriverUpdate implements DriverSide {
       }
       run.step += count;
     } else {
-      for (int i = 0; i < p.length; i++) {
-        a[i] *= inv;
-      }
       run.step++;
-      epoch.gradNormSum += update.apply(p, a, lossSum * inv, run.step, plan.totalSteps(),
-          plan.epoch());
+      epoch.gradNormSum += update.applySum(p, a, inv, lossSum * inv, run.step,
+          plan.totalSteps(), plan.epoch());
     }
     epoch.add(lossSum, correct, rows);
   }

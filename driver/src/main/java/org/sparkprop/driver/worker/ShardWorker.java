@@ -175,6 +175,13 @@ public final class ShardWorker implements AutoCloseable {
     return local.apply(p, meanGrad, meanLoss, step, total, epoch);
   }
 
+  /** {@link #step} on a gradient sum, made the mean (× scale) in the norm's pass. */
+  public double stepSum(float[] p, float[] gradSum, float scale, double meanLoss, long step,
+      long total) {
+    optimizer();
+    return local.applySum(p, gradSum, scale, meanLoss, step, total, epoch);
+  }
+
   /** Prepares epoch e on this shard; uses rowsPerEpoch rows of it (≤ block rows). */
   public void beginEpoch(Block b, int e, int rowsPerEpoch) {
     if (b.features() != spec.inputs()) {
@@ -257,12 +264,8 @@ public final class ShardWorker implements AutoCloseable {
       ls += lossSum;
       c += correct;
       r += rows;
-      float inv = 1f / rows;
-      for (int k = 0, n = paramCount(); k < n; k++) {
-        grad[k] *= inv;
-      }
       try {
-        local.apply(p, grad, lossSum / rows, firstGlobalStep + i, total, epoch);
+        local.applySum(p, grad, 1f / rows, lossSum / rows, firstGlobalStep + i, total, epoch);
       } catch (DivergenceException e) {
         ls = Double.NaN;
         break;

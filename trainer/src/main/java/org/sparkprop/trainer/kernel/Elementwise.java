@@ -29,8 +29,19 @@ public abstract class Elementwise {
    * on [from, to) only: each element gets the same bits as in a call over the whole array
    * (a worker that updates its shard of the parameters).
    */
+  public final void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+      float b1, float b2, float stepSize, float invSqrtC2, float eps) {
+    adam(p, g, m, v, from, to, 1f, b1, b2, stepSize, invSqrtC2, eps);
+  }
+
+  /**
+   * Adam on [from, to) after the decoupled weight decay p ← decay·p (AdamW; decay = 1 for
+   * none), in one pass over the arrays: each element gets the bits of p[i] *= decay followed
+   * by {@link #adam(float[], float[], float[], float[], int, int, float, float, float, float,
+   * float)}.
+   */
   public abstract void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
-      float b1, float b2, float stepSize, float invSqrtC2, float eps);
+      float decay, float b1, float b2, float stepSize, float invSqrtC2, float eps);
 
   /**
    * The root-mean-square family on [0, n) (RMSProp with decay = ρ, gain = 1−ρ; AdaGrad with
@@ -50,6 +61,12 @@ public abstract class Elementwise {
    * partial sums), so their results may differ in the last bits; each is deterministic.
    */
   public abstract double sumSquares(float[] x, int from, int to);
+
+  /**
+   * x[i] *= scale on [from, to), then {@link #sumSquares} of the result, in one pass: the same
+   * bits as the two calls (the gradient sum made a mean and its squared norm).
+   */
+  public abstract double scaleSumSquares(float[] x, int from, int to, float scale);
 
   /**
    * The inverted-dropout mask on [0, n): element i is {@code scale} (kept) when the (i+1)-th
@@ -130,8 +147,8 @@ public abstract class Elementwise {
   }
 
   /** Scalar reference of {@link #adam} on [from, to): the vector path's tail. */
-  static void adamScalar(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
-      float b2, float stepSize, float invSqrtC2, float eps) {
+  static void adamScalar(float[] p, float[] g, float[] m, float[] v, int from, int to,
+      float decay, float b1, float b2, float stepSize, float invSqrtC2, float eps) {
     final float c1 = 1 - b1;
     final float c2 = 1 - b2;
     for (int i = from; i < to; i++) {
@@ -140,7 +157,7 @@ public abstract class Elementwise {
       float vi = b2 * v[i] + c2 * gi * gi;
       m[i] = mi;
       v[i] = vi;
-      p[i] -= stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
+      p[i] = p[i] * decay - stepSize * mi / ((float) Math.sqrt(vi) * invSqrtC2 + eps);
     }
   }
 
@@ -176,10 +193,10 @@ public abstract class Elementwise {
   /** The plain-Java implementation. */
   static final class Plain extends Elementwise {
     @Override
-    public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
-        float b2, float stepSize, float invSqrtC2, float eps) {
+    public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to,
+        float decay, float b1, float b2, float stepSize, float invSqrtC2, float eps) {
       checkRange(from, to, p, g, m, v);
-      adamScalar(p, g, m, v, from, to, b1, b2, stepSize, invSqrtC2, eps);
+      adamScalar(p, g, m, v, from, to, decay, b1, b2, stepSize, invSqrtC2, eps);
     }
 
     @Override
@@ -244,6 +261,36 @@ public abstract class Elementwise {
       }
       for (; i < to; i++) {
         s0 += (double) x[i] * x[i];
+      }
+      return (s0 + s1) + (s2 + s3);
+    }
+
+    @Override
+    public double scaleSumSquares(float[] x, int from, int to, float scale) {
+      // sumSquares' four partial sums over the scaled values.
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int i = from;
+      for (; i + 3 < to; i += 4) {
+        float a = x[i] * scale;
+        float b = x[i + 1] * scale;
+        float c = x[i + 2] * scale;
+        float d = x[i + 3] * scale;
+        x[i] = a;
+        x[i + 1] = b;
+        x[i + 2] = c;
+        x[i + 3] = d;
+        s0 += (double) a * a;
+        s1 += (double) b * b;
+        s2 += (double) c * c;
+        s3 += (double) d * d;
+      }
+      for (; i < to; i++) {
+        float a = x[i] * scale;
+        x[i] = a;
+        s0 += (double) a * a;
       }
       return (s0 + s1) + (s2 + s3);
     }

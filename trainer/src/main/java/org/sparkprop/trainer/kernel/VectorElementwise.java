@@ -28,8 +28,8 @@ final class VectorElementwise extends Elementwise {
   private static final int DL = D.length();
 
   @Override
-  public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float b1,
-      float b2, float stepSize, float invSqrtC2, float eps) {
+  public void adam(float[] p, float[] g, float[] m, float[] v, int from, int to, float decay,
+      float b1, float b2, float stepSize, float invSqrtC2, float eps) {
     checkRange(from, to, p, g, m, v);
     final float c1 = 1 - b1;
     final float c2 = 1 - b2;
@@ -41,10 +41,10 @@ final class VectorElementwise extends Elementwise {
       mi.intoArray(m, i);
       vi.intoArray(v, i);
       FloatVector den = vi.lanewise(VectorOperators.SQRT).mul(invSqrtC2).add(eps);
-      FloatVector pi = FloatVector.fromArray(S, p, i);
+      FloatVector pi = FloatVector.fromArray(S, p, i).mul(decay);
       pi.sub(mi.mul(stepSize).div(den)).intoArray(p, i);
     }
-    adamScalar(p, g, m, v, bound, to, b1, b2, stepSize, invSqrtC2, eps);
+    adamScalar(p, g, m, v, bound, to, decay, b1, b2, stepSize, invSqrtC2, eps);
   }
 
   @Override
@@ -188,6 +188,33 @@ final class VectorElementwise extends Elementwise {
     }
     for (; i < to; i++) {
       s += (double) x[i] * x[i];
+    }
+    return s;
+  }
+
+  @Override
+  public double scaleSumSquares(float[] x, int from, int to, float scale) {
+    // sumSquares' lanes and order over the scaled values.
+    DoubleVector acc = DoubleVector.zero(D);
+    DoubleVector acc2 = DoubleVector.zero(D);
+    int i = from;
+    for (; i + L <= to; i += L) {
+      FloatVector f = FloatVector.fromArray(S, x, i).mul(scale);
+      f.intoArray(x, i);
+      DoubleVector d0 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector d1 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 1);
+      acc = d0.fma(d0, acc);
+      acc2 = d1.fma(d1, acc2);
+    }
+    acc = acc.add(acc2);
+    double s = 0;
+    for (int l = 0; l < DL; l++) {
+      s += acc.lane(l);
+    }
+    for (; i < to; i++) {
+      float a = x[i] * scale;
+      x[i] = a;
+      s += (double) a * a;
     }
     return s;
   }

@@ -32,15 +32,6 @@ public final class Adam implements Optimizer {
 
   @Override
   public void step(float[] p, float[] g, long t, float lr, int from, int to) {
-    if (weightDecay > 0) {
-      float f = 1 - lr * weightDecay;
-      for (int r = 0; r < decayRanges.length; r += 2) {
-        for (int i = Math.max(from, decayRanges[r]), e = Math.min(to, decayRanges[r + 1]); i < e;
-            i++) {
-          p[i] *= f;
-        }
-      }
-    }
     final float b1 = beta1;
     final float b2 = beta2;
     // Bias corrections folded into the step size and ε, once per step.
@@ -48,7 +39,28 @@ public final class Adam implements Optimizer {
     double c2 = 1 - Math.pow(b2, t);
     final float stepSize = (float) (lr / c1);
     final float invSqrtC2 = (float) (1 / Math.sqrt(c2));
-    EW.adam(p, g, m, v, from, to, b1, b2, stepSize, invSqrtC2, eps);
+    if (weightDecay == 0) {
+      EW.adam(p, g, m, v, from, to, 1f, b1, b2, stepSize, invSqrtC2, eps);
+      return;
+    }
+    // The decay p ← (1 − lr·λ)·p in the same pass, on the decayed slices only.
+    float f = 1 - lr * weightDecay;
+    int at = from;
+    for (int r = 0; r < decayRanges.length; r += 2) {
+      int lo = Math.max(at, decayRanges[r]);
+      int hi = Math.min(to, decayRanges[r + 1]);
+      if (lo >= hi) {
+        continue;
+      }
+      if (at < lo) {
+        EW.adam(p, g, m, v, at, lo, 1f, b1, b2, stepSize, invSqrtC2, eps);
+      }
+      EW.adam(p, g, m, v, lo, hi, f, b1, b2, stepSize, invSqrtC2, eps);
+      at = hi;
+    }
+    if (at < to) {
+      EW.adam(p, g, m, v, at, to, 1f, b1, b2, stepSize, invSqrtC2, eps);
+    }
   }
 
   @Override

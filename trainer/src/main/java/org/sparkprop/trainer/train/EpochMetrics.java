@@ -44,7 +44,10 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy,
     return m;
   }
 
-  /** One log line (regression: RMSE instead of accuracy; multi-label: subset accuracy). */
+  /**
+   * One log line (regression: RMSE instead of accuracy; multi-label: subset accuracy); without
+   * a validation set (its loss NaN) the line has no validation part.
+   */
   public String line() {
     String train = String.format(Locale.ROOT, "acc %.4f", trainAccuracy);
     String val = String.format(Locale.ROOT, "acc %.4f", validationAccuracy);
@@ -57,9 +60,10 @@ public record EpochMetrics(int epoch, double trainLoss, double trainAccuracy,
       val = String.format(Locale.ROOT, "acc %.4f subset %.4f f1 %.4f", validationAccuracy,
           task.get("validation_subset_accuracy"), task.get("validation_micro_f1"));
     }
+    String validation = Double.isNaN(validationLoss) ? ""
+        : String.format(Locale.ROOT, " | val loss %.4f %s", validationLoss, val);
     return String.format(Locale.ROOT,
-        "epoch %3d | train loss %.4f %s | val loss %.4f %s | lr %.2e | %.2f s"
-            + " | %.0f samples/s",
-        epoch, trainLoss, train, validationLoss, val, lr, seconds, samplesPerSecond);
+        "epoch %3d | train loss %.4f %s%s | lr %.2e | %.2f s | %.0f samples/s",
+        epoch, trainLoss, train, validation, lr, seconds, samplesPerSecond);
   }
 }

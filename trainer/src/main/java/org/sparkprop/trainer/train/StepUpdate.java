@@ -47,6 +47,18 @@ public final class StepUpdate {
     return norm;
   }
 
+  /**
+   * {@link #apply} on a gradient sum: gradSum × scale (1 / rows) is the mean gradient, made in
+   * place in the same pass that takes its squared norm. The same bits as scaling first.
+   */
+  public double applySum(float[] p, float[] gradSum, float scale, double meanLoss, long step,
+      long totalSteps, int epoch) {
+    double norm = norm(squares(p, gradSum, scale, 0, n), meanLoss, step, epoch);
+    float clip = begin(norm, step, totalSteps);
+    stepShard(p, gradSum, clip, step, 0, n);
+    return norm;
+  }
+
   // The same update for a worker that owns ranges of the parameters (ZeRO stage 1: each of P
   // workers steps 1/P of them): squares() over each owned range, the partial sums added over
   // all workers, norm() and begin() once with the total, then stepShard() per owned range.
@@ -67,6 +79,20 @@ public final class StepUpdate {
       }
     }
     return Kernels.elementwise().sumSquares(meanGrad, from, to);
+  }
+
+  /**
+   * {@link #squares(float[], float[], int, int)} on a gradient sum: gradSum[from, to) ×
+   * scale becomes the mean gradient first (in the same pass when there is no L2 term).
+   */
+  public double squares(float[] p, float[] gradSum, float scale, int from, int to) {
+    if (cfg.l2() == 0) {
+      return Kernels.elementwise().scaleSumSquares(gradSum, from, to, scale);
+    }
+    for (int i = from; i < to; i++) {
+      gradSum[i] *= scale;
+    }
+    return squares(p, gradSum, from, to);
   }
 
   /**

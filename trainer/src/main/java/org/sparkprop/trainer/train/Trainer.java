@@ -7,7 +7,6 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import org.sparkprop.trainer.data.Dataset;
 import org.sparkprop.trainer.data.Minibatch;
-import org.sparkprop.trainer.kernel.Vec;
 import org.sparkprop.trainer.loss.Loss;
 import org.sparkprop.trainer.loss.Task;
 import org.sparkprop.trainer.model.Mlp;
@@ -155,14 +154,16 @@ public final class Trainer implements AutoCloseable {
           correct += correctPart[t];
         }
         gradScale = 1f / batchRows;
+        step++;
         if (threads > 1) {
           pool.run(reduceTask);
           averageStates(s);
+          normSum += update.apply(p, meanGrad, stepLoss / batchRows, step, total, epoch);
         } else {
-          Vec.scale(meanGrad, n, gradScale);
+          // The summed gradient becomes the mean in the norm's pass.
+          normSum += update.applySum(p, meanGrad, gradScale, stepLoss / batchRows, step, total,
+              epoch);
         }
-        step++;
-        normSum += update.apply(p, meanGrad, stepLoss / batchRows, step, total, epoch);
         lr = update.lastLr();
         lossSum += stepLoss;
       }

@@ -79,12 +79,14 @@ public final class AbPair {
       }
       double u = (Double) oldClass.getMethod("units", String.class).invoke(null, k);
       boolean step = k.startsWith("fwdbwd");
-      double scale = step ? u : u / 1e9;
+      boolean update = k.startsWith("update");
+      double scale = step || update ? u : u / 1e9;
       double[] qs = q.clone();
       Arrays.sort(qs);
       rows.add(String.format(Locale.ROOT, "    {\"workload\": \"%s\", \"unit\": \"%s\", "
           + "\"old_median\": %.1f, \"new_median\": %.1f, \"new_over_old_median\": %.3f, "
-          + "\"new_over_old_iqr\": [%.3f, %.3f]}", k, step ? "samples_per_s" : "gflops",
+          + "\"new_over_old_iqr\": [%.3f, %.3f]}", k,
+          step ? "samples_per_s" : update ? "steps_per_s" : "gflops",
           Rates.median(ro) * scale, Rates.median(rn) * scale, Rates.median(q),
           qs[pairs / 4], qs[(3 * pairs) / 4]));
     }

@@ -85,6 +85,51 @@ class ElementwiseTest {
     assertEquals(6.5f, longer[n - 1]);
   }
 
+  /**
+   * The fused passes of an optimizer step give the bits of the separate ones on each path:
+   * the decay inside Adam's pass (AdamW) as p *= decay before it, the gradient made a mean
+   * inside its norm's pass as x *= scale before sumSquares (same partial sums, same order).
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 3, 4, 5, 7, 15, 16, 17, 33, 1001})
+  void fusedPassesGiveTheSeparatePassesBits(int n) {
+    List<String> kinds = new ArrayList<>(List.of("java"));
+    if (Kernels.vectorAvailable()) {
+      kinds.add("vector");
+    }
+    for (String kind : kinds) {
+      Elementwise ew = Kernels.elementwise(kind);
+      SplittableRandom r = new SplittableRandom(n + 11);
+      float[] g = random(r, n + 3, -3, 3);
+      float[] p0 = random(r, n + 3, -1, 1);
+      float[] m0 = random(r, n + 3, -1, 1);
+      float[] v0 = random(r, n + 3, 0, 2);
+      float[] p1 = p0.clone();
+      float[] m1 = m0.clone();
+      float[] v1 = v0.clone();
+      for (int i = 2; i < n + 2; i++) {
+        p1[i] *= 0.9993f;
+      }
+      ew.adam(p1, g, m1, v1, 2, n + 2, 0.9f, 0.999f, 0.01f, 1.3f, 1e-8f);
+      float[] p2 = p0.clone();
+      float[] m2 = m0.clone();
+      float[] v2 = v0.clone();
+      ew.adam(p2, g, m2, v2, 2, n + 2, 0.9993f, 0.9f, 0.999f, 0.01f, 1.3f, 1e-8f);
+      assertArrayEquals(p1, p2, kind);
+      assertArrayEquals(m1, m2, kind);
+      assertArrayEquals(v1, v2, kind);
+      float[] x1 = g.clone();
+      for (int i = 1; i < n + 1; i++) {
+        x1[i] *= 0.0078125f + 1e-5f;
+      }
+      double s1 = ew.sumSquares(x1, 1, n + 1);
+      float[] x2 = g.clone();
+      double s2 = ew.scaleSumSquares(x2, 1, n + 1, 0.0078125f + 1e-5f);
+      assertArrayEquals(x1, x2, kind);
+      assertEquals(s1, s2, 0, kind);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 3, 4, 5, 7, 8, 9, 17, 1001})
   void sumOfSquaresMatchesASerialDoubleSum(int n) {
