@@ -243,6 +243,16 @@ public abstract class Elementwise {
 
     @Override
     public double sumSquares(float[] x, int from, int to) {
+      return squares(x, from, to, 1f, false);
+    }
+
+    @Override
+    public double scaleSumSquares(float[] x, int from, int to, float scale) {
+      return squares(x, from, to, scale, true);
+    }
+
+    /** Σ x² over [from, to), first x *= scale in place when scaling. */
+    private static double squares(float[] x, int from, int to, float scale, boolean scaling) {
       // Four partial sums, so the adds do not wait on each other.
       double s0 = 0;
       double s1 = 0;
@@ -250,46 +260,31 @@ public abstract class Elementwise {
       double s3 = 0;
       int i = from;
       for (; i + 3 < to; i += 4) {
-        double a = x[i];
-        double b = x[i + 1];
-        double c = x[i + 2];
-        double d = x[i + 3];
-        s0 += a * a;
-        s1 += b * b;
-        s2 += c * c;
-        s3 += d * d;
-      }
-      for (; i < to; i++) {
-        s0 += (double) x[i] * x[i];
-      }
-      return (s0 + s1) + (s2 + s3);
-    }
-
-    @Override
-    public double scaleSumSquares(float[] x, int from, int to, float scale) {
-      // sumSquares' four partial sums over the scaled values.
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      int i = from;
-      for (; i + 3 < to; i += 4) {
-        float a = x[i] * scale;
-        float b = x[i + 1] * scale;
-        float c = x[i + 2] * scale;
-        float d = x[i + 3] * scale;
-        x[i] = a;
-        x[i + 1] = b;
-        x[i + 2] = c;
-        x[i + 3] = d;
+        float a = x[i];
+        float b = x[i + 1];
+        float c = x[i + 2];
+        float d = x[i + 3];
+        if (scaling) {
+          a *= scale;
+          b *= scale;
+          c *= scale;
+          d *= scale;
+          x[i] = a;
+          x[i + 1] = b;
+          x[i + 2] = c;
+          x[i + 3] = d;
+        }
         s0 += (double) a * a;
         s1 += (double) b * b;
         s2 += (double) c * c;
         s3 += (double) d * d;
       }
       for (; i < to; i++) {
-        float a = x[i] * scale;
-        x[i] = a;
+        float a = x[i];
+        if (scaling) {
+          a *= scale;
+          x[i] = a;
+        }
         s0 += (double) a * a;
       }
       return (s0 + s1) + (s2 + s3);

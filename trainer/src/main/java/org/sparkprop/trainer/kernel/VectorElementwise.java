@@ -168,6 +168,16 @@ final class VectorElementwise extends Elementwise {
 
   @Override
   public double sumSquares(float[] x, int from, int to) {
+    return squares(x, from, to, 1f, false);
+  }
+
+  @Override
+  public double scaleSumSquares(float[] x, int from, int to, float scale) {
+    return squares(x, from, to, scale, true);
+  }
+
+  /** Σ x² over [from, to), first x *= scale in place when scaling. */
+  private static double squares(float[] x, int from, int to, float scale, boolean scaling) {
     // L floats at a time (shape S), widened to doubles in two halves, lanes [0, DL) and
     // [DL, 2·DL) (L = 2·DL); the lanes are added in a fixed order at the end (reduceLanes leaves
     // the order of a floating-point sum unspecified).
@@ -176,6 +186,10 @@ final class VectorElementwise extends Elementwise {
     int i = from;
     for (; i + L <= to; i += L) {
       FloatVector f = FloatVector.fromArray(S, x, i);
+      if (scaling) {
+        f = f.mul(scale);
+        f.intoArray(x, i);
+      }
       DoubleVector d0 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
       DoubleVector d1 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 1);
       acc = d0.fma(d0, acc);
@@ -187,33 +201,11 @@ final class VectorElementwise extends Elementwise {
       s += acc.lane(l);
     }
     for (; i < to; i++) {
-      s += (double) x[i] * x[i];
-    }
-    return s;
-  }
-
-  @Override
-  public double scaleSumSquares(float[] x, int from, int to, float scale) {
-    // sumSquares' lanes and order over the scaled values.
-    DoubleVector acc = DoubleVector.zero(D);
-    DoubleVector acc2 = DoubleVector.zero(D);
-    int i = from;
-    for (; i + L <= to; i += L) {
-      FloatVector f = FloatVector.fromArray(S, x, i).mul(scale);
-      f.intoArray(x, i);
-      DoubleVector d0 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 0);
-      DoubleVector d1 = (DoubleVector) f.convertShape(VectorOperators.F2D, D, 1);
-      acc = d0.fma(d0, acc);
-      acc2 = d1.fma(d1, acc2);
-    }
-    acc = acc.add(acc2);
-    double s = 0;
-    for (int l = 0; l < DL; l++) {
-      s += acc.lane(l);
-    }
-    for (; i < to; i++) {
-      float a = x[i] * scale;
-      x[i] = a;
+      float a = x[i];
+      if (scaling) {
+        a *= scale;
+        x[i] = a;
+      }
       s += (double) a * a;
     }
     return s;
