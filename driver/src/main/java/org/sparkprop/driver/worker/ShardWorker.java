@@ -164,18 +164,13 @@ public final class ShardWorker implements AutoCloseable {
   }
 
   /**
-   * One step of this worker's own optimizer on meanGrad (n, the gradient of the mean loss;
-   * changed in place by L2 and clipping) as global step {@code step} of {@code total}: the
-   * update the driver takes with gradient sync on the driver. Returns the gradient norm.
+   * One step of this worker's own optimizer on gradSum (n, the gradient of the summed loss;
+   * made the mean, × scale, in place, then changed by L2 and clipping) as global step
+   * {@code step} of {@code total}: the update the driver takes with gradient sync on the
+   * driver. Returns the gradient norm.
    *
    * @throws DivergenceException when the loss or the gradient is not finite
    */
-  public double step(float[] p, float[] meanGrad, double meanLoss, long step, long total) {
-    optimizer();
-    return local.apply(p, meanGrad, meanLoss, step, total, epoch);
-  }
-
-  /** {@link #step} on a gradient sum, made the mean (× scale) in the norm's pass. */
   public double stepSum(float[] p, float[] gradSum, float scale, double meanLoss, long step,
       long total) {
     optimizer();
