@@ -71,6 +71,54 @@ class ShardedStepTest {
     }
   }
 
+  /**
+   * applySum (the sum made the mean inside the norm's pass) against scaling first and then
+   * apply, with and without coupled L2, clipping and AdamW's decay: the same norm, parameters
+   * and optimizer state bit for bit.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"momentum", "adam", "adamw"})
+  void theStepOnAGradientSumIsTheStepOnItsMean(String name) {
+    for (float l2 : new float[] {0f, 1e-3f}) {
+      for (float clip : new float[] {0f, 0.5f}) {
+        TrainConfig cfg = TrainConfig.defaults(1)
+            .withOptimizer(OptimizerConfig.defaults(name), 0.01f)
+            .withSchedule(new LrSchedule("cosine", 2, 1, 1, 0)).withRegularisation(l2, clip);
+        StepUpdate mean = new StepUpdate(cfg, Optimizer.create(cfg.optimizer(), N, DECAY),
+            DECAY, N);
+        StepUpdate sum = new StepUpdate(cfg, Optimizer.create(cfg.optimizer(), N, DECAY), DECAY,
+            N);
+        SplittableRandom r = new SplittableRandom(name.hashCode() + 7);
+        float[] p1 = new float[N];
+        for (int i = 0; i < N; i++) {
+          p1[i] = (float) r.nextGaussian();
+        }
+        float[] p2 = p1.clone();
+        float scale = 1f / 96;
+        for (long step = 1; step <= 4; step++) {
+          float[] g2 = new float[N];
+          for (int i = 0; i < N; i++) {
+            g2[i] = (float) (r.nextGaussian() * 200);
+          }
+          float[] g1 = g2.clone();
+          for (int i = 0; i < N; i++) {
+            g1[i] *= scale;
+          }
+          double n1 = mean.apply(p1, g1, 0.7, step, 4, 1);
+          double n2 = sum.applySum(p2, g2, scale, 0.7, step, 4, 1);
+          String what = name + " l2 " + l2 + " clip " + clip + " step " + step;
+          assertEquals(n1, n2, 0, what);
+          assertArrayEquals(p1, p2, what);
+          assertArrayEquals(g1, g2, what);
+          for (int o = 0; o < mean.optimizer().state().size(); o++) {
+            assertArrayEquals(mean.optimizer().state().get(o), sum.optimizer().state().get(o),
+                what);
+          }
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY})
   void aNonFiniteTotalIsDivergenceWithTheWholeUpdatesMessage(double squares) {
