@@ -87,17 +87,18 @@ public final class BucketedAllReduce implements AutoCloseable {
   }
 
   /**
-   * Cuts for a gradient laid out as consecutive slices starting at sliceStarts (ascending, the
-   * first at 0): walking from the end, a bucket closes at the first slice start that makes it at
-   * least minFloats long. Extra floats after the gradient (n to end) travel in bucket 0.
+   * Cuts for a gradient whose backward pass finishes it in tails starting at points (ascending,
+   * the first at 0: the slices' starts, and the row blocks of a weight gradient computed a block
+   * at a time): walking from the end, a bucket closes at the first point that makes it at least
+   * minFloats long. Extra floats after the gradient (n to end) travel in bucket 0.
    */
-  public static int[] cutsAtSlices(int[] sliceStarts, int minFloats, int end) {
+  public static int[] cutsAtPoints(int[] points, int minFloats, int end) {
     List<Integer> cuts = new ArrayList<>();
     int top = end;
-    for (int i = sliceStarts.length - 1; i > 0; i--) {
-      if (top - sliceStarts[i] >= minFloats) {
-        cuts.add(sliceStarts[i]);
-        top = sliceStarts[i];
+    for (int i = points.length - 1; i > 0; i--) {
+      if (top - points[i] >= minFloats) {
+        cuts.add(points[i]);
+        top = points[i];
       }
     }
     return cuts.stream().mapToInt(Integer::intValue).toArray();

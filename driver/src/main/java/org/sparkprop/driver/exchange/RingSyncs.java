@@ -97,7 +97,8 @@ final class RingSyncs implements Progress {
     if (!plan.averageParams() && joined.size() > 1) {
       // Bucket 0 is the state and counts (all-reduced, sent once the forward pass is done),
       // then the gradient from its end; sharded, the gradient is only reduce-scattered.
-      int[] cuts = BucketedAllReduce.cutsAtSlices(RingTask.sliceStarts(w), bucketFloats, n);
+      int[] cuts = BucketedAllReduce.cutsAtPoints(w.gradientReadyPoints(), bucketFloats,
+          n);
       int[] withState = Arrays.copyOf(cuts, cuts.length + 1);
       withState[cuts.length] = n;
       sharded = shardOptimizer;

@@ -18,7 +18,6 @@ import org.sparkprop.driver.collective.Ring;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
-import org.sparkprop.trainer.param.Slice;
 
 /**
  * The executor side of the ring exchange: one long task per partition and epoch (a barrier
@@ -124,10 +123,5 @@ final class RingTask extends EpochTask {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available in this JVM", e);
     }
-  }
-
-  /** The first offsets of the gradient's slices (layer weights, biases, scales), ascending. */
-  static int[] sliceStarts(ShardWorker w) {
-    return w.paramLayout().slices().stream().mapToInt(Slice::offset).sorted().toArray();
   }
 }

@@ -108,6 +108,14 @@ public final class ShardWorker implements AutoCloseable {
     return mlp.paramLayout();
   }
 
+  /**
+   * Where the gradient may be cut into buckets: the offsets the backward pass tells final tails
+   * of the gradient from ({@link GradientEngine#gradientReadyPoints}).
+   */
+  public int[] gradientReadyPoints() {
+    return mlp.gradientReadyPoints();
+  }
+
   public int stateCount() {
     return mlp.stateLayout().total();
   }

@@ -36,11 +36,11 @@ class BucketedAllReduceTest {
     // Slices of 10, 100, 5, 1000, 3 floats starting at 0, 10, 110, 115, 1115; 20 extra after.
     int[] starts = {0, 10, 110, 115, 1115};
     int end = 1118 + 20;
-    assertArrayEquals(new int[] {1115, 115, 10}, BucketedAllReduce.cutsAtSlices(starts, 16,
+    assertArrayEquals(new int[] {1115, 115, 10}, BucketedAllReduce.cutsAtPoints(starts, 16,
         end));
-    assertArrayEquals(new int[] {115}, BucketedAllReduce.cutsAtSlices(starts, 500, end));
-    assertArrayEquals(new int[0], BucketedAllReduce.cutsAtSlices(starts, 2000, end));
-    assertArrayEquals(new int[] {1115, 115, 110, 10}, BucketedAllReduce.cutsAtSlices(starts, 1,
+    assertArrayEquals(new int[] {115}, BucketedAllReduce.cutsAtPoints(starts, 500, end));
+    assertArrayEquals(new int[0], BucketedAllReduce.cutsAtPoints(starts, 2000, end));
+    assertArrayEquals(new int[] {1115, 115, 110, 10}, BucketedAllReduce.cutsAtPoints(starts, 1,
         end));
   }
 

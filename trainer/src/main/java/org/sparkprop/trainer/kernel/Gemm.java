@@ -27,6 +27,33 @@ public interface Gemm {
   void tn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
       boolean accumulate);
 
+  /** Told by a weight-gradient product as the rows of C become final. */
+  interface RowsFinal {
+    /** Rows [from, M) of C are final; from only decreases, and the last call has from = 0. */
+    void rowsFinal(int from);
+  }
+
+  /**
+   * {@link #tn(int, int, int, float[], int, float[], int, float[], int, boolean)} that tells
+   * done as C's rows become final, the last rows first, so a weight gradient can go on the wire
+   * in blocks of rows while the rest of it is still being computed. C's bits are those of tn.
+   * By default the whole product, then done.rowsFinal(0).
+   */
+  default void tn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, boolean accumulate, RowsFinal done) {
+    tn(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    done.rowsFinal(0);
+  }
+
+  /**
+   * The rows that {@link #tn(int, int, int, float[], int, float[], int, float[], int, boolean,
+   * RowsFinal)} finishes at a time where it can (blocks start at multiples of it from row 0;
+   * whether a product is split depends on N and K), or 0 when it always finishes C whole.
+   */
+  default int tnRowBlock() {
+    return 0;
+  }
+
   /** A short name for logs and benchmark output, e.g. {@code "vector-512"}. */
   String name();
 

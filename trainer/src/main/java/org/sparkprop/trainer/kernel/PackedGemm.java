@@ -68,22 +68,47 @@ abstract class PackedGemm implements Gemm {
   public final void tn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
       int cOff, boolean accumulate) {
     Gemm.checkShapes(m, n, k, a, aOff, b, bOff, c, cOff);
-    run(m, n, k, a, aOff, true, b, bOff, false, c, cOff, accumulate);
+    run(m, n, k, a, aOff, true, b, bOff, false, c, cOff, accumulate, null);
+  }
+
+  @Override
+  public final void tn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, boolean accumulate, RowsFinal done) {
+    Gemm.checkShapes(m, n, k, a, aOff, b, bOff, c, cOff);
+    run(m, n, k, a, aOff, true, b, bOff, false, c, cOff, accumulate, done);
+  }
+
+  /** Rows of C finished at a time when one B block covers the product (N ≤ NC, K ≤ KC). */
+  @Override
+  public final int tnRowBlock() {
+    return MC;
   }
 
   private void run(int m, int n, int k, float[] a, int aOff, boolean aT, float[] b, int bOff,
       boolean bT, float[] c, int cOff, boolean accumulate) {
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (k == 0) {
-      if (!accumulate) {
+    run(m, n, k, a, aOff, aT, b, bOff, bT, c, cOff, accumulate, null);
+  }
+
+  /**
+   * With done: when one B block covers the product, the MC-row blocks of C run from the last
+   * to the first (each block's arithmetic is the same in either order) and done hears of each
+   * as it ends; otherwise done hears of the whole at the end.
+   */
+  private void run(int m, int n, int k, float[] a, int aOff, boolean aT, float[] b, int bOff,
+      boolean bT, float[] c, int cOff, boolean accumulate, RowsFinal done) {
+    if (m == 0 || n == 0 || k == 0) {
+      if (k == 0 && !accumulate) {
         for (int i = 0; i < m; i++) {
           Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
         }
       }
+      if (done != null) {
+        done.rowsFinal(0);
+      }
       return;
     }
+    boolean fromEnd = done != null && n <= NC && k <= KC;
+    int icBlocks = (m + MC - 1) / MC;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -91,7 +116,8 @@ abstract class PackedGemm implements Gemm {
         // The first K block overwrites C unless the caller asked to accumulate.
         boolean overwrite = !accumulate && pc == 0;
         packB(b, bOff, bT, k, n, pc, kc, jc, nc);
-        for (int ic = 0; ic < m; ic += MC) {
+        for (int bi = 0; bi < icBlocks; bi++) {
+          int ic = (fromEnd ? icBlocks - 1 - bi : bi) * MC;
           int mc = Math.min(MC, m - ic);
           packA(a, aOff, aT, m, k, ic, mc, pc, kc);
           for (int jr = 0; jr < nc; jr += nr) {
@@ -104,8 +130,14 @@ abstract class PackedGemm implements Gemm {
                   cols, overwrite);
             }
           }
+          if (fromEnd) {
+            done.rowsFinal(ic);
+          }
         }
       }
+    }
+    if (done != null && !fromEnd) {
+      done.rowsFinal(0);
     }
   }
 

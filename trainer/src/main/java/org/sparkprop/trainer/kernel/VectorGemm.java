@@ -105,24 +105,54 @@ final class VectorGemm implements Gemm {
   public void tn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
       int cOff, boolean accumulate) {
     Gemm.checkShapes(m, n, k, a, aOff, b, bOff, c, cOff);
-    run(m, n, k, a, aOff, true, b, bOff, false, c, cOff, accumulate);
+    run(m, n, k, a, aOff, true, b, bOff, false, c, cOff, accumulate, null);
+  }
+
+  @Override
+  public void tn(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, boolean accumulate, RowsFinal done) {
+    Gemm.checkShapes(m, n, k, a, aOff, b, bOff, c, cOff);
+    run(m, n, k, a, aOff, true, b, bOff, false, c, cOff, accumulate, done);
+  }
+
+  /** Rows of C finished at a time when one B block covers the product (N ≤ NC, K ≤ KC). */
+  @Override
+  public int tnRowBlock() {
+    return MC;
   }
 
   private void run(int m, int n, int k, float[] a, int aOff, boolean aT, float[] b, int bOff,
       boolean bT, float[] c, int cOff, boolean accumulate) {
+    run(m, n, k, a, aOff, aT, b, bOff, bT, c, cOff, accumulate, null);
+  }
+
+  /**
+   * With done: when one B block covers the product, the MC-row blocks of C run from the last
+   * to the first (each block's arithmetic is the same in either order) and done hears of each
+   * as it ends; otherwise done hears of the whole at the end.
+   */
+  private void run(int m, int n, int k, float[] a, int aOff, boolean aT, float[] b, int bOff,
+      boolean bT, float[] c, int cOff, boolean accumulate, RowsFinal done) {
     if (m == 0 || n == 0) {
+      if (done != null) {
+        done.rowsFinal(0);
+      }
       return;
     }
     if (!accumulate && k == 0) {
       Arrays.fill(c, cOff, cOff + m * n, 0f);
     }
     if (k == 0) {
+      if (done != null) {
+        done.rowsFinal(0);
+      }
       return;
     }
     // Equal K blocks (784 = 4 × 196, not 3 × 256 + 16): a thin last block would pay the
     // tile loads and stores for little arithmetic.
     int kBlocks = (k + KC - 1) / KC;
     int kcStd = (k + kBlocks - 1) / kBlocks;
+    boolean fromEnd = done != null && n <= NC && kBlocks == 1;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += kcStd) {
@@ -136,7 +166,9 @@ final class VectorGemm implements Gemm {
         // the B panel out of L1) unless enough B panels reuse a packed copy.
         boolean packA = aT && nc >= PACK_T_MIN_PANELS * NR && kc > KC / 2;
         int ps = panelStride(kc);
-        for (int ic = 0; ic < m; ic += MC) {
+        int icBlocks = (m + MC - 1) / MC;
+        for (int bi = 0; bi < icBlocks; bi++) {
+          int ic = (fromEnd ? icBlocks - 1 - bi : bi) * MC;
           int mc = Math.min(MC, m - ic);
           if (packA) {
             packT(a, aOff + pc * m + ic, m, mc, kc);
@@ -176,8 +208,14 @@ final class VectorGemm implements Gemm {
               }
             }
           }
+          if (fromEnd) {
+            done.rowsFinal(ic);
+          }
         }
       }
+    }
+    if (done != null && !fromEnd) {
+      done.rowsFinal(0);
     }
   }
 

@@ -52,6 +52,14 @@ public final class Dense implements Layer {
     }
   }
 
+  /**
+   * The rows of W whose gradient the backward pass finishes at a time (0: W's gradient is
+   * finished whole).
+   */
+  public int gradientRowBlock() {
+    return gemm.tnRowBlock();
+  }
+
   public Slice weights() {
     return w;
   }
@@ -92,6 +100,17 @@ public final class Dense implements Layer {
   @Override
   public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
       int batch, boolean accumulate) {
+    backward(p, x, y, dy, dx, g, batch, accumulate, null);
+  }
+
+  /**
+   * The backward pass, telling rows (when not null) as the rows of ∂W become final, the last
+   * first (the bias gradient is final before the first call; see
+   * {@link Gemm#tn(int, int, int, float[], int, float[], int, float[], int, boolean,
+   * Gemm.RowsFinal)}).
+   */
+  public void backward(float[] p, float[] x, float[] y, float[] dy, float[] dx, float[] g,
+      int batch, boolean accumulate, Gemm.RowsFinal rows) {
     if (b == null) {
       act.backward(y, dy, dy, batch, out);
     } else {
@@ -107,7 +126,11 @@ public final class Dense implements Layer {
         EW.columnSums(dy, batch, out, g, bo);
       }
     }
-    gemm.tn(in, out, batch, x, 0, dy, 0, g, w.offset(), accumulate);
+    if (rows == null) {
+      gemm.tn(in, out, batch, x, 0, dy, 0, g, w.offset(), accumulate);
+    } else {
+      gemm.tn(in, out, batch, x, 0, dy, 0, g, w.offset(), accumulate, rows);
+    }
     if (dx != null) {
       gemm.nt(batch, in, out, dy, 0, p, w.offset(), dx, 0, false);
     }

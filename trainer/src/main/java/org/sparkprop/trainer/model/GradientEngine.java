@@ -2,6 +2,7 @@ package org.sparkprop.trainer.model;
 
 import java.util.Arrays;
 import org.sparkprop.trainer.param.ParamLayout;
+import org.sparkprop.trainer.param.Slice;
 
 /**
  * What a worker needs from a model to train: the loss and gradient sum of a minibatch. The CPU
@@ -62,6 +63,16 @@ public interface GradientEngine extends AutoCloseable {
     progress.forwardDone(sum);
     progress.gradientReady(0);
     return sum;
+  }
+
+  /**
+   * The offsets, ascending from 0, that {@link Progress#gradientReady} may be told during a
+   * pass (where a caller may cut the gradient into buckets); by default the parameter slices'
+   * starts.
+   */
+  default int[] gradientReadyPoints() {
+    return paramLayout().slices().stream().mapToInt(Slice::offset).sorted().distinct()
+        .toArray();
   }
 
   /** Raw outputs (B, K) of the last pass, on the host (valid until the next call). */

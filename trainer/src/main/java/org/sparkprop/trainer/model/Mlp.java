@@ -3,6 +3,7 @@ package org.sparkprop.trainer.model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.TreeSet;
 import org.sparkprop.trainer.activation.Activation;
 import org.sparkprop.trainer.kernel.Gemm;
 import org.sparkprop.trainer.kernel.Kernels;
@@ -43,6 +44,13 @@ public final class Mlp implements GradientEngine {
   private final int[] firstParam;
   /** While building: the parameter count after each layer (layers own consecutive slices). */
   private final List<Integer> paramEnds = new ArrayList<>();
+  /** During a pass with progress: the listener, and the smallest offset it was told. */
+  private Progress progress;
+  private int reported;
+  /** The dense layer whose weight-gradient rows rowsRelay reports: W's offset and width. */
+  private int rowsBase;
+  private int rowsWidth;
+  private final Gemm.RowsFinal rowsRelay = from -> tellReady(rowsBase + from * rowsWidth);
 
   public Mlp(MlpSpec spec, int maxBatch) {
     this(spec, maxBatch, Kernels.newGemm());
@@ -216,21 +224,58 @@ public final class Mlp implements GradientEngine {
     if (progress != null) {
       progress.forwardDone(sum);
     }
-    int reported = params.total();
+    reported = params.total();
+    this.progress = progress;
     for (int i = layers.size() - 1; i >= 0; i--) {
       float[] in = i == 0 ? x : acts[i - 1];
       // The first layer's input gradient is never needed.
       float[] dx = i == 0 ? null : dNext;
-      layers.get(i).backward(p, in, acts[i], dCur, dx, g, batch, accumulate);
-      if (progress != null && firstParam[i] < reported) {
-        reported = firstParam[i];
-        progress.gradientReady(reported);
+      Layer layer = layers.get(i);
+      if (progress != null && layer instanceof Dense d) {
+        // The weight gradient's rows go out in blocks as the product finishes them.
+        rowsBase = d.weights().offset();
+        rowsWidth = d.outSize();
+        d.backward(p, in, acts[i], dCur, dx, g, batch, accumulate, rowsRelay);
+      } else {
+        layer.backward(p, in, acts[i], dCur, dx, g, batch, accumulate);
+      }
+      if (progress != null) {
+        tellReady(firstParam[i]);
       }
       float[] t = dCur;
       dCur = dNext;
       dNext = t;
     }
+    this.progress = null;
     return sum;
+  }
+
+  /** Tells the pass's progress that g[from, n) is final, unless it already knows. */
+  private void tellReady(int from) {
+    if (from < reported) {
+      reported = from;
+      progress.gradientReady(from);
+    }
+  }
+
+  /**
+   * The offsets {@link #lossAndGrad(float[], float[], float[], float[], int, float[], boolean,
+   * Progress)} tells final tails of g from: every layer's first parameter and, inside a dense
+   * layer's W, the starts of the row blocks its weight-gradient product finishes at a time.
+   */
+  @Override
+  public int[] gradientReadyPoints() {
+    TreeSet<Integer> points = new TreeSet<>();
+    points.add(0);
+    for (int i = 0; i < layers.size(); i++) {
+      points.add(firstParam[i]);
+      if (layers.get(i) instanceof Dense d && d.gradientRowBlock() > 0) {
+        for (int r = d.gradientRowBlock(); r < d.inSize(); r += d.gradientRowBlock()) {
+          points.add(d.weights().offset() + r * d.outSize());
+        }
+      }
+    }
+    return points.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** Output (B, out_i) of layer i in the last forward pass (valid until the next call). */

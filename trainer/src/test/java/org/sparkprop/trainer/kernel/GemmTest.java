@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -119,5 +120,53 @@ class GemmTest {
     int kinds = kernels().size();
     assertEquals(kinds * 18 * 3 * 2, CHECKED.size(), "variants checked");
     assertTrue(CHECKED.stream().anyMatch(s -> s.startsWith("java ")));
+  }
+
+  /**
+   * The weight-gradient product that reports its rows: the same bits as tn; when one block of
+   * B covers the product, one report per block of {@link Gemm#tnRowBlock} rows from the last
+   * block down to 0, each reported block already final; otherwise one report (0) at the end.
+   */
+  @Test
+  void tnReportsFinalRowBlocksFromTheEndWithTheSameBits() {
+    SplittableRandom r = new SplittableRandom(17);
+    int[][] shapes = {{784, 512, 128}, {400, 64, 7}, {100, 600, 32}, {300, 40, 300}, {5, 3, 2}};
+    for (Gemm g : kernels()) {
+      int block = g.tnRowBlock();
+      for (int[] sh : shapes) {
+        int m = sh[0];
+        int n = sh[1];
+        int k = sh[2];
+        float[] a = random(r, k * m);
+        float[] b = random(r, k * n);
+        for (boolean acc : new boolean[] {false, true}) {
+          float[] start = random(r, m * n);
+          float[] plain = start.clone();
+          g.tn(m, n, k, a, 0, b, 0, plain, 0, acc);
+          float[] c = start.clone();
+          List<Integer> froms = new ArrayList<>();
+          List<float[]> tails = new ArrayList<>();
+          g.tn(m, n, k, a, 0, b, 0, c, 0, acc, from -> {
+            froms.add(from);
+            tails.add(Arrays.copyOfRange(c, from * n, m * n));
+          });
+          String what = g.name() + " tn " + m + "x" + n + "x" + k + " acc " + acc;
+          assertArrayEquals(plain, c, what);
+          List<Integer> expected = new ArrayList<>();
+          if (block > 0 && n <= 512 && k <= 256) {
+            for (int f = (m - 1) / block * block; f >= 0; f -= block) {
+              expected.add(f);
+            }
+          } else {
+            expected.add(0);
+          }
+          assertEquals(expected, froms, what);
+          for (int t = 0; t < froms.size(); t++) {
+            assertArrayEquals(Arrays.copyOfRange(c, froms.get(t) * n, m * n),
+                tails.get(t), what + ": rows from " + froms.get(t) + " changed after the report");
+          }
+        }
+      }
+    }
   }
 }
