@@ -33,6 +33,9 @@ public final class BucketedAllReduce implements AutoCloseable {
   private final int scatterBelow;
   private final int bf16Below;
   private final Thread thread;
+  /** The scattered buckets' ranges, in bucket order: what {@link #allGather} gathers. */
+  private final int[] gatherOffs;
+  private final int[] gatherLens;
   private volatile Exception failure;
   private volatile boolean closed;
   private int released;
@@ -80,6 +83,18 @@ public final class BucketedAllReduce implements AutoCloseable {
     }
     if (scatterBelow != 0 && Arrays.binarySearch(sorted, scatterBelow) < 0) {
       throw new IllegalArgumentException("scatterBelow " + scatterBelow + " is not a cut");
+    }
+    int scatteredCount = 0;
+    for (int b = 0; b < count; b++) {
+      scatteredCount += lo[b] < scatterBelow ? 1 : 0;
+    }
+    gatherOffs = new int[scatteredCount];
+    gatherLens = new int[scatteredCount];
+    for (int b = 0, i = 0; b < count; b++) {
+      if (lo[b] < scatterBelow) {
+        gatherOffs[i] = lo[b];
+        gatherLens[i++] = hi[b] - lo[b];
+      }
     }
     thread = new Thread(this::loop, "bucketed-all-reduce-" + collective.rank());
     thread.setDaemon(true);
@@ -154,11 +169,7 @@ public final class BucketedAllReduce implements AutoCloseable {
    * in their own parts).
    */
   public void allGather(float[] x) throws IOException {
-    for (int b = 0; b < lo.length; b++) {
-      if (scattered(b)) {
-        collective.allGather(x, lo[b], hi[b] - lo[b]);
-      }
-    }
+    collective.allGather(x, gatherOffs, gatherLens, gatherOffs.length);
   }
 
   /** Starts a pass; the buffer's contents from now on belong to the pass. */

@@ -42,6 +42,17 @@ public interface Collective extends AutoCloseable {
    */
   void allGather(float[] a, int off, int n) throws IOException;
 
+  /**
+   * {@link #allGather(float[], int, int)} of count ranges at once, range i being [offs[i],
+   * offs[i] + lens[i]): the same bits as gathering them one by one; an implementation may send
+   * every range's part of a step together, paying each step's wait for a neighbour once.
+   */
+  default void allGather(float[] a, int[] offs, int[] lens, int count) throws IOException {
+    for (int i = 0; i < count; i++) {
+      allGather(a, offs[i], lens[i]);
+    }
+  }
+
   /** The first element of this peer's part of the range [off, off+n). */
   int ownedFrom(int off, int n);
 

@@ -254,6 +254,61 @@ class RingTest {
     assertEquals(bytes.get(1), bytes.get(0));
   }
 
+  /**
+   * Gathering several ranges in one pass gives the bits and the byte counts of gathering them
+   * one by one, below and across the frame size and with more chunks in a step than the
+   * shared-memory slots take at once (the sending thread's path), through shared memory and
+   * over TCP.
+   */
+  @ParameterizedTest(name = "P = {0}, shared memory {1}")
+  @CsvSource({"2,true", "2,false", "3,true", "4,true", "7,false"})
+  void gatheringRangesTogetherEqualsGatheringThemOneByOne(int p, boolean shm) throws Exception {
+    int[] offs = {0, 7, 300_007, 600_000, 600_010};
+    int[] lens = {7, 300_000, 299_993, 10, 1};
+    int n = 600_011 + 5;
+    float[][] a = inputs(p, n, false, 11L * p);
+    ServerSocket[] servers = listen(p);
+    ExecutorService pool = Executors.newFixedThreadPool(p);
+    try {
+      List<Future<float[]>> results = peers(p, r -> PeerSecurity.none(),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 20_000,
+          ring -> {
+            float[] one = a[ring.rank()].clone();
+            long b0 = ring.bytesSent() + ring.bytesReceived();
+            for (int i = 0; i < offs.length; i++) {
+              ring.allGather(one, offs[i], lens[i]);
+            }
+            long b1 = ring.bytesSent() + ring.bytesReceived();
+            float[] together = a[ring.rank()].clone();
+            ring.allGather(together, offs, lens, offs.length);
+            long b2 = ring.bytesSent() + ring.bytesReceived();
+            assertArrayEquals(one, together, "rank " + ring.rank());
+            assertEquals(b1 - b0, b2 - b1, "bytes, rank " + ring.rank());
+            return together;
+          }, pool, shm);
+      float[] first = results.get(0).get(60, TimeUnit.SECONDS);
+      for (int q = 1; q < p; q++) {
+        assertArrayEquals(Arrays.copyOf(first, 600_011),
+            Arrays.copyOf(results.get(q).get(60, TimeUnit.SECONDS), 600_011), "peer " + q);
+      }
+      // Gathered: every range holds, chunk by chunk, its owner's values; outside, each its own.
+      for (int i = 0; i < offs.length; i++) {
+        for (int c = 0; c < p; c++) {
+          int owner = Math.floorMod(c - 1, p);
+          int from = (int) ((long) lens[i] * c / p);
+          int to = (int) ((long) lens[i] * (c + 1) / p);
+          for (int j = offs[i] + from; j < offs[i] + to; j++) {
+            assertEquals(a[owner][j], first[j], "range " + i + ", element " + j);
+          }
+        }
+      }
+      assertEquals(a[0][n - 1], first[n - 1]);
+    } finally {
+      pool.shutdownNow();
+      closeAll(servers);
+    }
+  }
+
   /** A shared-memory peer that leaves without sending fails the wait at once, by name. */
   @Test
   void aSharedMemoryPeerThatLeavesFailsTheWaitAtOnce() throws Exception {
