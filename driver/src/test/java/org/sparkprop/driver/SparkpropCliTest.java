@@ -232,7 +232,7 @@ public class SparkpropCliTest {
     List<String> sums = new ArrayList<>();
     for (int e = 0; e < runs.length; e++) {
       Path out = d.resolve("out-" + e);
-      List<String> flags = new ArrayList<>(List.of("--epochs", "3", "--arch", "4-300-2",
+      List<String> flags = new ArrayList<>(List.of("--epochs", "3", "--arch", "4-140-2",
           "--batch-norm"));
       flags.addAll(List.of(runs[e]));
       CliRun run = CliRun.of(trainArgs(d, out, flags.toArray(new String[0])));
@@ -243,9 +243,12 @@ public class SparkpropCliTest {
     assertEquals(List.of(sums.get(0), sums.get(0), sums.get(0), sums.get(0)), sums);
     assertEquals(1, TestJson.read(d.resolve("out-1").resolve("metrics.json"))
         .at("/config/bucket_kib").asInt());
-    // Four gradient buckets move the same floats as one, plus a 4-byte frame header per chunk:
-    // with 2 peers each bucket is one chunk out and one in per phase, 3 buckets more.
-    assertEquals(workerBytesPerSync(d.resolve("out-2")) + 3 * 2 * 2 * 4,
+    // The backward pass finishes the gradient at the layers' starts 0, 700 (batch norm) and 980
+    // (the last dense layer; its 140 rows are one block of the weight-gradient product), so
+    // 1 KiB (256-float) buckets cut it in three, which move the same floats as one bucket plus
+    // a 4-byte frame header per chunk: with 2 peers each bucket is one chunk out and one in per
+    // phase, 2 buckets more.
+    assertEquals(workerBytesPerSync(d.resolve("out-2")) + 2 * 2 * 2 * 4,
         workerBytesPerSync(d.resolve("out-1")), 0);
   }
 
