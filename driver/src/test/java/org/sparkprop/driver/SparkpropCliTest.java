@@ -218,9 +218,9 @@ public class SparkpropCliTest {
 
   /**
    * The ring's gradient buckets decide only when parts of the gradient travel: with a bucket
-   * per layer slice (4-300-2 with batch norm and --bucket-kib 1: layer2, bn.beta, bn.gamma,
-   * layer1, each sent as soon as the backward pass finishes it) and with one bucket, sharded or
-   * not, two partitions train the same bits as the direct exchange.
+   * per layer (4-140-2 with batch norm and --bucket-kib 1: layer2, bn, layer1, each sent as
+   * soon as the backward pass finishes it) and with one bucket, sharded or not, two partitions
+   * train the same bits as the direct exchange.
    */
   @Test
   void theRingsGradientBucketsChangeNoBits(@TempDir Path d) throws Exception {
