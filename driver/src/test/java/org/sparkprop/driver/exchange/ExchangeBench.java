@@ -30,6 +30,12 @@ import org.sparkprop.driver.output.Json;
  * all-reduce and the bytes the busiest endpoint sends and receives per all-reduce.
  *
  * <p>Usage: ExchangeBench [reps] [P,P,…] [N,N,…] (defaults 5, 2,4,8,16, 240000,540000,4000000).
+ *
+ * <p>ExchangeBench gather [reps] [P,P,…] [R,R,…] [N,N,…] (defaults 50, 2,4, 10,40,
+ * 240000,540000): the sharded optimizer's all-gather alone, N floats cut into R equal ranges
+ * (the gradient's buckets), gathered in one pass ({@code allGather(a, offs, lens, R)}, as a
+ * sharded step does) and range by range, through shared memory and over TCP, taking turns
+ * repetition by repetition: median and 90th-percentile milliseconds per all-gather.
  */
 public final class ExchangeBench {
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -37,6 +43,10 @@ public final class ExchangeBench {
   private ExchangeBench() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("gather")) {
+      gather(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int[] ps = ints(args.length > 1 ? args[1] : "2,4,8,16");
     int[] ns = ints(args.length > 2 ? args[2] : "240000,540000,4000000");
@@ -53,6 +63,109 @@ public final class ExchangeBench {
     out.put("repetitions", reps);
     out.put("runs", rows);
     System.out.print(Json.write(out));
+  }
+
+  private static void gather(String[] args) throws Exception {
+    int reps = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+    int[] ps = ints(args.length > 1 ? args[1] : "2,4");
+    int[] rs = ints(args.length > 2 ? args[2] : "10,40");
+    int[] ns = ints(args.length > 3 ? args[3] : "240000,540000");
+    List<Object> rows = new ArrayList<>();
+    for (int n : ns) {
+      for (int p : ps) {
+        for (int r : rs) {
+          for (boolean shm : new boolean[] {true, false}) {
+            rows.add(measureGather(p, r, n, reps, shm));
+          }
+        }
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("cores", Runtime.getRuntime().availableProcessors());
+    out.put("repetitions", reps);
+    out.put("runs", rows);
+    System.out.print(Json.write(out));
+  }
+
+  private static Map<String, Object> measureGather(int p, int ranges, int n, int reps,
+      boolean sharedMemory) throws Exception {
+    int[] offs = new int[ranges];
+    int[] lens = new int[ranges];
+    for (int i = 0; i < ranges; i++) {
+      offs[i] = (int) ((long) n * i / ranges);
+      lens[i] = (int) ((long) n * (i + 1) / ranges) - offs[i];
+    }
+    float[][] data = new float[p][n];
+    double[] together = new double[reps];
+    double[] oneByOne = new double[reps];
+    ExecutorService pool = Executors.newFixedThreadPool(p);
+    Ring[] rings = ring(p, PeerSecurity.none(), pool, sharedMemory);
+    Gather all = (g, a) -> g.allGather(a, offs, lens, ranges);
+    Gather each = (g, a) -> {
+      for (int i = 0; i < ranges; i++) {
+        g.allGather(a, offs[i], lens[i]);
+      }
+    };
+    try {
+      for (int w = 0; w < 5; w++) {  // warm-up
+        time(rings, data, all, pool);
+        time(rings, data, each, pool);
+      }
+      for (int k = 0; k < reps; k++) {
+        together[k] = time(rings, data, all, pool);
+        oneByOne[k] = time(rings, data, each, pool);
+      }
+    } finally {
+      for (Ring g : rings) {
+        g.close();
+      }
+      pool.shutdownNow();
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("peers", p);
+    m.put("floats", n);
+    m.put("ranges", ranges);
+    m.put("shared_memory", rings[0].sendsThroughSharedMemory());
+    m.put("one_pass_ms", median(together));
+    m.put("one_pass_p90_ms", percentile(together, 0.9));
+    m.put("range_by_range_ms", median(oneByOne));
+    m.put("range_by_range_p90_ms", percentile(oneByOne, 0.9));
+    System.err.println("P " + p + ", N " + n + ", " + ranges + " ranges"
+        + (sharedMemory ? " (shared memory)" : " (TCP)") + ": one pass " + median(together)
+        + " ms, range by range " + median(oneByOne) + " ms");
+    return m;
+  }
+
+  /** One all-gather of the ranges on a peer's ring. */
+  private interface Gather {
+    void run(Ring ring, float[] a) throws IOException;
+  }
+
+  /** Every peer gathers at once; the slowest peer's milliseconds. */
+  private static double time(Ring[] rings, float[][] data, Gather gather, ExecutorService pool)
+      throws Exception {
+    CyclicBarrier start = new CyclicBarrier(rings.length);
+    List<Future<Long>> f = new ArrayList<>();
+    for (int q = 0; q < rings.length; q++) {
+      int rank = q;
+      f.add(pool.submit(() -> {
+        start.await();
+        long t0 = System.nanoTime();
+        gather.run(rings[rank], data[rank]);
+        return System.nanoTime() - t0;
+      }));
+    }
+    long max = 0;
+    for (Future<Long> x : f) {
+      max = Math.max(max, x.get());
+    }
+    return max / 1e6;
+  }
+
+  private static double percentile(double[] v, double q) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s[(int) Math.min(s.length - 1, Math.floor(q * s.length))];
   }
 
   private static int[] ints(String csv) {
