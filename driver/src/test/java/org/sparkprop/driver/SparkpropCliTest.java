@@ -246,9 +246,10 @@ public class SparkpropCliTest {
     // The backward pass finishes the gradient at the layers' starts 0, 700 (batch norm) and 980
     // (the last dense layer; its 140 rows are one block of the weight-gradient product), so
     // 1 KiB (256-float) buckets cut it in three, which move the same floats as one bucket plus
-    // a 4-byte frame header per chunk: with 2 peers each bucket is one chunk out and one in per
-    // phase, 2 buckets more.
-    assertEquals(workerBytesPerSync(d.resolve("out-2")) + 2 * 2 * 2 * 4,
+    // a 4-byte frame header per chunk of the reduce-scatter: with 2 peers each bucket is one
+    // chunk out and one in, 2 buckets more (the parameters' all-gather packs every bucket's
+    // chunk into one frame either way).
+    assertEquals(workerBytesPerSync(d.resolve("out-2")) + 2 * 2 * 4,
         workerBytesPerSync(d.resolve("out-1")), 0);
   }
 

@@ -57,6 +57,8 @@ final class PeerChannel implements AutoCloseable {
   private final byte[] iv = new byte[12];
   private final byte[] aad = new byte[4];
   private long frames;
+  /** The single range of {@link #send(float[], int, int, boolean)} and its receive. */
+  private final Pieces one = new Pieces();
   /** Same-host link: the values go through shared memory, the socket only tells liveness. */
   private SharedMemory shm;
   private static final int TCP_ONLY = 1;
@@ -100,23 +102,33 @@ final class PeerChannel implements AutoCloseable {
    * bits, rounded to nearest even: half the bytes, 8 significant bits).
    */
   void send(float[] a, int off, int n, boolean bf16) throws IOException {
+    send(a, one.of(off, n), bf16);
+  }
+
+  /**
+   * Sends the values of a that pieces walks as one stream: each frame takes values from as
+   * many of its ranges as fit (the receiver walks the same ranges).
+   */
+  void send(float[] a, Pieces pieces, boolean bf16) throws IOException {
     if (shm != null) {
-      shm.send(a, off, n, bf16);
+      shm.send(a, pieces, bf16);
       return;
     }
+    int n = pieces.total();
     while (n > 0) {
       int m = Math.min(n, FRAME_FLOATS);
       int bytes;
       if (bf16) {
-        for (int i = 0; i < m; i++) {
-          halfScratch[i] = toBf16(a[off + i]);
-        }
+        takeHalves(a, pieces, m, halfScratch);
         halves.clear();
         halves.put(halfScratch, 0, m);
         bytes = 2 * m;
       } else {
         floats.clear();
-        floats.put(a, off, m);
+        for (int f = 0, k; f < m; f += k) {
+          k = pieces.take(m - f);
+          floats.put(a, pieces.at(), k);
+        }
         bytes = 4 * m;
       }
       int header = header(m, bf16);
@@ -127,10 +139,48 @@ final class PeerChannel implements AutoCloseable {
         int len = seal(bytes, header);
         out.write(sealed, 0, len);
       }
-      off += m;
       n -= m;
     }
     out.flush();
+  }
+
+  /** The next m values pieces walks in a, as bfloat16 into h[0, m). */
+  static void takeHalves(float[] a, Pieces pieces, int m, short[] h) {
+    for (int f = 0, k; f < m; f += k) {
+      k = pieces.take(m - f);
+      int o = pieces.at();
+      for (int i = 0; i < k; i++) {
+        h[f + i] = toBf16(a[o + i]);
+      }
+    }
+  }
+
+  /** h[0, m) as floats into (add: added to) the next m values pieces walks in a. */
+  static void putHalves(short[] h, int m, float[] a, Pieces pieces, boolean add) {
+    for (int f = 0, k; f < m; f += k) {
+      k = pieces.take(m - f);
+      int o = pieces.at();
+      if (add) {
+        for (int i = 0; i < k; i++) {
+          a[o + i] = fromBf16(h[f + i]) + a[o + i];
+        }
+      } else {
+        for (int i = 0; i < k; i++) {
+          a[o + i] = fromBf16(h[f + i]);
+        }
+      }
+    }
+  }
+
+  /** x[0, m) added to the next m values pieces walks in a (a[j] = x + a[j]). */
+  static void addFloats(float[] x, int m, float[] a, Pieces pieces) {
+    for (int f = 0, k; f < m; f += k) {
+      k = pieces.take(m - f);
+      int o = pieces.at();
+      for (int i = 0; i < k; i++) {
+        a[o + i] = x[f + i] + a[o + i];
+      }
+    }
   }
 
   /** A frame's header: the value count and whether they are bfloat16. */
@@ -159,10 +209,16 @@ final class PeerChannel implements AutoCloseable {
 
   /** {@link #receive(float[], int, int, boolean)} of values sent as bfloat16 with bf16. */
   void receive(float[] a, int off, int n, boolean add, boolean bf16) throws IOException {
+    receive(a, one.of(off, n), add, bf16);
+  }
+
+  /** Receives the values of a that pieces walks, as {@link #send} of the same ranges sent. */
+  void receive(float[] a, Pieces pieces, boolean add, boolean bf16) throws IOException {
     if (shm != null) {
-      shm.receive(a, off, n, add, bf16);
+      shm.receive(a, pieces, add, bf16);
       return;
     }
+    int n = pieces.total();
     while (n > 0) {
       int m = Math.min(n, FRAME_FLOATS);
       int bytes = (bf16 ? 2 : 4) * m;
@@ -189,27 +245,19 @@ final class PeerChannel implements AutoCloseable {
       if (bf16) {
         halves.clear();
         halves.get(halfScratch, 0, m);
-        if (add) {
-          for (int i = 0; i < m; i++) {
-            a[off + i] = fromBf16(halfScratch[i]) + a[off + i];
-          }
-        } else {
-          for (int i = 0; i < m; i++) {
-            a[off + i] = fromBf16(halfScratch[i]);
-          }
-        }
+        putHalves(halfScratch, m, a, pieces, add);
       } else {
         floats.clear();
         if (add) {
           floats.get(scratch, 0, m);
-          for (int i = 0; i < m; i++) {
-            a[off + i] = scratch[i] + a[off + i];
-          }
+          addFloats(scratch, m, a, pieces);
         } else {
-          floats.get(a, off, m);
+          for (int f = 0, k; f < m; f += k) {
+            k = pieces.take(m - f);
+            floats.get(a, pieces.at(), k);
+          }
         }
       }
-      off += m;
       n -= m;
     }
   }

@@ -32,11 +32,15 @@ public final class Ring implements Collective {
   private volatile int sendOff;
   private volatile int sendLen;
   private volatile boolean sendBf16;
-  /** Not null: the sender sends chunk sendChunk of each of sendCount ranges instead. */
-  private volatile int[] sendOffs;
-  private volatile int[] sendLens;
-  private volatile int sendCount;
-  private volatile int sendChunk;
+  /** Not null: the sender sends the ranges these pieces walk instead. */
+  private volatile Pieces sendPieces;
+  private final Pieces outPieces = new Pieces();
+  private final Pieces inPieces = new Pieces();
+  /** One step's chunk of every range (out and in), grown to the largest range count seen. */
+  private int[] outOffs = new int[0];
+  private int[] outLens = new int[0];
+  private int[] inOffs = new int[0];
+  private int[] inLens = new int[0];
   private volatile IOException sendFailure;
   private volatile boolean closed;
   private long bytesSent;
@@ -200,9 +204,10 @@ public final class Ring implements Collective {
   }
 
   /**
-   * Every range's chunk of a step travels in that one step: P − 1 exchange steps for all the
-   * ranges (a bucketed gradient's parameters) instead of P − 1 for each, and so one wait for
-   * the neighbour per step, which costs more than moving a bucket on one host.
+   * Every range's chunk of a step travels in that one step, the chunks packed into frames
+   * back to back: P − 1 exchange steps for all the ranges (a bucketed gradient's parameters)
+   * instead of P − 1 for each, one wait for the neighbour per step (which costs more than
+   * moving a bucket on one host), and as few frames as the values need.
    */
   @Override
   public void allGather(float[] a, int[] offs, int[] lens, int count) throws IOException {
@@ -261,59 +266,51 @@ public final class Ring implements Collective {
     rethrow(failure);
   }
 
-  /** One all-gather step over several ranges: chunk sendChunk of each out, receiveChunk in. */
+  /**
+   * One all-gather step over several ranges: chunk sendChunk of each out, receiveChunk in, the
+   * chunks walked as one stream of values, so frames fill across ranges.
+   */
   private void exchangeRanges(float[] a, int[] offs, int[] lens, int count, int sendChunk,
       int receiveChunk) throws IOException {
-    int sendFrames = 0;
-    for (int i = 0; i < count; i++) {
-      sendFrames += frames(chunkStart(lens[i], sendChunk + 1) - chunkStart(lens[i], sendChunk));
+    if (outOffs.length < count) {
+      outOffs = new int[count];
+      outLens = new int[count];
+      inOffs = new int[count];
+      inLens = new int[count];
     }
+    for (int i = 0; i < count; i++) {
+      int so = chunkStart(lens[i], sendChunk);
+      outOffs[i] = offs[i] + so;
+      outLens[i] = chunkStart(lens[i], sendChunk + 1) - so;
+      int ro = chunkStart(lens[i], receiveChunk);
+      inOffs[i] = offs[i] + ro;
+      inLens[i] = chunkStart(lens[i], receiveChunk + 1) - ro;
+    }
+    Pieces out = outPieces.of(outOffs, outLens, count);
+    Pieces in = inPieces.of(inOffs, inLens, count);
     IOException failure = null;
-    if (next.sharedMemory() && sendFrames <= SharedMemory.SLOTS / 2) {
+    if (next.sharedMemory() && frames(out.total()) <= SharedMemory.SLOTS / 2) {
       try {
-        sendRanges(a, offs, lens, count, sendChunk);
-        receiveRanges(a, offs, lens, count, receiveChunk);
+        next.send(a, out, false);
+        prev.receive(a, in, false, false);
       } catch (IOException e) {
         failure = e;
       }
     } else {
       sendArray = a;
-      sendOffs = offs;
-      sendLens = lens;
-      sendCount = count;
-      this.sendChunk = sendChunk;
+      sendPieces = out;
       toSend.release();
       try {
-        receiveRanges(a, offs, lens, count, receiveChunk);
+        prev.receive(a, in, false, false);
       } catch (IOException e) {
         failure = e;
       }
       sent.acquireUninterruptibly();
-      sendOffs = null;
+      sendPieces = null;
     }
-    for (int i = 0; i < count; i++) {
-      int sl = chunkStart(lens[i], sendChunk + 1) - chunkStart(lens[i], sendChunk);
-      int rl = chunkStart(lens[i], receiveChunk + 1) - chunkStart(lens[i], receiveChunk);
-      bytesSent += 4L * sl + (long) next.frameOverhead() * frames(sl);
-      bytesReceived += 4L * rl + (long) prev.frameOverhead() * frames(rl);
-    }
+    bytesSent += 4L * out.total() + (long) next.frameOverhead() * frames(out.total());
+    bytesReceived += 4L * in.total() + (long) prev.frameOverhead() * frames(in.total());
     rethrow(failure);
-  }
-
-  private void sendRanges(float[] a, int[] offs, int[] lens, int count, int chunk)
-      throws IOException {
-    for (int i = 0; i < count; i++) {
-      int so = chunkStart(lens[i], chunk);
-      next.send(a, offs[i] + so, chunkStart(lens[i], chunk + 1) - so, false);
-    }
-  }
-
-  private void receiveRanges(float[] a, int[] offs, int[] lens, int count, int chunk)
-      throws IOException {
-    for (int i = 0; i < count; i++) {
-      int ro = chunkStart(lens[i], chunk);
-      prev.receive(a, offs[i] + ro, chunkStart(lens[i], chunk + 1) - ro, false, false);
-    }
   }
 
   /** Throws this step's failure, receiving or (from the sending thread) sending, by rank. */
@@ -344,11 +341,11 @@ public final class Ring implements Collective {
         return;
       }
       try {
-        int[] offs = sendOffs;
-        if (offs == null) {
+        Pieces pieces = sendPieces;
+        if (pieces == null) {
           next.send(sendArray, sendOff, sendLen, sendBf16);
         } else {
-          sendRanges(sendArray, offs, sendLens, sendCount, sendChunk);
+          next.send(sendArray, pieces, false);
         }
       } catch (IOException e) {
         sendFailure = e;

@@ -143,8 +143,12 @@ final class SharedMemory {
     }
   }
 
-  /** Sends a[off, off+n) as frames of floats or bfloat16 (see {@link PeerChannel}). */
-  void send(float[] a, int off, int n, boolean bf16) throws IOException {
+  /**
+   * Sends the values of a that pieces walks, as frames of floats or bfloat16 (see
+   * {@link PeerChannel}): a frame takes values from as many ranges as fit.
+   */
+  void send(float[] a, Pieces pieces, boolean bf16) throws IOException {
+    int n = pieces.total();
     while (n > 0) {
       int m = Math.min(n, PeerChannel.FRAME_FLOATS);
       long k = frames;
@@ -166,14 +170,15 @@ final class SharedMemory {
         }
       }
       if (bf16) {
-        for (int i = 0; i < m; i++) {
-          halfScratch[i] = PeerChannel.toBf16(a[off + i]);
-        }
+        PeerChannel.takeHalves(a, pieces, m, halfScratch);
         halves[slot].clear();
         halves[slot].put(halfScratch, 0, m);
       } else {
         floats[slot].clear();
-        floats[slot].put(a, off, m);
+        for (int f = 0, c; f < m; f += c) {
+          c = pieces.take(m - f);
+          floats[slot].put(a, pieces.at(), c);
+        }
       }
       INT.setRelease(map, HEADERS + 4 * slot, PeerChannel.header(m, bf16));
       // Volatile (sequentially consistent) publish, then read SLEEPING: with the receiver's
@@ -184,13 +189,16 @@ final class SharedMemory {
         liveness.ring();
       }
       frames = k + 1;
-      off += m;
       n -= m;
     }
   }
 
-  /** Receives n values; with add, a[off+i] = received[i] + a[off+i], else overwrites. */
-  void receive(float[] a, int off, int n, boolean add, boolean bf16) throws IOException {
+  /**
+   * Receives the values of a that pieces walks, as {@link #send} sent them; with add,
+   * a[j] = received + a[j], else overwrites.
+   */
+  void receive(float[] a, Pieces pieces, boolean add, boolean bf16) throws IOException {
+    int n = pieces.total();
     while (n > 0) {
       int m = Math.min(n, PeerChannel.FRAME_FLOATS);
       long k = frames;
@@ -223,24 +231,21 @@ final class SharedMemory {
       if (bf16) {
         halves[slot].clear();
         halves[slot].get(halfScratch, 0, m);
-        for (int i = 0; i < m; i++) {
-          float v = PeerChannel.fromBf16(halfScratch[i]);
-          a[off + i] = add ? v + a[off + i] : v;
-        }
+        PeerChannel.putHalves(halfScratch, m, a, pieces, add);
       } else {
         floats[slot].clear();
         if (add) {
           floats[slot].get(scratch, 0, m);
-          for (int i = 0; i < m; i++) {
-            a[off + i] = scratch[i] + a[off + i];
-          }
+          PeerChannel.addFloats(scratch, m, a, pieces);
         } else {
-          floats[slot].get(a, off, m);
+          for (int f = 0, c; f < m; f += c) {
+            c = pieces.take(m - f);
+            floats[slot].get(a, pieces.at(), c);
+          }
         }
       }
       LONG.setRelease(map, CONSUMED, k + 1);
       frames = k + 1;
-      off += m;
       n -= m;
     }
   }
