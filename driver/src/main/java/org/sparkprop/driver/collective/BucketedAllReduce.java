@@ -33,6 +33,8 @@ public final class BucketedAllReduce implements AutoCloseable {
   private final int scatterBelow;
   private final int bf16Below;
   private final Thread thread;
+  /** Not null: no communication thread; the computing thread moves the buckets. */
+  private final PolledBuckets polled;
   /** The scattered buckets' ranges, in bucket order: what {@link #allGather} gathers. */
   private final int[] gatherOffs;
   private final int[] gatherLens;
@@ -59,10 +61,21 @@ public final class BucketedAllReduce implements AutoCloseable {
 
   /**
    * As above; with bf16, the buckets that start below bf16Below (a cut, or 0 for none) are
-   * reduce-scattered as bfloat16 (and, when not only scattered, all-gathered as floats).
+   * reduce-scattered as bfloat16 (and, when not only scattered, all-gathered as floats). The
+   * computing thread moves the buckets itself where {@link #pollsOn} says so.
    */
   public BucketedAllReduce(Collective collective, float[] buf, int end, int[] cuts,
       int scatterBelow, boolean bf16, int bf16Below) {
+    this(collective, buf, end, cuts, scatterBelow, bf16, bf16Below, pollsOn(collective));
+  }
+
+  /**
+   * As above; with poll (only where both of the ring's links go through shared memory, see
+   * {@link #pollsOn}) there is no communication thread: the computing thread moves the
+   * buckets in {@link #ready} and {@link #await} ({@link PolledBuckets}), with the same bits.
+   */
+  public BucketedAllReduce(Collective collective, float[] buf, int end, int[] cuts,
+      int scatterBelow, boolean bf16, int bf16Below, boolean poll) {
     if (end <= 0 || end > buf.length) {
       throw new IllegalArgumentException("end " + end + " outside (0, " + buf.length + "]");
     }
@@ -96,9 +109,38 @@ public final class BucketedAllReduce implements AutoCloseable {
         gatherLens[i++] = hi[b] - lo[b];
       }
     }
-    thread = new Thread(this::loop, "bucketed-all-reduce-" + collective.rank());
-    thread.setDaemon(true);
-    thread.start();
+    SharedMemory[] links = poll && collective instanceof Ring ring ? ring.sharedLinks() : null;
+    if (poll && links == null) {
+      throw new IllegalArgumentException("only a ring whose links both go through shared "
+          + "memory is polled");
+    }
+    if (links != null) {
+      polled = new PolledBuckets((Ring) collective, links, buf, lo, hi, scatterBelow,
+          this.bf16Below);
+      thread = null;
+    } else {
+      polled = null;
+      thread = new Thread(this::loop, "bucketed-all-reduce-" + collective.rank());
+      thread.setDaemon(true);
+      thread.start();
+    }
+  }
+
+  /**
+   * Whether the computing thread should move the buckets itself: when both ring links go
+   * through shared memory and this host runs at least as many of the ring's peers as this JVM
+   * has processors, so no core is left for a communication thread that would not take one
+   * from a computing thread (local mode, or one-core executors filling a host). With a core
+   * to spare the thread moves the buckets while the pass computes, between release points too.
+   */
+  public static boolean pollsOn(Collective collective) {
+    return collective instanceof Ring ring && ring.sharedLinks() != null
+        && ring.peersOnHost() >= Runtime.getRuntime().availableProcessors();
+  }
+
+  /** Whether the computing thread moves the buckets itself (both ring links on this host). */
+  public boolean polled() {
+    return polled != null;
   }
 
   /**
@@ -175,6 +217,9 @@ public final class BucketedAllReduce implements AutoCloseable {
   /** Starts a pass; the buffer's contents from now on belong to the pass. */
   public void begin() {
     released = 0;
+    if (polled != null) {
+      polled.begin();
+    }
   }
 
   /**
@@ -187,8 +232,17 @@ public final class BucketedAllReduce implements AutoCloseable {
       r++;
     }
     if (r > released) {
-      ready.release(r - released);
+      int newly = r - released;
       released = r;
+      if (polled == null) {
+        ready.release(newly);
+      } else if (failure == null) {
+        try {
+          polled.poll(r);
+        } catch (IOException | RuntimeException e) {
+          failure = e;
+        }
+      }
     }
   }
 
@@ -201,7 +255,15 @@ public final class BucketedAllReduce implements AutoCloseable {
       throw new IllegalStateException("await before the whole buffer was ready (" + released
           + " of " + lo.length + " buckets released)");
     }
-    done.acquireUninterruptibly();
+    if (polled == null) {
+      done.acquireUninterruptibly();
+    } else if (failure == null) {
+      try {
+        polled.finish(released);
+      } catch (IOException | RuntimeException e) {
+        failure = e;
+      }
+    }
     Exception e = failure;
     if (e != null) {
       failure = null;

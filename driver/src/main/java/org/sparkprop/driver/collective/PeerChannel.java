@@ -352,6 +352,11 @@ final class PeerChannel implements AutoCloseable {
     return shm != null;
   }
 
+  /** The shared-memory link of this direction, or null. */
+  SharedMemory link() {
+    return shm;
+  }
+
   /** The socket as the shared-memory link's doorbell and liveness. */
   private SharedMemory.Peer doorbell() {
     return new SharedMemory.Peer() {

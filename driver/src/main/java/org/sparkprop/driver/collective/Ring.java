@@ -23,6 +23,7 @@ public final class Ring implements Collective {
   private static final SecureRandom NAMES = new SecureRandom();
   private final int rank;
   private final int size;
+  private final int peersOnHost;
   private final PeerChannel next;
   private final PeerChannel prev;
   private final Thread sender;
@@ -46,7 +47,8 @@ public final class Ring implements Collective {
   private long bytesSent;
   private long bytesReceived;
 
-  private Ring(int rank, int size, PeerChannel next, PeerChannel prev) {
+  private Ring(int rank, int size, PeerChannel next, PeerChannel prev, int peersOnHost) {
+    this.peersOnHost = peersOnHost;
     this.rank = rank;
     this.size = size;
     this.next = next;
@@ -83,7 +85,7 @@ public final class Ring implements Collective {
       throw new IllegalArgumentException("rank " + rank + " of " + p + " peers");
     }
     if (p == 1) {
-      return new Ring(0, 1, null, null);
+      return new Ring(0, 1, null, null, 1);
     }
     int nextRank = (rank + 1) % p;
     int prevRank = (rank + p - 1) % p;
@@ -138,7 +140,11 @@ public final class Ring implements Collective {
       }
       throw e;
     }
-    return new Ring(rank, p, toNext, fromPrev);
+    int onHost = 0;
+    for (InetSocketAddress a : peers) {
+      onHost += a.getAddress() != null && a.getAddress().equals(server.getInetAddress()) ? 1 : 0;
+    }
+    return new Ring(rank, p, toNext, fromPrev, Math.max(1, onHost));
   }
 
   /** The next peer may not listen yet when this one starts: retry until the deadline. */
@@ -330,7 +336,7 @@ public final class Ring implements Collective {
   }
 
   /** First element of chunk c of n elements cut into P near-equal chunks. */
-  private int chunkStart(int n, int c) {
+  int chunkStart(int n, int c) {
     return (int) ((long) n * c / size);
   }
 
@@ -352,6 +358,29 @@ public final class Ring implements Collective {
       }
       sent.release();
     }
+  }
+
+  /**
+   * The links to the next and from the previous peer when both go through shared memory (all
+   * of this peer's ring traffic stays on the host), else null.
+   */
+  SharedMemory[] sharedLinks() {
+    if (size == 1 || !next.sharedMemory() || !prev.sharedMemory()) {
+      return null;
+    }
+    return new SharedMemory[] {next.link(), prev.link()};
+  }
+
+  /** The peers of this ring (this one included) that listen on this peer's host address. */
+  public int peersOnHost() {
+    return peersOnHost;
+  }
+
+  /** Counts values moved outside this class's own steps, with their frame headers. */
+  void countMoved(int width, int sentValues, int receivedValues) {
+    bytesSent += (long) width * sentValues + (long) next.frameOverhead() * frames(sentValues);
+    bytesReceived += (long) width * receivedValues
+        + (long) prev.frameOverhead() * frames(receivedValues);
   }
 
   /** Whether this peer sends to the next one through shared memory (the same host). */

@@ -148,49 +148,77 @@ final class SharedMemory {
    * {@link PeerChannel}): a frame takes values from as many ranges as fit.
    */
   void send(float[] a, Pieces pieces, boolean bf16) throws IOException {
-    int n = pieces.total();
-    while (n > 0) {
-      int m = Math.min(n, PeerChannel.FRAME_FLOATS);
-      long k = frames;
-      int slot = (int) (k % SLOTS);
-      long start = System.nanoTime();
-      // The slot is free once frame k − SLOTS is released: a receiver that far behind is
-      // rare, so this end just polls.
-      for (int spins = 0; (long) LONG.getAcquire(map, CONSUMED) < k - SLOTS + 1; spins++) {
-        if (spins < SPINS) {
-          Thread.onSpinWait();
-        } else {
-          LockSupport.parkNanos(50_000);
-          // Closed after releasing the slot is fine: the loop condition sees that first.
-          if ((int) INT.getAcquire(map, CLOSED) != 0
-              && (long) LONG.getAcquire(map, CONSUMED) < k - SLOTS + 1) {
-            throw new IOException(peer + " closed the connection");
-          }
-          check(start);
-        }
-      }
-      if (bf16) {
-        PeerChannel.takeHalves(a, pieces, m, halfScratch);
-        halves[slot].clear();
-        halves[slot].put(halfScratch, 0, m);
-      } else {
-        floats[slot].clear();
-        for (int f = 0, c; f < m; f += c) {
-          c = pieces.take(m - f);
-          floats[slot].put(a, pieces.at(), c);
-        }
-      }
-      INT.setRelease(map, HEADERS + 4 * slot, PeerChannel.header(m, bf16));
-      // Volatile (sequentially consistent) publish, then read SLEEPING: with the receiver's
-      // volatile SLEEPING = 1 then read of PUBLISHED, one of the two sees the other's write, so
-      // a receiver never sleeps through a frame.
-      LONG.setVolatile(map, PUBLISHED, k + 1);
-      if ((int) INT.getVolatile(map, SLEEPING) != 0) {
-        liveness.ring();
-      }
-      frames = k + 1;
-      n -= m;
+    for (int n = pieces.total(); n > 0; ) {
+      awaitSlot(null);
+      n -= putFrame(a, pieces, n, bf16);
     }
+  }
+
+  /**
+   * Sends, without waiting, frames of the next at most n values pieces walks while slots are
+   * free; returns how many values went (whole frames, so a later call goes on where this one
+   * stopped).
+   */
+  int trySend(float[] a, Pieces pieces, int n, boolean bf16) {
+    int sent = 0;
+    while (sent < n && slotFree()) {
+      sent += putFrame(a, pieces, n - sent, bf16);
+    }
+    return sent;
+  }
+
+  /** Whether the next frame's slot is free (the receiver released frame k − SLOTS). */
+  boolean slotFree() {
+    return (long) LONG.getAcquire(map, CONSUMED) >= frames - SLOTS + 1;
+  }
+
+  /**
+   * Waits until the next frame's slot is free or, when other is not null, a frame from other's
+   * peer is there to take. The slot is free once frame k − SLOTS is released: a receiver that
+   * far behind is rare, so this end just polls.
+   */
+  void awaitSlot(SharedMemory other) throws IOException {
+    long start = System.nanoTime();
+    for (int spins = 0; !slotFree() && (other == null || !other.framePublished()); spins++) {
+      if (spins < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.parkNanos(50_000);
+        // Closed after releasing the slot is fine: the loop condition sees that first.
+        if ((int) INT.getAcquire(map, CLOSED) != 0 && !slotFree()) {
+          throw new IOException(peer + " closed the connection");
+        }
+        check(start);
+      }
+    }
+  }
+
+  /** Copies the next at most n values into the next slot and publishes it; returns how many. */
+  private int putFrame(float[] a, Pieces pieces, int n, boolean bf16) {
+    int m = Math.min(n, PeerChannel.FRAME_FLOATS);
+    long k = frames;
+    int slot = (int) (k % SLOTS);
+    if (bf16) {
+      PeerChannel.takeHalves(a, pieces, m, halfScratch);
+      halves[slot].clear();
+      halves[slot].put(halfScratch, 0, m);
+    } else {
+      floats[slot].clear();
+      for (int f = 0, c; f < m; f += c) {
+        c = pieces.take(m - f);
+        floats[slot].put(a, pieces.at(), c);
+      }
+    }
+    INT.setRelease(map, HEADERS + 4 * slot, PeerChannel.header(m, bf16));
+    // Volatile (sequentially consistent) publish, then read SLEEPING: with the receiver's
+    // volatile SLEEPING = 1 then read of PUBLISHED, one of the two sees the other's write, so
+    // a receiver never sleeps through a frame.
+    LONG.setVolatile(map, PUBLISHED, k + 1);
+    if ((int) INT.getVolatile(map, SLEEPING) != 0) {
+      liveness.ring();
+    }
+    frames = k + 1;
+    return m;
   }
 
   /**
@@ -198,56 +226,87 @@ final class SharedMemory {
    * a[j] = received + a[j], else overwrites.
    */
   void receive(float[] a, Pieces pieces, boolean add, boolean bf16) throws IOException {
-    int n = pieces.total();
-    while (n > 0) {
-      int m = Math.min(n, PeerChannel.FRAME_FLOATS);
-      long k = frames;
-      int slot = (int) (k % SLOTS);
-      long start = System.nanoTime();
-      for (int spins = 0; (long) LONG.getAcquire(map, PUBLISHED) < k + 1; spins++) {
-        if (spins < SPINS) {
-          Thread.onSpinWait();
-          continue;
-        }
-        INT.setVolatile(map, SLEEPING, 1);
-        boolean alive = true;
-        if ((long) LONG.getVolatile(map, PUBLISHED) < k + 1) {
-          alive = liveness.sleep(SLEEP_MILLIS);
-        }
-        INT.setVolatile(map, SLEEPING, 0);
-        if ((long) LONG.getAcquire(map, PUBLISHED) >= k + 1) {
-          break;
-        }
-        if (!alive || (int) INT.getAcquire(map, CLOSED) != 0) {
-          throw new IOException(peer + " closed the connection");
-        }
-        check(start);
-      }
-      int header = (int) INT.getAcquire(map, HEADERS + 4 * slot);
-      if (header != PeerChannel.header(m, bf16)) {
-        throw new IOException("a frame from " + peer + " has header " + header + ", expected "
-            + PeerChannel.header(m, bf16));
-      }
-      if (bf16) {
-        halves[slot].clear();
-        halves[slot].get(halfScratch, 0, m);
-        PeerChannel.putHalves(halfScratch, m, a, pieces, add);
-      } else {
-        floats[slot].clear();
-        if (add) {
-          floats[slot].get(scratch, 0, m);
-          PeerChannel.addFloats(scratch, m, a, pieces);
-        } else {
-          for (int f = 0, c; f < m; f += c) {
-            c = pieces.take(m - f);
-            floats[slot].get(a, pieces.at(), c);
-          }
-        }
-      }
-      LONG.setRelease(map, CONSUMED, k + 1);
-      frames = k + 1;
-      n -= m;
+    for (int n = pieces.total(); n > 0; ) {
+      awaitFrame();
+      n -= takeFrame(a, pieces, n, add, bf16);
     }
+  }
+
+  /**
+   * Receives, without waiting, the frames already there of the next at most n values pieces
+   * walks; returns how many values came (whole frames).
+   */
+  int tryReceive(float[] a, Pieces pieces, int n, boolean add, boolean bf16)
+      throws IOException {
+    int got = 0;
+    while (got < n && framePublished()) {
+      got += takeFrame(a, pieces, n - got, add, bf16);
+    }
+    return got;
+  }
+
+  /** Whether the peer has published the next frame. */
+  boolean framePublished() {
+    return (long) LONG.getAcquire(map, PUBLISHED) >= frames + 1;
+  }
+
+  /**
+   * Waits until the peer has published the next frame: spins briefly, then sleeps on the
+   * doorbell; fails when the peer closes, after the timeout, or on interrupt.
+   */
+  void awaitFrame() throws IOException {
+    long start = System.nanoTime();
+    for (int spins = 0; !framePublished(); spins++) {
+      if (spins < SPINS) {
+        Thread.onSpinWait();
+        continue;
+      }
+      INT.setVolatile(map, SLEEPING, 1);
+      boolean alive = true;
+      if ((long) LONG.getVolatile(map, PUBLISHED) < frames + 1) {
+        alive = liveness.sleep(SLEEP_MILLIS);
+      }
+      INT.setVolatile(map, SLEEPING, 0);
+      if (framePublished()) {
+        return;
+      }
+      if (!alive || (int) INT.getAcquire(map, CLOSED) != 0) {
+        throw new IOException(peer + " closed the connection");
+      }
+      check(start);
+    }
+  }
+
+  /** Takes the published next frame into the next at most n values; returns how many. */
+  private int takeFrame(float[] a, Pieces pieces, int n, boolean add, boolean bf16)
+      throws IOException {
+    int m = Math.min(n, PeerChannel.FRAME_FLOATS);
+    long k = frames;
+    int slot = (int) (k % SLOTS);
+    int header = (int) INT.getAcquire(map, HEADERS + 4 * slot);
+    if (header != PeerChannel.header(m, bf16)) {
+      throw new IOException("a frame from " + peer + " has header " + header + ", expected "
+          + PeerChannel.header(m, bf16));
+    }
+    if (bf16) {
+      halves[slot].clear();
+      halves[slot].get(halfScratch, 0, m);
+      PeerChannel.putHalves(halfScratch, m, a, pieces, add);
+    } else {
+      floats[slot].clear();
+      if (add) {
+        floats[slot].get(scratch, 0, m);
+        PeerChannel.addFloats(scratch, m, a, pieces);
+      } else {
+        for (int f = 0, c; f < m; f += c) {
+          c = pieces.take(m - f);
+          floats[slot].get(a, pieces.at(), c);
+        }
+      }
+    }
+    LONG.setRelease(map, CONSUMED, k + 1);
+    frames = k + 1;
+    return m;
   }
 
   /**

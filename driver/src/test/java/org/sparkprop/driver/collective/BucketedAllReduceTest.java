@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,11 +45,14 @@ class BucketedAllReduceTest {
         end));
   }
 
-  @ParameterizedTest(name = "P = {0}, n = {1}, cuts {2}")
-  @CsvSource({"1,100,50", "2,7,3", "2,70000,65536 100", "3,200003,131072 65535 3",
-      "4,131075,65536", "7,300,299 298 1", "2,1000,''"})
-  void everyBucketIsTheRingsSumOfItsRangeWhateverTheTiming(int p, int n, String cutList)
-      throws Exception {
+  @ParameterizedTest(name = "P = {0}, n = {1}, cuts {2}, polled {3}")
+  @CsvSource({"1,100,50,false", "2,7,3,false", "2,70000,65536 100,false",
+      "3,200003,131072 65535 3,false", "4,131075,65536,false", "7,300,299 298 1,false",
+      "2,1000,'',false", "2,7,3,true", "2,70000,65536 100,true", "3,200003,131072 65535 3,true",
+      "4,131075,65536,true", "7,300,299 298 1,true", "2,1000,'',true",
+      "2,1200000,1000000 600000 100,true"})
+  void everyBucketIsTheRingsSumOfItsRangeWhateverTheTiming(int p, int n, String cutList,
+      boolean poll) throws Exception {
     int[] cuts = cutList.isBlank() ? new int[0]
         : Arrays.stream(cutList.trim().split(" ")).mapToInt(Integer::parseInt)
             .toArray();
@@ -71,8 +75,10 @@ class BucketedAllReduceTest {
           ring -> {
             float[] buf = new float[n];
             float[] first = null;
-            try (BucketedAllReduce reduce = new BucketedAllReduce(ring, buf, n, cuts)) {
+            try (BucketedAllReduce reduce = new BucketedAllReduce(ring, buf, n, cuts, 0,
+                false, 0, poll)) {
               assertEquals(bounds.length - 1, reduce.buckets());
+              assertEquals(poll, reduce.polled());
               for (int pass = 0; pass < 3; pass++) {
                 reduce.begin();
                 // Write the buffer from its end in pieces, releasing as we go, and stagger
@@ -98,6 +104,102 @@ class BucketedAllReduceTest {
           }, pool);
       for (int q = 0; q < p; q++) {
         assertArrayEquals(expected, results.get(q).get(60, TimeUnit.SECONDS), "peer " + q);
+      }
+    } finally {
+      pool.shutdownNow();
+      RingTest.closeAll(servers);
+    }
+  }
+
+  /**
+   * The computing thread moving the buckets itself (both links through shared memory) sums,
+   * scatters and rounds to bfloat16 exactly as the communication thread does, and moves the
+   * same bytes: sharded (the buckets below a cut only reduce-scattered), the lower buckets as
+   * bfloat16, with buckets of several frames and peers released at different times.
+   */
+  @ParameterizedTest(name = "P = {0}")
+  @CsvSource({"2", "3", "4"})
+  void thePolledPassGivesTheCommunicationThreadsBitsAndBytes(int p) throws Exception {
+    int n = 700_001;
+    int[] cuts = {300_000, 500_000, 650_000, 699_000};
+    float[][] a = RingTest.inputs(p, n, false, 5L * p);
+    ServerSocket[] servers = RingTest.listen(p);
+    ExecutorService pool = Executors.newFixedThreadPool(p);
+    try {
+      List<Future<float[]>> results = RingTest.peers(p, r -> PeerSecurity.none(),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 20_000,
+          ring -> {
+            float[][] out = new float[2][];
+            long[] bytes = new long[2];
+            for (int mode = 0; mode < 2; mode++) {
+              float[] buf = new float[n];
+              long b0 = ring.bytesSent() + ring.bytesReceived();
+              try (BucketedAllReduce reduce = new BucketedAllReduce(ring, buf, n, cuts,
+                  650_000, true, 500_000, mode == 1)) {
+                reduce.begin();
+                for (int hi = n; hi > 0; ) {
+                  int lo = Math.max(0, hi - 50_000);
+                  System.arraycopy(a[ring.rank()], lo, buf, lo, hi - lo);
+                  if ((ring.rank() + mode) % 2 == 1) {
+                    Thread.sleep(0, 300_000);
+                  }
+                  reduce.ready(lo);
+                  hi = lo;
+                }
+                reduce.await();
+              }
+              out[mode] = buf;
+              bytes[mode] = ring.bytesSent() + ring.bytesReceived() - b0;
+            }
+            assertArrayEquals(out[0], out[1], "rank " + ring.rank());
+            assertEquals(bytes[0], bytes[1], "bytes, rank " + ring.rank());
+            return out[1];
+          }, pool);
+      for (Future<float[]> f : results) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      RingTest.closeAll(servers);
+    }
+  }
+
+  /**
+   * A peer that stops taking part fails the polled pass with the link's timeout, naming the
+   * peer, instead of hanging the computing thread.
+   */
+  @Test
+  void aSilentPeerFailsThePolledPassAfterTheTimeout() throws Exception {
+    int n = 100_000;
+    ServerSocket[] servers = RingTest.listen(2);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch failed = new CountDownLatch(1);
+    try {
+      List<Future<float[]>> results = RingTest.peers(2, r -> PeerSecurity.none(),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 600,
+          ring -> {
+            float[] buf = new float[n];
+            if (ring.rank() == 1) {
+              failed.await(30, TimeUnit.SECONDS);  // joined, then silent
+              return buf;
+            }
+            try (BucketedAllReduce reduce = new BucketedAllReduce(ring, buf, n,
+                new int[] {50_000}, 0, false, 0, true)) {
+              reduce.begin();
+              reduce.ready(0);
+              long t0 = System.nanoTime();
+              IOException e = assertThrows(IOException.class, reduce::await);
+              double waited = (System.nanoTime() - t0) / 1e6;
+              assertTrue(e.getMessage().equals("rank 0: rank 1 sent nothing within 600 ms"),
+                  e.getMessage());
+              assertTrue(waited >= 500 && waited < 10_000, "waited " + waited + " ms");
+            } finally {
+              failed.countDown();
+            }
+            return buf;
+          }, pool);
+      for (Future<float[]> f : results) {
+        f.get(60, TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();
