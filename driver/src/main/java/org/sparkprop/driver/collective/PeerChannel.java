@@ -119,7 +119,7 @@ final class PeerChannel implements AutoCloseable {
       int m = Math.min(n, FRAME_FLOATS);
       int bytes;
       if (bf16) {
-        takeHalves(a, pieces, m, halfScratch);
+        FrameValues.takeHalves(a, pieces, m, halfScratch);
         halves.clear();
         halves.put(halfScratch, 0, m);
         bytes = 2 * m;
@@ -142,45 +142,6 @@ final class PeerChannel implements AutoCloseable {
       n -= m;
     }
     out.flush();
-  }
-
-  /** The next m values pieces walks in a, as bfloat16 into h[0, m). */
-  static void takeHalves(float[] a, Pieces pieces, int m, short[] h) {
-    for (int f = 0, k; f < m; f += k) {
-      k = pieces.take(m - f);
-      int o = pieces.at();
-      for (int i = 0; i < k; i++) {
-        h[f + i] = toBf16(a[o + i]);
-      }
-    }
-  }
-
-  /** h[0, m) as floats into (add: added to) the next m values pieces walks in a. */
-  static void putHalves(short[] h, int m, float[] a, Pieces pieces, boolean add) {
-    for (int f = 0, k; f < m; f += k) {
-      k = pieces.take(m - f);
-      int o = pieces.at();
-      if (add) {
-        for (int i = 0; i < k; i++) {
-          a[o + i] = fromBf16(h[f + i]) + a[o + i];
-        }
-      } else {
-        for (int i = 0; i < k; i++) {
-          a[o + i] = fromBf16(h[f + i]);
-        }
-      }
-    }
-  }
-
-  /** x[0, m) added to the next m values pieces walks in a (a[j] = x + a[j]). */
-  static void addFloats(float[] x, int m, float[] a, Pieces pieces) {
-    for (int f = 0, k; f < m; f += k) {
-      k = pieces.take(m - f);
-      int o = pieces.at();
-      for (int i = 0; i < k; i++) {
-        a[o + i] = x[f + i] + a[o + i];
-      }
-    }
   }
 
   /** A frame's header: the value count and whether they are bfloat16. */
@@ -245,12 +206,12 @@ final class PeerChannel implements AutoCloseable {
       if (bf16) {
         halves.clear();
         halves.get(halfScratch, 0, m);
-        putHalves(halfScratch, m, a, pieces, add);
+        FrameValues.putHalves(halfScratch, m, a, pieces, add);
       } else {
         floats.clear();
         if (add) {
           floats.get(scratch, 0, m);
-          addFloats(scratch, m, a, pieces);
+          FrameValues.addFloats(scratch, m, a, pieces);
         } else {
           for (int f = 0, k; f < m; f += k) {
             k = pieces.take(m - f);

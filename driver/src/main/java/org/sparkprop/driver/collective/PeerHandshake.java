@@ -214,4 +214,21 @@ final class PeerHandshake {
       return Hmac.mac(secret, label, context);
     }
   }
+
+  /** The next peer may not listen yet when this one starts: retry until the deadline. */
+  static PeerChannel connectWithRetry(InetSocketAddress to, long session, int sender,
+      int receiver, PeerSecurity security, int timeoutMillis, long deadline)
+      throws IOException, InterruptedException {
+    while (true) {
+      try {
+        return connect(to, session, sender, receiver, security, timeoutMillis);
+      } catch (IOException e) {
+        boolean refusedNow = e.getMessage() != null && e.getMessage().startsWith("cannot reach");
+        if (!refusedNow || System.currentTimeMillis() + 50 > deadline) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
 }

@@ -103,8 +103,8 @@ public final class Ring implements Collective {
     acceptor.start();
     PeerChannel toNext = null;
     try {
-      toNext = connectWithRetry(peers.get(nextRank), session, rank, nextRank, security,
-          timeoutMillis, deadline);
+      toNext = PeerHandshake.connectWithRetry(peers.get(nextRank), session, rank, nextRank,
+          security, timeoutMillis, deadline);
       acceptor.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -145,23 +145,6 @@ public final class Ring implements Collective {
       onHost += a.getAddress() != null && a.getAddress().equals(server.getInetAddress()) ? 1 : 0;
     }
     return new Ring(rank, p, toNext, fromPrev, Math.max(1, onHost));
-  }
-
-  /** The next peer may not listen yet when this one starts: retry until the deadline. */
-  private static PeerChannel connectWithRetry(InetSocketAddress to, long session, int sender,
-      int receiver, PeerSecurity security, int timeoutMillis, long deadline)
-      throws IOException, InterruptedException {
-    while (true) {
-      try {
-        return PeerHandshake.connect(to, session, sender, receiver, security, timeoutMillis);
-      } catch (IOException e) {
-        boolean refusedNow = e.getMessage() != null && e.getMessage().startsWith("cannot reach");
-        if (!refusedNow || System.currentTimeMillis() + 50 > deadline) {
-          throw e;
-        }
-        Thread.sleep(50);
-      }
-    }
   }
 
   @Override
@@ -266,9 +249,7 @@ public final class Ring implements Collective {
       }
       sent.acquireUninterruptibly();
     }
-    int width = bf16 ? 2 : 4;
-    bytesSent += (long) width * sl + (long) next.frameOverhead() * frames(sl);
-    bytesReceived += (long) width * rl + (long) prev.frameOverhead() * frames(rl);
+    countMoved(bf16 ? 2 : 4, sl, rl);
     rethrow(failure);
   }
 
@@ -314,8 +295,7 @@ public final class Ring implements Collective {
       sent.acquireUninterruptibly();
       sendPieces = null;
     }
-    bytesSent += 4L * out.total() + (long) next.frameOverhead() * frames(out.total());
-    bytesReceived += 4L * in.total() + (long) prev.frameOverhead() * frames(in.total());
+    countMoved(4, out.total(), in.total());
     rethrow(failure);
   }
 
@@ -376,7 +356,7 @@ public final class Ring implements Collective {
     return peersOnHost;
   }
 
-  /** Counts values moved outside this class's own steps, with their frame headers. */
+  /** Counts values moved (by this class's steps or others'), with their frame headers. */
   void countMoved(int width, int sentValues, int receivedValues) {
     bytesSent += (long) width * sentValues + (long) next.frameOverhead() * frames(sentValues);
     bytesReceived += (long) width * receivedValues

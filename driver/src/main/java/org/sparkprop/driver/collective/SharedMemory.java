@@ -199,7 +199,7 @@ final class SharedMemory {
     long k = frames;
     int slot = (int) (k % SLOTS);
     if (bf16) {
-      PeerChannel.takeHalves(a, pieces, m, halfScratch);
+      FrameValues.takeHalves(a, pieces, m, halfScratch);
       halves[slot].clear();
       halves[slot].put(halfScratch, 0, m);
     } else {
@@ -291,12 +291,12 @@ final class SharedMemory {
     if (bf16) {
       halves[slot].clear();
       halves[slot].get(halfScratch, 0, m);
-      PeerChannel.putHalves(halfScratch, m, a, pieces, add);
+      FrameValues.putHalves(halfScratch, m, a, pieces, add);
     } else {
       floats[slot].clear();
       if (add) {
         floats[slot].get(scratch, 0, m);
-        PeerChannel.addFloats(scratch, m, a, pieces);
+        FrameValues.addFloats(scratch, m, a, pieces);
       } else {
         for (int f = 0, c; f < m; f += c) {
           c = pieces.take(m - f);
