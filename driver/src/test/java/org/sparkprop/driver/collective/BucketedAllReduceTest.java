@@ -123,39 +123,44 @@ class BucketedAllReduceTest {
     int n = 700_001;
     int[] cuts = {300_000, 500_000, 650_000, 699_000};
     float[][] a = RingTest.inputs(p, n, false, 5L * p);
+    onRing(p, 20_000, ring -> {
+      float[][] out = new float[2][];
+      long[] bytes = new long[2];
+      for (int mode = 0; mode < 2; mode++) {
+        float[] buf = new float[n];
+        long b0 = ring.bytesSent() + ring.bytesReceived();
+        try (BucketedAllReduce reduce = new BucketedAllReduce(ring, buf, n, cuts,
+            650_000, true, 500_000, mode == 1)) {
+          reduce.begin();
+          for (int hi = n; hi > 0; ) {
+            int lo = Math.max(0, hi - 50_000);
+            System.arraycopy(a[ring.rank()], lo, buf, lo, hi - lo);
+            if ((ring.rank() + mode) % 2 == 1) {
+              Thread.sleep(0, 300_000);
+            }
+            reduce.ready(lo);
+            hi = lo;
+          }
+          reduce.await();
+        }
+        out[mode] = buf;
+        bytes[mode] = ring.bytesSent() + ring.bytesReceived() - b0;
+      }
+      assertArrayEquals(out[0], out[1], "rank " + ring.rank());
+      assertEquals(bytes[0], bytes[1], "bytes, rank " + ring.rank());
+      return out[1];
+    });
+  }
+
+  /** P peers on one ring on loopback (links with the timeout), each running work. */
+  private static void onRing(int p, int timeoutMillis, RingTest.PeerWork work)
+      throws Exception {
     ServerSocket[] servers = RingTest.listen(p);
     ExecutorService pool = Executors.newFixedThreadPool(p);
     try {
-      List<Future<float[]>> results = RingTest.peers(p, r -> PeerSecurity.none(),
-          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 20_000,
-          ring -> {
-            float[][] out = new float[2][];
-            long[] bytes = new long[2];
-            for (int mode = 0; mode < 2; mode++) {
-              float[] buf = new float[n];
-              long b0 = ring.bytesSent() + ring.bytesReceived();
-              try (BucketedAllReduce reduce = new BucketedAllReduce(ring, buf, n, cuts,
-                  650_000, true, 500_000, mode == 1)) {
-                reduce.begin();
-                for (int hi = n; hi > 0; ) {
-                  int lo = Math.max(0, hi - 50_000);
-                  System.arraycopy(a[ring.rank()], lo, buf, lo, hi - lo);
-                  if ((ring.rank() + mode) % 2 == 1) {
-                    Thread.sleep(0, 300_000);
-                  }
-                  reduce.ready(lo);
-                  hi = lo;
-                }
-                reduce.await();
-              }
-              out[mode] = buf;
-              bytes[mode] = ring.bytesSent() + ring.bytesReceived() - b0;
-            }
-            assertArrayEquals(out[0], out[1], "rank " + ring.rank());
-            assertEquals(bytes[0], bytes[1], "bytes, rank " + ring.rank());
-            return out[1];
-          }, pool);
-      for (Future<float[]> f : results) {
+      for (Future<float[]> f : RingTest.peers(p, r -> PeerSecurity.none(),
+          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers,
+          timeoutMillis, work, pool)) {
         f.get(60, TimeUnit.SECONDS);
       }
     } finally {
@@ -171,40 +176,28 @@ class BucketedAllReduceTest {
   @Test
   void aSilentPeerFailsThePolledPassAfterTheTimeout() throws Exception {
     int n = 100_000;
-    ServerSocket[] servers = RingTest.listen(2);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
     CountDownLatch failed = new CountDownLatch(1);
-    try {
-      List<Future<float[]>> results = RingTest.peers(2, r -> PeerSecurity.none(),
-          i -> new InetSocketAddress(LOOPBACK, servers[i].getLocalPort()), servers, 600,
-          ring -> {
-            float[] buf = new float[n];
-            if (ring.rank() == 1) {
-              failed.await(30, TimeUnit.SECONDS);  // joined, then silent
-              return buf;
-            }
-            try (BucketedAllReduce reduce = new BucketedAllReduce(ring, buf, n,
-                new int[] {50_000}, 0, false, 0, true)) {
-              reduce.begin();
-              reduce.ready(0);
-              long t0 = System.nanoTime();
-              IOException e = assertThrows(IOException.class, reduce::await);
-              double waited = (System.nanoTime() - t0) / 1e6;
-              assertTrue(e.getMessage().equals("rank 0: rank 1 sent nothing within 600 ms"),
-                  e.getMessage());
-              assertTrue(waited >= 500 && waited < 10_000, "waited " + waited + " ms");
-            } finally {
-              failed.countDown();
-            }
-            return buf;
-          }, pool);
-      for (Future<float[]> f : results) {
-        f.get(60, TimeUnit.SECONDS);
+    onRing(2, 600, ring -> {
+      float[] buf = new float[n];
+      if (ring.rank() == 1) {
+        failed.await(30, TimeUnit.SECONDS);  // joined, then silent
+        return buf;
       }
-    } finally {
-      pool.shutdownNow();
-      RingTest.closeAll(servers);
-    }
+      try (BucketedAllReduce reduce = new BucketedAllReduce(ring, buf, n,
+          new int[] {50_000}, 0, false, 0, true)) {
+        reduce.begin();
+        reduce.ready(0);
+        long t0 = System.nanoTime();
+        IOException e = assertThrows(IOException.class, reduce::await);
+        double waited = (System.nanoTime() - t0) / 1e6;
+        assertTrue(e.getMessage().equals("rank 0: rank 1 sent nothing within 600 ms"),
+            e.getMessage());
+        assertTrue(waited >= 500 && waited < 10_000, "waited " + waited + " ms");
+      } finally {
+        failed.countDown();
+      }
+      return buf;
+    });
   }
 
   @Test
