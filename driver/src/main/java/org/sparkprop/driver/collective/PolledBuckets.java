@@ -100,13 +100,10 @@ final class PolledBuckets {
     received = 0;
   }
 
-  /**
-   * Moves what the links take now without waiting, the buckets below released being final;
-   * returns whether anything moved.
-   */
-  boolean poll(int released) throws IOException {
+  /** Moves what the links take now without waiting, the buckets below released being final. */
+  void poll(int released) throws IOException {
     try {
-      return move(released);
+      move(released);
     } catch (IOException e) {
       throw named(e);
     }
@@ -117,8 +114,7 @@ final class PolledBuckets {
     return new IOException("rank " + ring.rank() + ": " + e.getMessage(), e);
   }
 
-  private boolean move(int released) throws IOException {
-    boolean moved = false;
+  private void move(int released) throws IOException {
     boolean again = true;
     while (again) {
       again = false;
@@ -151,9 +147,7 @@ final class PolledBuckets {
         received = 0;
         again = true;
       }
-      moved |= again;
     }
-    return moved;
   }
 
   /**
