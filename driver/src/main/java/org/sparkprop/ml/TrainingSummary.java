@@ -32,7 +32,7 @@ public final class TrainingSummary implements Serializable {
     TrainResult r = f.result();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("config", f.config());
-    m.put("epochs", Metrics.epochRows(r.history()));
+    m.put("epochs", Metrics.epochRows(r.history(), r.epochTiming()));
     m.put("best_epoch", r.bestEpoch());
     m.put("stopped_early", r.stoppedEarly());
     m.put("steps", r.steps());

@@ -196,6 +196,9 @@ public class SparkpropCliTest {
     assertEquals(36 + 2 * 4 * (66 + 16), workerBytesPerSync(d.resolve("out-direct")), 0);
     double perSync = 2 * 4 * (16 + 4 + 2 + 66) + 8 * 4;
     assertEquals((24 * perSync + 8 * 32) / 24, workerBytesPerSync(d.resolve("out-ring")), 0);
+    for (String e : exchanges) {
+      epochsAddUpToTheRun(d.resolve("out-" + e), 6);
+    }
     Path alone = d.resolve("out-ring-1");
     assertEquals(0, CliRun.of(trainArgs(d, alone, "--epochs", "1", "--partitions", "1"))
         .code());
@@ -304,6 +307,29 @@ public class SparkpropCliTest {
         + "--optimizer adam --lr 0.3 --schedule constant --epochs 100 --batch 4 "
         + "--no-batch-norm --dropout 0 --val-fraction 0 --scaling none"),
         "the test runs what the example runs");
+  }
+
+  /**
+   * Each epoch's row says where its sync time went (syncsPerEpoch syncs each), and the rows
+   * add up to the run's seconds.
+   */
+  private static void epochsAddUpToTheRun(Path out, int syncsPerEpoch) throws Exception {
+    JsonNode m = TestJson.read(out.resolve("metrics.json"));
+    double[] sums = new double[3];
+    String[] parts = {"compute_seconds", "communication_seconds", "driver_update_seconds"};
+    for (JsonNode e : m.get("epochs")) {
+      assertEquals(syncsPerEpoch, e.get("syncs").asLong(), e.toString());
+      double step = 0;
+      for (int i = 0; i < parts.length; i++) {
+        sums[i] += e.get(parts[i]).asDouble();
+        step += e.get(parts[i]).asDouble();
+      }
+      assertEquals(e.get("communication_seconds").asDouble() / step,
+          e.get("communication_share").asDouble(), 1e-12, e.toString());
+    }
+    for (int i = 0; i < parts.length; i++) {
+      assertEquals(m.at("/seconds/" + parts[i]).asDouble(), sums[i], 1e-9, parts[i]);
+    }
   }
 
   private static double workerBytesPerSync(Path out) throws Exception {

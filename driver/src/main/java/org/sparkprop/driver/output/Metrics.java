@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.sparkprop.driver.train.Timing;
 import org.sparkprop.trainer.train.EpochMetrics;
 
 /**
@@ -17,10 +18,15 @@ public final class Metrics {
 
   private Metrics() {}
 
-  /** One map per epoch under metrics.json's names. */
-  public static List<Object> epochRows(List<EpochMetrics> ms) {
+  /**
+   * One map per epoch under metrics.json's names, with where each epoch's sync time went
+   * (timing lines up with the end of ms: a resumed run's restored epochs have none).
+   */
+  public static List<Object> epochRows(List<EpochMetrics> ms, List<Timing> timing) {
     List<Object> rows = new ArrayList<>();
-    for (EpochMetrics m : ms) {
+    int restored = ms.size() - timing.size();
+    for (int i = 0; i < ms.size(); i++) {
+      EpochMetrics m = ms.get(i);
       Map<String, Object> r = new LinkedHashMap<>();
       r.put("epoch", m.epoch());
       r.put("train_loss", m.trainLoss());
@@ -32,6 +38,9 @@ public final class Metrics {
       r.put("samples_per_second", m.samplesPerSecond());
       r.put("mean_gradient_norm", m.gradNorm());
       r.putAll(m.task());
+      if (i >= restored) {
+        r.putAll(timing.get(i - restored).epochMap());
+      }
       rows.add(r);
     }
     return rows;

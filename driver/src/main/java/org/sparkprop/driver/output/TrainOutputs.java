@@ -87,7 +87,7 @@ public final class TrainOutputs implements AutoCloseable {
     // What ran it (results do not depend on the Spark line: the arithmetic is the trainer's).
     metrics.put("spark_version", sc.version());
     metrics.put("devices", facts.devices());
-    metrics.put("epochs", Metrics.epochRows(r.history()));
+    metrics.put("epochs", Metrics.epochRows(r.history(), r.epochTiming()));
     metrics.put("best_epoch", r.bestEpoch());
     metrics.put("stopped_early", r.stoppedEarly());
     metrics.put("steps", r.steps());

@@ -192,6 +192,7 @@ public final class SparkTrainer {
         checkpointMeta, history, log);
     List<Double> monitorAcc = new ArrayList<>();
     List<Double> secondsAt = new ArrayList<>();
+    List<Timing> epochTiming = new ArrayList<>();
     double trainingSeconds = 0;
     if (resume != null) {
       // The restored epochs keep their place in the time line (time-to-accuracy milestones).
@@ -221,6 +222,7 @@ public final class SparkTrainer {
         int end = endStep(first, steps, run.step);
         Plan plan = new Plan(epoch, first, end, steps, rowsPerEpoch, opts.stepsPerSync(),
             opts.sync() == Sync.PARAMS, total, fullBatch);
+        Timing before = driver.times.toTiming();
         runner.runEpoch(train, plan, driver);
         if (end < steps) {
           // Stopped by the step budget inside the epoch: checkpoint the cursor and return.
@@ -230,6 +232,7 @@ public final class SparkTrainer {
           break;
         }
         double secs = (System.nanoTime() - t0) / 1e9;
+        epochTiming.add(driver.times.toTiming().minus(before));
         long te = System.nanoTime();
         Evaluation val = validation == null ? Evaluation.none()
             : Evaluator.evaluate(sc, validation, spec, params, state, threshold);
@@ -266,7 +269,7 @@ public final class SparkTrainer {
     }
     stopping.restore(params, state);
     return new TrainResult(params, state, history, stopping.bestEpoch(history.size()),
-        stoppedEarly, run.step, driver.times.toTiming(), monitorAcc, secondsAt);
+        stoppedEarly, run.step, driver.times.toTiming(), epochTiming, monitorAcc, secondsAt);
   }
 
   /**

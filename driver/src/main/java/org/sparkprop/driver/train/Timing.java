@@ -19,6 +19,28 @@ public record Timing(double compute, double communication, double driverUpdate,
     return step == 0 ? 0 : communication / step;
   }
 
+  /**
+   * What happened since before (an earlier reading of the same run): an epoch's share of the
+   * run. Bytes the exchange cannot tell stay -1.
+   */
+  public Timing minus(Timing before) {
+    return new Timing(compute - before.compute, communication - before.communication,
+        driverUpdate - before.driverUpdate, evaluation - before.evaluation,
+        checkpoint - before.checkpoint, syncs - before.syncs,
+        workerBytes < 0 || before.workerBytes < 0 ? -1 : workerBytes - before.workerBytes);
+  }
+
+  /** An epoch's fields in its metrics.json row: the sync's parts, their count and share. */
+  public Map<String, Object> epochMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("compute_seconds", compute);
+    m.put("communication_seconds", communication);
+    m.put("driver_update_seconds", driverUpdate);
+    m.put("syncs", syncs);
+    m.put("communication_share", communicationShare());
+    return m;
+  }
+
   /** The fields under metrics.json's names. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
