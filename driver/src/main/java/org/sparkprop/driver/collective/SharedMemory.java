@@ -29,10 +29,10 @@ import java.util.concurrent.locks.LockSupport;
  * receiver has released), int closed (either end), int sleeping (the receiver), {@link #SLOTS}
  * int slot headers, then {@link #SLOTS} slots of {@link PeerChannel#FRAME_FLOATS} floats.
  * Frame k uses slot k mod SLOTS once frame k − SLOTS is released. A waiting receiver spins
- * briefly, then blocks on the TCP connection, which the sender rings with one byte after
- * publishing (an eventcount: no CPU burnt while a computing
- * thread needs the core); it gives up after the timeout, when the peer closes or when its
- * thread is interrupted (Spark killing the task).
+ * briefly, yields its core for a while, then blocks on the TCP connection, which the sender
+ * rings with one byte after publishing (an eventcount: no CPU burnt while a computing thread
+ * needs the core); it gives up after the timeout, when the peer closes or when its thread is
+ * interrupted (Spark killing the task).
  */
 final class SharedMemory {
   private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class,
@@ -52,6 +52,13 @@ final class SharedMemory {
   static final int SIZE = DATA + SLOTS * SLOT_BYTES;
   private static final Path DIR = Paths.get("/dev/shm");
   private static final int SPINS = 300;
+  /**
+   * After spinning, a waiting receiver yields its core for up to this long before it blocks:
+   * in lockstep training the neighbour is usually a fraction of a millisecond behind, and a
+   * yielding end sees its frame within microseconds (a blocked one needs the doorbell's
+   * wake-up, 0.1–0.2 ms on a busy host) while another thread that wants the core gets it.
+   */
+  private static final long YIELD_NANOS = 300_000;
   /** A blocked end wakes this often to check the time, the interrupt and a closed peer. */
   private static final int SLEEP_MILLIS = 100;
 
@@ -251,14 +258,19 @@ final class SharedMemory {
   }
 
   /**
-   * Waits until the peer has published the next frame: spins briefly, then sleeps on the
-   * doorbell; fails when the peer closes, after the timeout, or on interrupt.
+   * Waits until the peer has published the next frame: spins briefly, yields for up to
+   * {@link #YIELD_NANOS}, then sleeps on the doorbell; fails when the peer closes, after the
+   * timeout, or on interrupt.
    */
   void awaitFrame() throws IOException {
     long start = System.nanoTime();
     for (int spins = 0; !framePublished(); spins++) {
       if (spins < SPINS) {
         Thread.onSpinWait();
+        continue;
+      }
+      if (System.nanoTime() - start < YIELD_NANOS) {
+        Thread.yield();
         continue;
       }
       INT.setVolatile(map, SLEEPING, 1);
