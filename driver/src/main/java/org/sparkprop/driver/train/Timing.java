@@ -30,14 +30,13 @@ public record Timing(double compute, double communication, double driverUpdate,
         workerBytes < 0 || before.workerBytes < 0 ? -1 : workerBytes - before.workerBytes);
   }
 
-  /** An epoch's fields in its metrics.json row: the sync's parts, their count and share. */
+  /**
+   * An epoch's fields in its metrics.json row: those of {@link #toMap} but the evaluation,
+   * which runs after the epoch's syncs.
+   */
   public Map<String, Object> epochMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("compute_seconds", compute);
-    m.put("communication_seconds", communication);
-    m.put("driver_update_seconds", driverUpdate);
-    m.put("syncs", syncs);
-    m.put("communication_share", communicationShare());
+    Map<String, Object> m = toMap();
+    m.remove("evaluation_seconds");
     return m;
   }
 
