@@ -15,6 +15,15 @@ import org.sparkprop.driver.KryoSetup;
 public final class SparkContexts {
   static final String EXECUTOR_OPTS = "spark.executor.extraJavaOptions";
   static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+  /**
+   * Compiles sparkprop's own methods (the kernel and the step around it) after 1/20 of the
+   * JVM's usual call and loop counts. Until C2 has compiled it, the Vector API kernel runs in
+   * its Java fallback, two orders of magnitude slower, and an executor's compiler is busy with
+   * Spark's start-up code when the first epoch begins; with this the first epoch comes sooner
+   * to full speed (docs/benchmarks.md). The same flags are in the POM's sparkprop.jvmFlags.
+   */
+  static final String EARLY_COMPILE = "-XX:CompileCommand=quiet "
+      + "-XX:CompileCommand=CompileThresholdScaling,org.sparkprop.*::*,0.05";
 
   private static final Pattern LOCAL =
       Pattern.compile("local(?:\\[(\\*|\\d+)(?:,(\\d+))?\\])?");
@@ -55,11 +64,16 @@ public final class SparkContexts {
       conf.set(s[0], s[1]);
     }
     // Executors run the Vector API kernel: make sure their JVMs load the incubator module
-    // whatever the cluster's defaults say (without it they fall back to plain Java loops).
+    // whatever the cluster's defaults say (without it they fall back to plain Java loops),
+    // and compile the kernel early unless the user set compile thresholds of their own.
     String opts = conf.get(EXECUTOR_OPTS, "");
     if (!opts.contains("jdk.incubator.vector")) {
-      conf.set(EXECUTOR_OPTS, (opts + " " + VECTOR_MODULE).trim());
+      opts = (opts + " " + VECTOR_MODULE).trim();
     }
+    if (!opts.contains("CompileThresholdScaling")) {
+      opts = opts + " " + EARLY_COMPILE;
+    }
+    conf.set(EXECUTOR_OPTS, opts);
     JavaSparkContext sc = new JavaSparkContext(conf);
     sc.setLogLevel(System.getProperty("sparkprop.sparkLogLevel", "WARN"));
     return sc;

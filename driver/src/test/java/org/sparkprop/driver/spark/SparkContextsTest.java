@@ -15,9 +15,23 @@ class SparkContextsTest {
         "spark.executor.extraJavaOptions=-Dx=1", "spark.ui.enabled=false"))) {
       // Spark puts its own --add-opens list first; the user's option and ours follow.
       String opts = sc.getConf().get("spark.executor.extraJavaOptions");
-      assertTrue(opts.endsWith(" -Dx=1 --add-modules=jdk.incubator.vector"), opts);
+      assertTrue(opts.endsWith(" -Dx=1 --add-modules=jdk.incubator.vector"
+          + " -XX:CompileCommand=quiet"
+          + " -XX:CompileCommand=CompileThresholdScaling,org.sparkprop.*::*,0.05"), opts);
       assertEquals("127.0.0.1", sc.getConf().get("spark.driver.host"));
       assertEquals("true", sc.getConf().get("spark.kryo.registrationRequired"));
+    }
+  }
+
+  @Test
+  void theUsersOwnCompileThresholdsAreLeftAlone() {
+    String mine = "--add-modules=jdk.incubator.vector,java.sql "
+        + "-XX:CompileCommand=CompileThresholdScaling,org.sparkprop.*::*,1";
+    try (JavaSparkContext sc = SparkContexts.start("local[1]", "t", List.of(
+        "spark.executor.extraJavaOptions=" + mine, "spark.ui.enabled=false"))) {
+      String opts = sc.getConf().get("spark.executor.extraJavaOptions");
+      assertTrue(opts.endsWith(" " + mine), opts);
+      assertEquals(1, opts.split("CompileThresholdScaling", -1).length - 1, opts);
     }
   }
 
