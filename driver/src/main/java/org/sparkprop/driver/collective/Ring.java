@@ -317,6 +317,15 @@ public final class Ring implements Collective {
 
   /** First element of chunk c of n elements cut into P near-equal chunks. */
   int chunkStart(int n, int c) {
+    return chunkStart(n, c, size);
+  }
+
+  /**
+   * First element of chunk c of n elements cut into size near-equal chunks; rank r holds
+   * chunk (r + 1) mod size after a reduce-scatter, and an all-gather starts from there (so a
+   * buffer each rank has that chunk of is whole everywhere after {@link #allGather}).
+   */
+  public static int chunkStart(int n, int c, int size) {
     return (int) ((long) n * c / size);
   }
 

@@ -2,6 +2,7 @@ package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -208,7 +209,8 @@ final class DirectExchange implements EpochRunner {
 
   /**
    * The ring exchange's epoch on the driver: tell every task where the others listen and
-   * what state to start from, then follow task 0's totals (metrics, progress), load the run
+   * its chunk of the state to start from ({@link StartState}; a worker's own optimizer state
+   * whole), then follow task 0's totals (metrics, progress), load the run
    * state it sends when a checkpoint is due and at the end.
    */
   private void followRing(DriverSide driver, int partitions, Plan plan) throws IOException {
@@ -219,6 +221,11 @@ final class DirectExchange implements EpochRunner {
       ports[q] = server.wire(q).in.readInt();
     }
     long session = sessions.nextLong();
+    boolean perWorker = plan.averageParams() && !driver.averagesOptimizerState();
+    List<float[]> shared = new ArrayList<>(List.of(driver.params(), driver.state()));
+    if (!perWorker) {
+      shared.addAll(Arrays.asList(driver.optimizerState(0)));
+    }
     for (int q = 0; q < partitions; q++) {
       Wire w = server.wire(q);
       w.out.writeLong(session);
@@ -227,10 +234,11 @@ final class DirectExchange implements EpochRunner {
         w.out.writeUTF(hosts[r]);
         w.out.writeInt(ports[r]);
       }
-      w.writeFloats(driver.params(), 0, driver.params().length);
-      w.writeFloats(driver.state(), 0, driver.state().length);
-      for (float[] o : driver.optimizerState(q)) {
-        w.writeFloats(o, 0, o.length);
+      StartState.writeChunk(w, shared, q, partitions);
+      if (perWorker) {
+        for (float[] o : driver.optimizerState(q)) {
+          w.writeFloats(o, 0, o.length);
+        }
       }
       w.out.writeLong(driver.step());
       w.out.writeLong(driver.lastCheckpointStep());

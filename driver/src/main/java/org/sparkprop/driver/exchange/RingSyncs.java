@@ -1,6 +1,7 @@
 package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -53,11 +54,15 @@ final class RingSyncs implements Progress {
   private final NormSquares norms = new NormSquares();
   private final int failStep;
   private final SyncTotals totals = new SyncTotals();
+  /** The start state's arrays, and their concatenation until the all-gather has filled it. */
+  private final List<float[]> startParts;
+  private float[] startState;
   private long lastReportNs = System.nanoTime();
   private long step;
   private long lastCheckpoint;
 
-  RingSyncs(RingTask task, ShardWorker w, Wire wire, int partition) throws IOException {
+  RingSyncs(RingTask task, ShardWorker w, Wire wire, int partition, int size)
+      throws IOException {
     this.plan = task.plan;
     this.driver = task.driver;
     this.work = task.work;
@@ -81,10 +86,18 @@ final class RingSyncs implements Progress {
       // the previous step's squared-norm part (the delayed norm).
       this.buf = w.reserveAfterGradient(ns + TAIL + 2);
     }
-    wire.readFloats(p, 0, n);
-    wire.readFloats(s, 0, ns);
-    for (float[] o : opt) {
-      wire.readFloats(o, 0, n);
+    // This task's chunk of the shared start state (the rest arrives in run's all-gather),
+    // then its own optimizer state whole when every worker keeps one.
+    boolean perWorker = plan.averageParams() && !averageOptimizerState;
+    startParts = new ArrayList<>(List.of(p, s));
+    if (!perWorker) {
+      startParts.addAll(opt);
+    }
+    startState = StartState.readChunk(wire, StartState.length(startParts), partition, size);
+    if (perWorker) {
+      for (float[] o : opt) {
+        wire.readFloats(o, 0, n);
+      }
     }
     step = wire.in.readLong();
     lastCheckpoint = wire.in.readLong();
@@ -94,6 +107,9 @@ final class RingSyncs implements Progress {
 
   long run(Ring joined) throws IOException {
     this.ring = joined;
+    joined.allGather(startState, 0, startState.length);
+    StartState.unpack(startState, startParts);
+    startState = null;
     if (!plan.averageParams() && joined.size() > 1) {
       // Bucket 0 is the state and counts (all-reduced, sent once the forward pass is done),
       // then the gradient from its end; sharded, the gradient is only reduce-scattered.

@@ -29,8 +29,11 @@ import org.sparkprop.driver.worker.WorkerSpec;
  *
  * <p>Protocol with the driver (big-endian header, little-endian floats): {@link DriverLink}'s
  * hello and handshake, then UTF host and int port of this task's ring socket; driver → task:
- * long session, int P, P × (UTF host, int port), parameters (n), state (S), optimizer state
- * (O × n), long global step, long step of the last checkpoint. Task 0 → driver at most once a
+ * long session, int P, P × (UTF host, int port), this task's chunk of the start state
+ * ({@link StartState}: parameters (n), state (S) and, unless every worker keeps its own,
+ * optimizer state (O × n), concatenated; the tasks all-gather the rest once they have joined
+ * the ring), the worker's own optimizer state (O × n) when it keeps one, long global step,
+ * long step of the last checkpoint. Task 0 → driver at most once a
  * second: int {@link #PROGRESS} and the epoch try's {@link SyncTotals} so far. At a checkpoint
  * ({@link #SNAPSHOT}) and at the end ({@link #END}): task 0 sends its totals, the type,
  * parameters, state, int {@link #OPTIMIZER_WHOLE} and the optimizer state, or int
@@ -95,7 +98,7 @@ final class RingTask extends EpochTask {
         // The whole start state is read before joining the ring: the driver writes it to each
         // task in turn, and a task waiting in the ring for one the driver has not reached yet
         // would leave the driver blocked on a full socket.
-        RingSyncs syncs = new RingSyncs(this, w, wire, partition);
+        RingSyncs syncs = new RingSyncs(this, w, wire, partition, p);
         try (Ring ring = Ring.join(partition, peers, ringServer, session, security(env),
             driver.timeoutMillis(), sharedMemory)) {
           return syncs.run(ring);

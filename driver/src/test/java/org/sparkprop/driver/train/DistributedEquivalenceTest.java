@@ -2,6 +2,7 @@ package org.sparkprop.driver.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -177,6 +178,33 @@ class DistributedEquivalenceTest {
       diff = Math.max(diff, Math.abs(k4[i] - grad[i]));
     }
     assertTrue(diff > 1e-4, "k = 4 should differ from gradient sync, max diff " + diff);
+    train.unpersist();
+  }
+
+  /**
+   * Parameter averaging with Adam over 2 epochs, the optimizer state averaged or one per
+   * worker: the ring (whose tasks start each epoch from the driver's scattered chunks and an
+   * all-gather, and from their own optimizer state when they keep one) trains the same bits
+   * as the direct exchange, which sends every task its whole start state.
+   */
+  @ParameterizedTest(name = "optimizer state averaged: {0}")
+  @CsvSource({"true", "false"})
+  void ringStartStateEqualsTheDirectOnes(boolean averageOptimizerState) throws Exception {
+    TrainConfig cfg = config("adam", 0.01f, 2);
+    JavaRDD<Block> train = Shards.forTraining(sc, data(6), 2, cfg.seed(), "train");
+    Weights ps = new Mlp(SPEC, 1).initialise(cfg.seed());
+    float[][] out = new float[2][];
+    Exchange[] ways = {Exchange.DIRECT, Exchange.RING};
+    for (int i = 0; i < 2; i++) {
+      out[i] = ps.params().clone();
+      new SparkTrainer(sc, SPEC, cfg, new TrainOptions(Sync.PARAMS, 2, averageOptimizerState,
+          ways[i], 0, 600, 0)).fit(train, ROWS, new Weights(out[i], ps.state().clone()));
+    }
+    assertArrayEquals(out[0], out[1], "ring against direct");
+    float[] other = ps.params().clone();
+    new SparkTrainer(sc, SPEC, cfg, new TrainOptions(Sync.PARAMS, 2, !averageOptimizerState,
+        Exchange.RING, 0, 600, 0)).fit(train, ROWS, new Weights(other, ps.state().clone()));
+    assertFalse(Arrays.equals(out[1], other), "averaging the optimizer state changes the run");
     train.unpersist();
   }
 
