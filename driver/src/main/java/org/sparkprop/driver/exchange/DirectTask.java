@@ -67,9 +67,7 @@ final class DirectTask extends EpochTask {
           }
         } catch (RuntimeException e) {
           // Tell the driver why before the connection closes: its log names the cause.
-          wire.out.writeInt(FAILED);
-          wire.out.writeUTF(oneLine("partition " + partition + ": " + e));
-          wire.out.flush();
+          wire.tellFailure(FAILED, oneLine("partition " + partition + ": " + e));
           throw e;
         }
         long t = System.nanoTime() - t0;

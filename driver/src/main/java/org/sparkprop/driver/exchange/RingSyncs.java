@@ -54,9 +54,9 @@ final class RingSyncs implements Progress {
   private final NormSquares norms = new NormSquares();
   private final int failStep;
   private final SyncTotals totals = new SyncTotals();
-  /** The start state's arrays, and their concatenation until the all-gather has filled it. */
-  private final List<float[]> startParts;
-  private float[] startState;
+  /** Parameter averaging that keeps one optimizer state per worker. */
+  private final boolean perWorker;
+  private final StartState.Incoming start;
   private long lastReportNs = System.nanoTime();
   private long step;
   private long lastCheckpoint;
@@ -88,12 +88,12 @@ final class RingSyncs implements Progress {
     }
     // This task's chunk of the shared start state (the rest arrives in run's all-gather),
     // then its own optimizer state whole when every worker keeps one.
-    boolean perWorker = plan.averageParams() && !averageOptimizerState;
-    startParts = new ArrayList<>(List.of(p, s));
+    this.perWorker = plan.averageParams() && !averageOptimizerState;
+    List<float[]> shared = new ArrayList<>(List.of(p, s));
     if (!perWorker) {
-      startParts.addAll(opt);
+      shared.addAll(opt);
     }
-    startState = StartState.readChunk(wire, StartState.length(startParts), partition, size);
+    start = new StartState.Incoming(wire, shared, partition, size);
     if (perWorker) {
       for (float[] o : opt) {
         wire.readFloats(o, 0, n);
@@ -107,9 +107,7 @@ final class RingSyncs implements Progress {
 
   long run(Ring joined) throws IOException {
     this.ring = joined;
-    joined.allGather(startState, 0, startState.length);
-    StartState.unpack(startState, startParts);
-    startState = null;
+    start.complete(joined);
     if (!plan.averageParams() && joined.size() > 1) {
       // Bucket 0 is the state and counts (all-reduced, sent once the forward pass is done),
       // then the gradient from its end; sharded, the gradient is only reduce-scattered.
@@ -355,7 +353,6 @@ final class RingSyncs implements Progress {
    */
   private void sendState(int type) throws IOException {
     flushPending();
-    boolean perWorker = plan.averageParams() && !averageOptimizerState;
     if (partition == 0) {
       report(System.nanoTime());
       wire.out.writeInt(type);
@@ -396,12 +393,6 @@ final class RingSyncs implements Progress {
   }
 
   private void fail(int status, String reason) {
-    try {
-      wire.out.writeInt(status);
-      wire.out.writeUTF(DirectTask.oneLine(reason));
-      wire.out.flush();
-    } catch (IOException e) {
-      // the driver is gone too: the task's own failure says enough
-    }
+    wire.tellFailure(status, DirectTask.oneLine(reason));
   }
 }

@@ -2,6 +2,7 @@ package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
 import java.util.List;
+import org.sparkprop.driver.collective.Collective;
 import org.sparkprop.driver.collective.Ring;
 
 /**
@@ -52,6 +53,25 @@ final class StartState {
     int from = Ring.chunkStart(m, c, size);
     w.readFloats(packed, from, Ring.chunkStart(m, c + 1, size) - from);
     return packed;
+  }
+
+  /** A task's start state on its way in: its chunk from the driver, the rest from the ring. */
+  static final class Incoming {
+    private final List<float[]> parts;
+    private float[] packed;
+
+    /** Reads rank's chunk (of size chunks) of parts' concatenation from w. */
+    Incoming(Wire w, List<float[]> parts, int rank, int size) throws IOException {
+      this.parts = parts;
+      this.packed = readChunk(w, length(parts), rank, size);
+    }
+
+    /** All-gathers the other chunks on ring (joined with the same size) into the parts. */
+    void complete(Collective ring) throws IOException {
+      ring.allGather(packed, 0, packed.length);
+      unpack(packed, parts);
+      packed = null;
+    }
   }
 
   /** Copies the whole buffer back into parts, in order. */

@@ -47,6 +47,20 @@ final class Wire implements AutoCloseable {
     return s;
   }
 
+  /**
+   * A task telling the driver why it fails (a status and a reason line) before its connection
+   * closes; if the driver is gone too, nothing: the task's own failure says enough.
+   */
+  void tellFailure(int status, String reason) {
+    try {
+      out.writeInt(status);
+      out.writeUTF(reason);
+      out.flush();
+    } catch (IOException e) {
+      // the driver is gone
+    }
+  }
+
   void writeFloats(float[] a, int off, int len) throws IOException {
     while (len > 0) {
       int m = Math.min(len, CHUNK / 4);
