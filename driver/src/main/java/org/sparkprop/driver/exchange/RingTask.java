@@ -95,9 +95,9 @@ final class RingTask extends EpochTask {
         for (int q = 0; q < p; q++) {
           peers.add(new InetSocketAddress(wire.in.readUTF(), wire.in.readInt()));
         }
-        // The whole start state is read before joining the ring: the driver writes it to each
-        // task in turn, and a task waiting in the ring for one the driver has not reached yet
-        // would leave the driver blocked on a full socket.
+        // All the driver sends (this task's chunk of the start state) is read before joining
+        // the ring: the driver writes to each task in turn, and a task waiting in the ring for
+        // one the driver has not reached yet would leave the driver blocked on a full socket.
         RingSyncs syncs = new RingSyncs(this, w, wire, partition, p);
         try (Ring ring = Ring.join(partition, peers, ringServer, session, security(env),
             driver.timeoutMillis(), sharedMemory)) {
