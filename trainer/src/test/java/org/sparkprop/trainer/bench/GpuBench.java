@@ -60,14 +60,8 @@ public final class GpuBench {
   /** Median samples/s over 5 measurements after a warm-up. */
   private static double rate(GradientEngine e, MlpSpec spec, int b, double seconds) {
     SplittableRandom r = new SplittableRandom(234);
-    float[] x = new float[b * 784];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextDouble();
-    }
-    float[] y = new float[b];
-    for (int i = 0; i < b; i++) {
-      y[i] = r.nextInt(10);
-    }
+    float[] x = Rates.uniform(r, b * 784);
+    float[] y = Rates.classes(r, b);
     Weights ps = new Mlp(spec, 1).initialise(1);
     int n = ps.params().length;
     float[] g = new float[n];

@@ -39,6 +39,15 @@ final class Rates {
     return x;
   }
 
+  /** n class labels in [0, 10), as floats: benchmark targets. */
+  static float[] classes(SplittableRandom r, int n) {
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      y[i] = r.nextInt(10);
+    }
+    return y;
+  }
+
   static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);

@@ -28,14 +28,8 @@ public final class WarmupBench {
     Mlp mlp = new Mlp(spec, b);
     Weights w = mlp.initialise(1);
     SplittableRandom r = new SplittableRandom(234);
-    float[] x = new float[b * 784];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextDouble();
-    }
-    float[] y = new float[b];
-    for (int i = 0; i < b; i++) {
-      y[i] = r.nextInt(10);
-    }
+    float[] x = Rates.uniform(r, b * 784);
+    float[] y = Rates.classes(r, b);
     float[] g = new float[mlp.paramCount()];
     StringBuilder marks = new StringBuilder();
     long t0 = System.nanoTime();
