@@ -22,7 +22,6 @@ import org.sparkprop.trainer.model.Mlp;
 import org.sparkprop.trainer.model.MlpSpec;
 import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.train.Evaluation;
-import org.sparkprop.trainer.train.TaskMetrics;
 
 /**
  * Distributed evaluation and prediction: the parameters are broadcast once, each task runs
@@ -43,52 +42,57 @@ public final class Evaluator {
       float[] p, float[] s, float threshold) {
     Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
-      int k = spec.outputs();
-      boolean classes = spec.task() == Task.CLASSIFICATION;
-      return data.mapPartitions((Iterator<Block> it) -> {
-        Weights w = bc.value();
-        Mlp mlp = null;
-        TaskLoss loss = null;
-        EvalSums sum = new EvalSums(0, 0, 0, new long[classes ? Math.max(2, k) * Math.max(2, k)
-            : 0], new TaskMetrics(spec.task(), k, threshold));
-        float[] xb = null;
-        float[] yb = null;
-        float[] pred = null;
-        while (it.hasNext()) {
-          Block b = it.next();
-          if (mlp == null) {
-            mlp = new Mlp(spec, CHUNK);
-            loss = spec.lossFunction();
-            xb = new float[CHUNK * b.features()];
-            yb = new float[CHUNK * b.targetWidth()];
-            pred = new float[CHUNK * k];
-          }
-          int f = b.features();
-          int tw = b.targetWidth();
-          for (int start = 0; start < b.rows(); start += CHUNK) {
-            int m = Math.min(CHUNK, b.rows() - start);
-            b.copyRows(start, m, xb, 0);
-            System.arraycopy(b.y(), start * tw, yb, 0, m * tw);
-            float[] out = mlp.forward(w.params(), w.state(), xb, m, false);
-            sum.lossSum += loss.loss(out, yb, m, k);
-            sum.correct += loss.correct(out, yb, m, k);
-            if (classes) {
-              int c = Math.max(2, k);
-              for (int r = 0; r < m; r++) {
-                sum.confusion[(int) yb[r] * c + loss.predictedClass(out, r, k)]++;
-              }
-            } else {
-              loss.outputActivation().forward(out, pred, m, k);
-              sum.task.add(pred, yb, m);
-            }
-          }
-          sum.rows += b.rows();
-        }
-        return List.of(sum).iterator();
-      }).reduce(EvalSums::merge);
+      return data.mapPartitions((Iterator<Block> it) -> List.of(
+          partitionSums(it, spec, bc.value(), threshold)).iterator()).reduce(EvalSums::merge);
     } finally {
       bc.destroy();
     }
+  }
+
+  /**
+   * The evaluation sums of w over the blocks of one partition, in chunks of rows in
+   * evaluation mode (a multi-label prediction counts a label from threshold).
+   */
+  public static EvalSums partitionSums(Iterator<Block> it, MlpSpec spec, Weights w,
+      float threshold) {
+    int k = spec.outputs();
+    boolean classes = spec.task() == Task.CLASSIFICATION;
+    Mlp mlp = null;
+    TaskLoss loss = null;
+    EvalSums sum = EvalSums.empty(spec, threshold);
+    float[] xb = null;
+    float[] yb = null;
+    float[] pred = null;
+    while (it.hasNext()) {
+      Block b = it.next();
+      if (mlp == null) {
+        mlp = new Mlp(spec, CHUNK);
+        loss = spec.lossFunction();
+        xb = new float[CHUNK * b.features()];
+        yb = new float[CHUNK * b.targetWidth()];
+        pred = new float[CHUNK * k];
+      }
+      int tw = b.targetWidth();
+      for (int start = 0; start < b.rows(); start += CHUNK) {
+        int m = Math.min(CHUNK, b.rows() - start);
+        b.copyRows(start, m, xb, 0);
+        System.arraycopy(b.y(), start * tw, yb, 0, m * tw);
+        float[] out = mlp.forward(w.params(), w.state(), xb, m, false);
+        sum.lossSum += loss.loss(out, yb, m, k);
+        sum.correct += loss.correct(out, yb, m, k);
+        if (classes) {
+          int c = Math.max(2, k);
+          for (int r = 0; r < m; r++) {
+            sum.confusion[(int) yb[r] * c + loss.predictedClass(out, r, k)]++;
+          }
+        } else {
+          loss.outputActivation().forward(out, pred, m, k);
+          sum.task.add(pred, yb, m);
+        }
+      }
+      sum.rows += b.rows();
+    }
+    return sum;
   }
 
   /** Mean loss, accuracy and the task's measures, as the single-machine trainer reports them. */

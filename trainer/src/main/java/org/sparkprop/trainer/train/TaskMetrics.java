@@ -1,5 +1,8 @@
 package org.sparkprop.trainer.train;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -110,6 +113,41 @@ public final class TaskMetrics implements Serializable {
     exactRows += o.exactRows;
     rows += o.rows;
     return this;
+  }
+
+  /**
+   * Writes the sums to out: their counts follow from the task and width, so
+   * {@link #mergeFrom} of a metrics object of the same task and width reads exactly these.
+   */
+  public void writeTo(DataOutput out) throws IOException {
+    for (double[] a : new double[][] {sse, sae, sumT, sumT2}) {
+      for (double v : a) {
+        out.writeDouble(v);
+      }
+    }
+    for (long[] a : new long[][] {tp, fp, fn}) {
+      for (long v : a) {
+        out.writeLong(v);
+      }
+    }
+    out.writeLong(exactRows);
+    out.writeLong(rows);
+  }
+
+  /** Adds the sums {@link #writeTo} wrote (same task and width) to this one's. */
+  public void mergeFrom(DataInput in) throws IOException {
+    for (double[] a : new double[][] {sse, sae, sumT, sumT2}) {
+      for (int j = 0; j < a.length; j++) {
+        a[j] += in.readDouble();
+      }
+    }
+    for (long[] a : new long[][] {tp, fp, fn}) {
+      for (int j = 0; j < a.length; j++) {
+        a[j] += in.readLong();
+      }
+    }
+    exactRows += in.readLong();
+    rows += in.readLong();
   }
 
   public long rows() {

@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,6 +59,33 @@ class TaskMetricsTest {
     assertEquals(0.0, high.values().get("subset_accuracy"));
     assertEquals(3.0 / 6, high.values().get("hamming_loss"), 1e-12);
     assertEquals(2.0 / 5, high.values().get("micro_f1"), 1e-12);
+  }
+
+  /**
+   * A partition's sums written to a stream and merged from it give what merging the objects
+   * gives, and the reader takes exactly the bytes the writer wrote.
+   */
+  @Test
+  void sumsMergeFromTheirStreamAsFromTheObjects() throws IOException {
+    float[] p = {0.9f, 0.2f, 0.6f, 0.1f, 0.7f, 0.4f};
+    float[] t = {1, 0, 1, 0, 0, 1};
+    for (Task task : new Task[] {Task.REGRESSION, Task.MULTILABEL}) {
+      TaskMetrics a = new TaskMetrics(task, 3, 0.5f);
+      TaskMetrics b = new TaskMetrics(task, 3, 0.5f);
+      a.add(p, t, 1);
+      b.add(Arrays.copyOfRange(p, 3, 6), Arrays.copyOfRange(t, 3, 6), 1);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      b.writeTo(out);
+      out.writeInt(12345);
+      TaskMetrics fromStream = new TaskMetrics(task, 3, 0.5f);
+      fromStream.add(p, t, 1);
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
+      fromStream.mergeFrom(in);
+      assertEquals(12345, in.readInt(), task + ": the reader stops where the sums end");
+      assertEquals(a.merge(b).values(), fromStream.values(), task.toString());
+      assertEquals(2, fromStream.rows());
+    }
   }
 
   @Test
