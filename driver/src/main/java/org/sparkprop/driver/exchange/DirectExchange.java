@@ -16,6 +16,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.sparkprop.driver.Errors;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.eval.EvalSums;
 import org.sparkprop.driver.spark.SparkContexts;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.WorkerSpec;
@@ -49,6 +50,8 @@ final class DirectExchange implements EpochRunner {
   private final boolean ring;
   private final SecureRandom sessions = new SecureRandom();
   private final RingOptions ringOptions;
+  /** The epoch the stage running is in (where a retry starts). */
+  private Plan current;
 
   /** ringOptions: the ring exchange ({@link RingTask}) as they say; null: the direct one. */
   DirectExchange(JavaSparkContext sc, WorkerSpec work, int timeoutMillis,
@@ -67,22 +70,60 @@ final class DirectExchange implements EpochRunner {
   @Override
   public void runEpoch(JavaRDD<Block> train, Plan plan, DriverSide driver)
       throws IOException, InterruptedException {
-    int partitions = train.getNumPartitions();
+    runStage(train.rdd(), false, 0.5f, plan, driver, null);
+  }
+
+  /**
+   * The ring runs epochs on in one stage while the trainer needs no Spark job between them
+   * (validation, if any, evaluated by the tasks on shards partitioned as the training ones);
+   * otherwise, and for the direct exchange, one stage per epoch.
+   */
+  @Override
+  public void runEpochs(JavaRDD<Block> train, JavaRDD<Block> validation, float threshold,
+      boolean mayRunOn, Plan first, DriverSide driver, EpochEnds ends)
+      throws IOException, InterruptedException {
+    if (!ring || !mayRunOn || validation != null
+        && validation.getNumPartitions() != train.getNumPartitions()) {
+      EpochRunner.super.runEpochs(train, validation, threshold, mayRunOn, first, driver, ends);
+      return;
+    }
+    RDD<Block> input = validation == null ? train.rdd()
+        : new ShardsWithValidation(train.rdd(), validation.rdd());
+    ends.starting(first);
+    try {
+      runStage(input, validation != null, threshold, first, driver, ends);
+    } catch (EndOfEpochFailure e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * One barrier stage from plan's epoch, retried from the epoch it was in when a worker was
+   * lost; ends: null for a single epoch, else the trainer's part after every epoch (the ring
+   * runs on while it returns a next plan). evaluates: the tasks hold validation shards.
+   */
+  private void runStage(RDD<Block> input, boolean evaluates, float threshold, Plan plan,
+      DriverSide driver, EpochEnds ends) throws IOException, InterruptedException {
+    int partitions = input.getNumPartitions();
     driver.markEpochStart();
+    current = plan;
     ClassTag<Long> tag = ClassTag$.MODULE$.apply(Long.class);
     int tries = SparkContexts.taskTries(sc.master(),
         sc.getConf().getInt("spark.task.maxFailures", 4));
     for (int attempt = 0; ; attempt++) {
+      plan = current;
       server.newEpoch();
       Endpoint at = new Endpoint(server.host(), server.port(), server.key(), server.seals(),
           timeoutMillis, attempt);
       EpochTask task = ring
           ? new RingTask(work, plan, at, driver.checkpointEvery(),
-              driver.averagesOptimizerState(), ringOptions)
+              driver.averagesOptimizerState(), ringOptions, ends != null, threshold)
           : new DirectTask(work, plan, at);
-      RDD<Long> tasks = train.rdd().barrier().mapPartitions(task, false, tag);
-      sc.setJobDescription(String.format(Locale.ROOT, "epoch %d · steps %d–%d (%s, %s)%s",
-          plan.epoch(), plan.firstStep() + 1, plan.stepsPerEpoch(),
+      RDD<Long> tasks = input.barrier().mapPartitions(task, false, tag);
+      String epochs = ends == null ? "epoch " + plan.epoch()
+          : "epochs " + plan.epoch() + "–" + plan.totalSteps() / plan.stepsPerEpoch();
+      sc.setJobDescription(String.format(Locale.ROOT, "%s · steps %d–%d (%s, %s)%s", epochs,
+          plan.firstStep() + 1, plan.stepsPerEpoch(),
           plan.averageParams() ? "parameter averaging" : "gradient sync",
           ring ? "ring" : "direct", attempt == 0 ? "" : " · retry " + attempt));
       JavaFutureAction<List<Long>> job = new JavaRDD<>(tasks, tag).collectAsync();
@@ -90,7 +131,7 @@ final class DirectExchange implements EpochRunner {
         server.acceptAll(plan.epoch(), attempt, partitions, job);
         if (ring) {
           try {
-            followRing(driver, partitions, plan);
+            followRing(driver, partitions, plan, ends, evaluates, threshold);
           } catch (IOException e) {
             throw firstReportedFailure(partitions, e);
           }
@@ -110,10 +151,10 @@ final class DirectExchange implements EpochRunner {
             ? taskFailure(job, lost) : e;
         job.cancel(true);
         if (attempt + 1 >= tries) {
-          throw new SparkJobException("epoch " + plan.epoch() + " failed"
+          throw new SparkJobException("epoch " + current.epoch() + " failed"
               + (tries > 1 ? " " + tries + " times" : "") + ": " + Errors.rootMessage(why), why);
         }
-        driver.log("epoch " + plan.epoch() + ": lost a worker (" + Errors.rootMessage(why)
+        driver.log("epoch " + current.epoch() + ": lost a worker (" + Errors.rootMessage(why)
             + "); restarting the epoch from its start (retry " + (attempt + 1) + " of "
             + (tries - 1) + ")");
         driver.rollBack();
@@ -124,6 +165,20 @@ final class DirectExchange implements EpochRunner {
         server.closeAll();
         sc.setJobDescription(null);
       }
+    }
+  }
+
+  /** The trainer's part between epochs failed (a checkpoint not written, say): not a retry. */
+  private static final class EndOfEpochFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    EndOfEpochFailure(IOException cause) {
+      super(cause);
+    }
+
+    @Override
+    public synchronized IOException getCause() {
+      return (IOException) super.getCause();
     }
   }
 
@@ -213,7 +268,8 @@ final class DirectExchange implements EpochRunner {
    * whole), then follow task 0's totals (metrics, progress), load the run
    * state it sends when a checkpoint is due and at the end.
    */
-  private void followRing(DriverSide driver, int partitions, Plan plan) throws IOException {
+  private void followRing(DriverSide driver, int partitions, Plan plan, EpochEnds ends,
+      boolean evaluates, float threshold) throws IOException, InterruptedException {
     String[] hosts = new String[partitions];
     int[] ports = new int[partitions];
     for (int q = 0; q < partitions; q++) {
@@ -265,10 +321,60 @@ final class DirectExchange implements EpochRunner {
                 + " of " + plan.endStep());
           }
           RunStateReader.read(server, driver, partitions, plan, type);
-          return;
+          long endNs = System.nanoTime();
+          if (ends == null) {
+            return;
+          }
+          EvalSums val = evaluates ? readValidation(partitions, threshold) : null;
+          Plan following;
+          try {
+            following = ends.ended(plan, endNs, val);
+          } catch (IOException e) {
+            throw new EndOfEpochFailure(e);
+          }
+          if (following == null) {
+            sendWord(partitions, RingTask.STOP, null, 0);
+            return;
+          }
+          ends.starting(following);
+          driver.markEpochStart();
+          sendWord(partitions, RingTask.NEXT, following, driver.lastCheckpointStep());
+          current = following;
+          plan = following;
+          sofar.clear();
         }
         default -> throw new IOException("partition 0 sent message type " + type);
       }
+    }
+  }
+
+  /** Every task's validation sums after an epoch, merged in partition order. */
+  private EvalSums readValidation(int partitions, float threshold) throws IOException {
+    EvalSums total = EvalSums.empty(work.model(), threshold);
+    for (int q = 0; q < partitions; q++) {
+      Wire w = server.wire(q);
+      RunStateReader.expect(w, RingTask.EVAL);
+      total.mergeFrom(w.in);
+    }
+    return total;
+  }
+
+  /**
+   * The driver's word to every task after an epoch: stop, or the next epoch's plan and the
+   * step of the last checkpoint (the epoch's end may have written one).
+   */
+  private void sendWord(int partitions, int word, Plan next, long lastCheckpoint)
+      throws IOException {
+    for (int q = 0; q < partitions; q++) {
+      Wire w = server.wire(q);
+      w.out.writeInt(word);
+      if (next != null) {
+        w.out.writeInt(next.epoch());
+        w.out.writeInt(next.firstStep());
+        w.out.writeInt(next.endStep());
+        w.out.writeLong(lastCheckpoint);
+      }
+      w.out.flush();
     }
   }
 

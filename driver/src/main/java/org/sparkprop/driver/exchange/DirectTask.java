@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.apache.spark.TaskContext;
+import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
@@ -41,7 +42,8 @@ final class DirectTask extends EpochTask {
   }
 
   @Override
-  long run(ShardWorker w, TaskContext ctx, int partition) {
+  long run(ShardWorker w, Block block, List<Block> validation, TaskContext ctx,
+      int partition) {
     int n = w.paramCount();
     float[] p = new float[n];
     float[] s = new float[w.stateCount()];

@@ -19,6 +19,22 @@ public interface EpochRunner extends AutoCloseable {
   void runEpoch(JavaRDD<Block> train, Plan plan, DriverSide driver)
       throws IOException, InterruptedException;
 
+  /**
+   * Runs epochs from first on until ends returns no next plan. mayRunOn: whether the trainer
+   * can do without Spark jobs between epochs, so that one stage may run several epochs; ends
+   * then gets the sums of validation (null: none) from the tasks, a multi-label prediction
+   * counted from threshold. By default one {@link #runEpoch} per epoch.
+   */
+  default void runEpochs(JavaRDD<Block> train, JavaRDD<Block> validation, float threshold,
+      boolean mayRunOn, Plan first, DriverSide driver, EpochEnds ends)
+      throws IOException, InterruptedException {
+    for (Plan plan = first; plan != null; ) {
+      ends.starting(plan);
+      runEpoch(train, plan, driver);
+      plan = ends.ended(plan, System.nanoTime(), null);
+    }
+  }
+
   @Override
   void close();
 

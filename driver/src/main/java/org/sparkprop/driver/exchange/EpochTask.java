@@ -2,6 +2,8 @@ package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.TaskContext;
 import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.worker.Plan;
@@ -32,16 +34,25 @@ abstract class EpochTask extends AbstractFunction1<Iterator<Block>, Iterator<Lon
   @Override
   public final Iterator<Long> apply(Iterator<Block> blocks) {
     Block block = blocks.next();
+    // Any blocks after the training shard are the validation shard's (ShardsWithValidation).
+    List<Block> validation = new ArrayList<>();
+    while (blocks.hasNext()) {
+      validation.add(blocks.next());
+    }
     TaskContext ctx = TaskContext.get();
     int partition = ctx.partitionId();
     try (ShardWorker w = new ShardWorker(work, partition)) {
       w.beginEpoch(block, plan.epoch(), plan.rowsFor(block.rows()));
-      return Iterator$.MODULE$.single(run(w, ctx, partition));
+      return Iterator$.MODULE$.single(run(w, block, validation, ctx, partition));
     }
   }
 
-  /** Runs the epoch's syncs on w (its epoch begun); returns the nanoseconds computing. */
-  abstract long run(ShardWorker w, TaskContext ctx, int partition);
+  /**
+   * Runs the epoch's syncs on w (its epoch begun on block; validation: this partition's
+   * validation blocks, if the stage has them); returns the nanoseconds computing.
+   */
+  abstract long run(ShardWorker w, Block block, List<Block> validation, TaskContext ctx,
+      int partition);
 
   /** Connects to the driver: the hello and the handshake ({@link DriverLink}). */
   final Wire connect(TaskContext ctx, int partition) throws IOException {

@@ -7,10 +7,14 @@ import java.util.List;
 import org.apache.spark.TaskContext;
 import org.sparkprop.driver.collective.BucketedAllReduce;
 import org.sparkprop.driver.collective.Ring;
+import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.eval.EvalSums;
+import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
 import org.sparkprop.trainer.model.GradientEngine.Progress;
+import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.train.DivergenceException;
 import org.sparkprop.trainer.train.StepUpdate;
 
@@ -22,7 +26,8 @@ import org.sparkprop.trainer.train.StepUpdate;
 final class RingSyncs implements Progress {
   private static final int TAIL = RingTask.TAIL;
   private static final long REPORT_NANOS = RingTask.REPORT_NANOS;
-  private final Plan plan;
+  /** The epoch running (the next one's once the driver says to go on). */
+  private Plan plan;
   private final Endpoint driver;
   private final WorkerSpec work;
   private final int checkpointEvery;
@@ -31,6 +36,10 @@ final class RingSyncs implements Progress {
   private final boolean shardOptimizer;
   private final boolean bf16;
   private final ShardWorker w;
+  private final Block block;
+  private final List<Block> validation;
+  private final boolean runsOn;
+  private final float threshold;
   private final Wire wire;
   private final int partition;
   private Ring ring;
@@ -52,7 +61,7 @@ final class RingSyncs implements Progress {
    */
   private boolean delayedNorm;
   private final NormSquares norms = new NormSquares();
-  private final int failStep;
+  private int failStep;
   private final SyncTotals totals = new SyncTotals();
   /** Parameter averaging that keeps one optimizer state per worker. */
   private final boolean perWorker;
@@ -61,9 +70,13 @@ final class RingSyncs implements Progress {
   private long step;
   private long lastCheckpoint;
 
-  RingSyncs(RingTask task, ShardWorker w, Wire wire, int partition, int size)
-      throws IOException {
+  RingSyncs(RingTask task, ShardWorker w, Block block, List<Block> validation, Wire wire,
+      int partition, int size) throws IOException {
     this.plan = task.plan;
+    this.block = block;
+    this.validation = validation;
+    this.runsOn = task.runsOn;
+    this.threshold = task.threshold;
     this.driver = task.driver;
     this.work = task.work;
     this.checkpointEvery = task.checkpointEvery;
@@ -122,12 +135,54 @@ final class RingSyncs implements Progress {
       owned = buckets.ownedRanges();
     }
     try {
-      return runSyncs();
+      long busy = runSyncs();
+      while (runsOn && nextEpoch()) {
+        busy += runSyncs();
+      }
+      return busy;
     } finally {
       if (buckets != null) {
         buckets.close();
       }
     }
+  }
+
+  /**
+   * After an epoch of a stage that runs on: this partition's validation sums to the driver (if
+   * the stage has validation shards), then its word: the next epoch begun on the same ring, or
+   * false to stop.
+   */
+  private boolean nextEpoch() throws IOException {
+    if (!validation.isEmpty()) {
+      EvalSums sums = Evaluator.partitionSums(validation.iterator(), work.model(),
+          new Weights(p, s), threshold);
+      wire.out.writeInt(RingTask.EVAL);
+      sums.writeTo(wire.out);
+      wire.out.flush();
+    }
+    int word = wire.in.readInt();
+    if (word == RingTask.STOP) {
+      return false;
+    }
+    if (word != RingTask.NEXT) {
+      throw new IOException("partition " + partition + ": the driver sent " + word
+          + " after epoch " + plan.epoch());
+    }
+    int epoch = wire.in.readInt();
+    int first = wire.in.readInt();
+    int end = wire.in.readInt();
+    lastCheckpoint = wire.in.readLong();
+    if (epoch != plan.epoch() + 1 || first < 0 || first > end || end > plan.stepsPerEpoch()) {
+      throw new IOException("partition " + partition + ": the driver's next epoch " + epoch
+          + " (steps " + first + "–" + end + ") does not follow epoch " + plan.epoch());
+    }
+    plan = new Plan(epoch, first, end, plan.stepsPerEpoch(), plan.rowsPerEpoch(),
+        plan.stepsPerSync(), plan.averageParams(), plan.totalSteps(), plan.wholeShards());
+    w.beginEpoch(block, epoch, plan.rowsFor(block.rows()));
+    totals.clear();
+    failStep = DirectTask.injectedFailureStep(TaskContext.get().getLocalProperty(
+        DirectTask.FAIL_AT), plan, driver, partition);
+    return true;
   }
 
   private long runSyncs() throws IOException {

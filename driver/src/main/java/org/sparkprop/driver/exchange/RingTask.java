@@ -15,17 +15,18 @@ import org.apache.spark.TaskContext;
 import org.sparkprop.driver.collective.BucketedAllReduce;
 import org.sparkprop.driver.collective.PeerSecurity;
 import org.sparkprop.driver.collective.Ring;
+import org.sparkprop.driver.data.Block;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
 
 /**
- * The executor side of the ring exchange: one long task per partition and epoch (a barrier
- * stage) that learns the other tasks' addresses from the driver once, joins a {@link Ring}
- * with them, and from then on all-reduces every sync among the executors; each task takes the
- * optimizer step itself on the reduced sums (the same bits on every task), so the driver is
- * off the per-step path. Task 0 reports the epoch's totals about once a second, and the run
- * state when a checkpoint is due and at the epoch's end.
+ * The executor side of the ring exchange: one long task per partition and epoch, or per run
+ * of epochs (a barrier stage), that learns the other tasks' addresses from the driver once,
+ * joins a {@link Ring} with them, and from then on all-reduces every sync among the
+ * executors; each task takes the optimizer step itself on the reduced sums (the same bits on
+ * every task), so the driver is off the per-step path. Task 0 reports the epoch's totals
+ * about once a second, and the run state when a checkpoint is due and at the epoch's end.
  *
  * <p>Protocol with the driver (big-endian header, little-endian floats): {@link DriverLink}'s
  * hello and handshake, then UTF host and int port of this task's ring socket; driver → task:
@@ -40,7 +41,12 @@ import org.sparkprop.driver.worker.WorkerSpec;
  * {@link #OPTIMIZER_SHARDED} and its own ranges of it (int R, R × (int from, int to), each
  * array's floats there), then the step; sharded, every other task sends the type and its
  * ranges, and with one optimizer state per worker the type and its own. A failed step sends
- * {@link DirectTask#FAILED} (or {@link #DIVERGED}) and a reason line.
+ * {@link DirectTask#FAILED} (or {@link #DIVERGED}) and a reason line. A stage that runs on
+ * (several epochs, no Spark job between them) goes on after the end: every task sends
+ * {@link #EVAL} and its validation shard's {@link org.sparkprop.driver.eval.EvalSums} if the
+ * stage has validation shards, then reads the driver's int {@link #STOP}, or {@link #NEXT}
+ * and the next epoch's int epoch, first and end step and long step of the last checkpoint,
+ * and runs that epoch on the same ring.
  *
  * <p>Per sync the ring reduces one buffer ({@link RingSyncs}): gradient sync: the gradient sum
  * (n), state × rows (S), rows, correct, the loss sum as two floats (high and low parts) and
@@ -55,6 +61,12 @@ final class RingTask extends EpochTask {
   static final long REPORT_NANOS = 1_000_000_000L;
   static final int SNAPSHOT = 11;
   static final int END = 12;
+  /** Task → driver after an epoch of a stage that runs on: its validation shard's sums. */
+  static final int EVAL = 13;
+  /** Driver → task after an epoch of a stage that runs on: stop here. */
+  static final int STOP = 0;
+  /** Driver → task: go on with the epoch that follows (int epoch, first step, end step). */
+  static final int NEXT = 1;
   static final int TAIL = 4;
   private static final long serialVersionUID = 1L;
   final int checkpointEvery;
@@ -63,14 +75,20 @@ final class RingTask extends EpochTask {
   final boolean shardOptimizer;
   final boolean bf16;
   private final boolean sharedMemory;
+  /** Whether the stage runs on into the following epochs while the driver says so. */
+  final boolean runsOn;
+  /** A multi-label prediction's threshold in the validation sums. */
+  final float threshold;
   /** Run state message: task 0's optimizer state follows whole. */
   static final int OPTIMIZER_WHOLE = 0;
   /** Run state message: every task sends the ranges of the optimizer state it owns. */
   static final int OPTIMIZER_SHARDED = 1;
 
   RingTask(WorkerSpec work, Plan plan, Endpoint driver, int checkpointEvery,
-      boolean averageOptimizerState, RingOptions options) {
+      boolean averageOptimizerState, RingOptions options, boolean runsOn, float threshold) {
     super(work, plan, driver);
+    this.runsOn = runsOn;
+    this.threshold = threshold;
     this.bucketFloats = options.bucketFloats();
     this.shardOptimizer = options.shardOptimizer();
     this.bf16 = options.precision() == WirePrecision.BF16;
@@ -80,7 +98,8 @@ final class RingTask extends EpochTask {
   }
 
   @Override
-  long run(ShardWorker w, TaskContext ctx, int partition) {
+  long run(ShardWorker w, Block block, List<Block> validation, TaskContext ctx,
+      int partition) {
     SparkEnv env = SparkEnv.get();
     String host = env.blockManager().blockManagerId().host();
     try (ServerSocket ringServer = new ServerSocket()) {
@@ -98,7 +117,7 @@ final class RingTask extends EpochTask {
         // All the driver sends (this task's chunk of the start state) is read before joining
         // the ring: the driver writes to each task in turn, and a task waiting in the ring for
         // one the driver has not reached yet would leave the driver blocked on a full socket.
-        RingSyncs syncs = new RingSyncs(this, w, wire, partition, p);
+        RingSyncs syncs = new RingSyncs(this, w, block, validation, wire, partition, p);
         try (Ring ring = Ring.join(partition, peers, ringServer, session, security(env),
             driver.timeoutMillis(), sharedMemory)) {
           return syncs.run(ring);

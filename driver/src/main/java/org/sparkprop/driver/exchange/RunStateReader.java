@@ -86,7 +86,7 @@ final class RunStateReader {
   }
 
   /** Reads a message type from w: the expected one, or a task's failure (thrown). */
-  private static void expect(Wire w, int type) throws IOException {
+  static void expect(Wire w, int type) throws IOException {
     int t = readType(w);
     if (t != type) {
       throw new IOException("a task sent message type " + t + ", expected " + type);

@@ -9,7 +9,9 @@ import java.util.function.Consumer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.eval.EvalSums;
 import org.sparkprop.driver.eval.Evaluator;
+import org.sparkprop.driver.exchange.EpochEnds;
 import org.sparkprop.driver.exchange.EpochRunner;
 import org.sparkprop.driver.store.CheckpointStore;
 import org.sparkprop.driver.worker.Plan;
@@ -190,9 +192,7 @@ public final class SparkTrainer {
     }
     DriverUpdate driver = new DriverUpdate(run, update, opts, partitions, checkpoints,
         checkpointMeta, history, log);
-    List<Double> monitorAcc = new ArrayList<>();
     List<Double> secondsAt = new ArrayList<>();
-    List<Timing> epochTiming = new ArrayList<>();
     double trainingSeconds = 0;
     if (resume != null) {
       // The restored epochs keep their place in the time line (time-to-accuracy milestones).
@@ -203,73 +203,129 @@ public final class SparkTrainer {
       log.accept("resuming at epoch " + startEpoch + ", step " + run.step + " ("
           + history.size() + " finished epochs restored)");
     }
-    Loss loss = spec.lossFunction();
-    EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
-    LossWatch lossWatch = new LossWatch(spec.loss(), spec.outputs());
-    for (EpochMetrics m : history) {
-      lossWatch.check(m.epoch(), m.trainLoss());  // a resumed run keeps its lowest epoch
-    }
-    boolean stoppedEarly = false;
-    try (EpochRunner runner = EpochRunner.open(opts.exchange(), sc,
-        new WorkerSpec(spec, cfg, device), opts.syncTimeoutSeconds(), opts.ring())) {
-      for (int epoch = startEpoch; epoch <= cfg.epochs(); epoch++) {
-        long t0 = System.nanoTime();
-        driver.beginEpoch(t0);
-        if (opts.maxSteps() > 0 && run.step >= opts.maxSteps()) {
-          break;
-        }
-        int first = epoch == startEpoch ? startStep : 0;
-        int end = endStep(first, steps, run.step);
-        Plan plan = new Plan(epoch, first, end, steps, rowsPerEpoch, opts.stepsPerSync(),
-            opts.sync() == Sync.PARAMS, total, fullBatch);
-        Timing before = driver.times.toTiming();
-        runner.runEpoch(train, plan, driver);
-        if (end < steps) {
-          // Stopped by the step budget inside the epoch: checkpoint the cursor and return.
-          if (checkpoints != null) {
-            driver.saveCheckpoint(epoch, end);
-          }
-          break;
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        epochTiming.add(driver.times.toTiming().minus(before));
-        long te = System.nanoTime();
-        Evaluation val = validation == null ? Evaluation.none()
-            : Evaluator.evaluate(sc, validation, spec, params, state, threshold);
-        driver.times.evalNs += System.nanoTime() - te;
-        trainingSeconds += secs;
-        EpochTotals tot = driver.epoch;
-        EpochMetrics m = new EpochMetrics(epoch, tot.lossSum / Math.max(1, tot.rows),
-            loss.accuracy(tot.correct, tot.rows, spec.outputs()), val.loss(), val.accuracy(),
-            cfg.schedule().lr(cfg.lr(), Math.max(0, run.step - 1), total), secs,
-            tot.rows / secs, tot.syncs == 0 || opts.sync() == Sync.PARAMS ? Double.NaN
-                : tot.gradNormSum / tot.syncs, EpochMetrics.taskMeasures(spec.task(),
-                    tot.lossSum / Math.max(1, tot.rows), spec.outputs(), val));
-        log.accept(m.line());
-        // Before the epoch's checkpoint: a run that exploded keeps its last good one.
-        lossWatch.check(epoch, m.trainLoss());
-        history.add(m);
-        epochHook.accept(params, state);
-        secondsAt.add(trainingSeconds);
-        if (monitor != null) {
-          long tm = System.nanoTime();
-          monitorAcc.add(Evaluator.evaluate(sc, monitor, spec, params, state, threshold)
-              .accuracy());
-          driver.times.evalNs += System.nanoTime() - tm;
-        }
-        boolean stop = stopping.update(epoch, val, params, state);
-        if (checkpoints != null) {
-          driver.saveCheckpoint(epoch + 1, 0);
-        }
-        if (stop) {
-          stoppedEarly = true;
-          break;
-        }
+    Epochs loop = new Epochs(run, driver, history, steps, total, rowsPerEpoch,
+        trainingSeconds, secondsAt);
+    Plan first = loop.planFor(startEpoch, startStep);
+    if (first != null) {
+      try (EpochRunner runner = EpochRunner.open(opts.exchange(), sc,
+          new WorkerSpec(spec, cfg, device), opts.syncTimeoutSeconds(), opts.ring())) {
+        // Between epochs only the monitor needs a Spark job of its own.
+        runner.runEpochs(train, validation, threshold, monitor == null, first, driver,
+            loop);
       }
     }
+    EarlyStopping stopping = loop.stopping;
     stopping.restore(params, state);
     return new TrainResult(params, state, history, stopping.bestEpoch(history.size()),
-        stoppedEarly, run.step, driver.times.toTiming(), epochTiming, monitorAcc, secondsAt);
+        loop.stoppedEarly, run.step, driver.times.toTiming(), loop.epochTiming,
+        loop.monitorAcc, secondsAt);
+  }
+
+  /**
+   * The epoch loop's driver side ({@link EpochEnds}): each epoch's plan, then its metrics,
+   * validation, hook, monitor, checkpoint and early stopping.
+   */
+  private final class Epochs implements EpochEnds {
+    private final RunState run;
+    private final DriverUpdate driver;
+    private final List<EpochMetrics> history;
+    private final int steps;
+    private final long total;
+    private final int rowsPerEpoch;
+    private final List<Double> secondsAt;
+    private final Loss loss = spec.lossFunction();
+    final EarlyStopping stopping = new EarlyStopping(cfg.patience(), cfg.restoreBest());
+    private final LossWatch lossWatch = new LossWatch(spec.loss(), spec.outputs());
+    final List<Double> monitorAcc = new ArrayList<>();
+    final List<Timing> epochTiming = new ArrayList<>();
+    private double trainingSeconds;
+    boolean stoppedEarly;
+    private long t0;
+    private Timing before;
+
+    Epochs(RunState run, DriverUpdate driver, List<EpochMetrics> history, int steps,
+        long total, int rowsPerEpoch, double trainingSeconds,
+        List<Double> secondsAt) {
+      this.run = run;
+      this.driver = driver;
+      this.history = history;
+      this.steps = steps;
+      this.total = total;
+      this.rowsPerEpoch = rowsPerEpoch;
+      this.trainingSeconds = trainingSeconds;
+      this.secondsAt = secondsAt;
+      for (EpochMetrics m : history) {
+        lossWatch.check(m.epoch(), m.trainLoss());  // a resumed run keeps its lowest epoch
+      }
+    }
+
+    /** Epoch epoch's plan from local step first; null when the epochs or steps are done. */
+    Plan planFor(int epoch, int first) {
+      if (epoch > cfg.epochs() || opts.maxSteps() > 0 && run.step >= opts.maxSteps()) {
+        return null;
+      }
+      return new Plan(epoch, first, endStep(first, steps, run.step), steps, rowsPerEpoch,
+          opts.stepsPerSync(), opts.sync() == Sync.PARAMS, total, fullBatch);
+    }
+
+    @Override
+    public void starting(Plan plan) {
+      t0 = System.nanoTime();
+      driver.beginEpoch(t0);
+      before = driver.times.toTiming();
+    }
+
+    @Override
+    public Plan ended(Plan done, long endNs, EvalSums inStage)
+        throws IOException, InterruptedException {
+      int epoch = done.epoch();
+      if (done.endStep() < steps) {
+        // Stopped by the step budget inside the epoch: checkpoint the cursor and return.
+        if (checkpoints != null) {
+          driver.saveCheckpoint(epoch, done.endStep());
+        }
+        return null;
+      }
+      double secs = (endNs - t0) / 1e9;
+      epochTiming.add(driver.times.toTiming().minus(before));
+      // Evaluated by the tasks, the evaluation took from the epoch's end to its sums here.
+      long te = inStage != null ? endNs : System.nanoTime();
+      float[] params = run.params;
+      float[] state = run.state;
+      Evaluation val = inStage != null ? Evaluator.evaluation(inStage, spec)
+          : validation == null ? Evaluation.none()
+          : Evaluator.evaluate(sc, validation, spec, params, state, threshold);
+      driver.times.evalNs += System.nanoTime() - te;
+      trainingSeconds += secs;
+      EpochTotals tot = driver.epoch;
+      EpochMetrics m = new EpochMetrics(epoch, tot.lossSum / Math.max(1, tot.rows),
+          loss.accuracy(tot.correct, tot.rows, spec.outputs()), val.loss(), val.accuracy(),
+          cfg.schedule().lr(cfg.lr(), Math.max(0, run.step - 1), total), secs,
+          tot.rows / secs, tot.syncs == 0 || opts.sync() == Sync.PARAMS ? Double.NaN
+              : tot.gradNormSum / tot.syncs, EpochMetrics.taskMeasures(spec.task(),
+                  tot.lossSum / Math.max(1, tot.rows), spec.outputs(), val));
+      log.accept(m.line());
+      // Before the epoch's checkpoint: a run that exploded keeps its last good one.
+      lossWatch.check(epoch, m.trainLoss());
+      history.add(m);
+      epochHook.accept(params, state);
+      secondsAt.add(trainingSeconds);
+      if (monitor != null) {
+        long tm = System.nanoTime();
+        monitorAcc.add(Evaluator.evaluate(sc, monitor, spec, params, state, threshold)
+            .accuracy());
+        driver.times.evalNs += System.nanoTime() - tm;
+      }
+      boolean stop = stopping.update(epoch, val, params, state);
+      if (checkpoints != null) {
+        driver.saveCheckpoint(epoch + 1, 0);
+      }
+      if (stop) {
+        stoppedEarly = true;
+        return null;
+      }
+      return planFor(epoch + 1, 0);
+    }
   }
 
   /**

@@ -208,6 +208,71 @@ class DistributedEquivalenceTest {
     train.unpersist();
   }
 
+  /**
+   * The ring runs all epochs in one Spark job when nothing between epochs needs Spark, its
+   * tasks evaluating their validation shards themselves, and trains and validates exactly as
+   * one stage per epoch does (forced here by a monitor set, which evaluates by Spark jobs
+   * between epochs); early stopping and restoring the best epoch stop it at the same epoch.
+   */
+  @ParameterizedTest(name = "{0} sync, patience {2}")
+  @CsvSource({"GRADIENT,1,0", "PARAMS,3,0", "GRADIENT,1,1"})
+  void ringRunsOnAcrossEpochsAndValidatesInItsStage(String sync, int k, int patience)
+      throws Exception {
+    TrainConfig cfg = config("adam", patience > 0 ? 0.2f : 0.01f, 6)
+        .withEarlyStopping(patience, true);
+    JavaRDD<Block> train = Shards.forTraining(sc, data(6), 2, cfg.seed(), "train");
+    JavaRDD<Block> val = Shards.forTraining(sc, data(8), 2, cfg.seed(), "validation");
+    Weights ps = new Mlp(SPEC, 1).initialise(cfg.seed());
+    TrainOptions opts = new TrainOptions(Sync.valueOf(sync), k, true, Exchange.RING, 0, 600, 0);
+    TrainResult[] runs = new TrainResult[2];
+    long[] jobs = new long[2];
+    for (int i = 0; i < 2; i++) {
+      String group = "run-on-" + sync + patience + i;
+      sc.setJobGroup(group, group, false);
+      SparkTrainer t = new SparkTrainer(sc, SPEC, cfg, opts).validateOn(val);
+      if (i == 1) {
+        t.monitor(val);
+      }
+      runs[i] = t.fit(train, ROWS, new Weights(ps.params().clone(), ps.state().clone()));
+      sc.clearJobGroup();
+      jobs[i] = settledJobCount(group);
+    }
+    assertEquals(1, jobs[0], "one Spark job for every epoch");
+    assertTrue(jobs[1] >= 2 * runs[1].history().size(), "a job per epoch and evaluation");
+    assertArrayEquals(runs[1].params(), runs[0].params(), "parameters");
+    assertArrayEquals(runs[1].state(), runs[0].state(), "state");
+    assertEquals(runs[1].history().size(), runs[0].history().size(), "epochs run");
+    assertEquals(runs[1].bestEpoch(), runs[0].bestEpoch(), "best epoch");
+    assertEquals(runs[1].stoppedEarly(), runs[0].stoppedEarly(), "stopped early");
+    if (patience > 0) {
+      assertTrue(runs[0].stoppedEarly(), "this learning rate stops early");
+    }
+    for (int e = 0; e < runs[0].history().size(); e++) {
+      var a = runs[0].history().get(e);
+      var b = runs[1].history().get(e);
+      assertEquals(b.validationLoss(), a.validationLoss(), "validation loss, epoch " + (e + 1));
+      assertEquals(b.validationAccuracy(), a.validationAccuracy(),
+          "validation accuracy, epoch " + (e + 1));
+      assertEquals(b.trainLoss(), a.trainLoss(), "training loss, epoch " + (e + 1));
+    }
+    train.unpersist();
+    val.unpersist();
+  }
+
+  /** Jobs of group once Spark's status store has seen them all (it follows by events). */
+  private static long settledJobCount(String group) throws InterruptedException {
+    long last = -1;
+    for (int i = 0; i < 50; i++) {
+      long n = sc.statusTracker().getJobIdsForGroup(group).length;
+      if (n == last && n > 0) {
+        return n;
+      }
+      last = n;
+      Thread.sleep(100);
+    }
+    return last;
+  }
+
   @ParameterizedTest(name = "{0} sync, {2} exchange")
   @CsvSource({"GRADIENT,1,DIRECT", "PARAMS,2,DIRECT", "GRADIENT,1,RING", "PARAMS,2,RING"})
   void resumeEqualsStraightRun(String sync, int k, String exchange, @TempDir Path dir)
