@@ -48,17 +48,24 @@ final class ShardsWithValidation extends RDD<Block> {
   public Iterator<Block> compute(Partition split, TaskContext context) {
     Pair pair = (Pair) split;
     ArrayList<Block> all = new ArrayList<>();
-    for (Iterator<Block> it : List.of(train.iterator(pair.train(), context),
-        validation.iterator(pair.validation(), context))) {
-      while (it.hasNext()) {
-        all.add(it.next());
-      }
+    drain(train.iterator(pair.train(), context), all);
+    // The task tells the two apart by position: a training shard is one block.
+    if (all.size() != 1) {
+      throw new IllegalStateException("training shard " + pair.index() + " holds "
+          + all.size() + " blocks, not 1");
     }
+    drain(validation.iterator(pair.validation(), context), all);
     scala.collection.immutable.List<Block> out = List$.MODULE$.empty();
     for (int i = all.size() - 1; i >= 0; i--) {
       out = out.$colon$colon(all.get(i));
     }
     return out.iterator();
+  }
+
+  private static void drain(Iterator<Block> it, List<Block> into) {
+    while (it.hasNext()) {
+      into.add(it.next());
+    }
   }
 
   @Override
