@@ -32,7 +32,7 @@ final class DistributionOptions {
   boolean averageOptimizerState;
 
   @Option(names = "--exchange", defaultValue = "ring", description = "ring: one barrier stage "
-      + "per epoch, the executors all-reduce among themselves and step the optimizer "
+      + "for all epochs, the executors all-reduce among themselves and step the optimizer "
       + "themselves; direct: one barrier stage per epoch, sums and parameters over a driver "
       + "connection; spark: one Spark job per step (broadcast + treeReduce) (${DEFAULT-VALUE})")
   Exchange exchange;

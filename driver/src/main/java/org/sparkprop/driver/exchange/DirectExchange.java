@@ -25,18 +25,20 @@ import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
 /**
- * The exchanges of one Spark barrier stage per epoch whose tasks connect to the driver's
- * {@link StepServer} (no Spark job per step). Direct ({@link DirectTask}): every sync each
- * partition sends its sums, the driver reads them in partition order, combines them and writes
- * the new parameters back to each partition in turn. Ring ({@link RingTask}): the driver hands
- * out the peers' addresses and the start state, the tasks all-reduce and step among
- * themselves, and the driver follows task 0's totals, snapshots and end state.
+ * The exchanges of Spark barrier stages whose tasks connect to the driver's
+ * {@link StepServer} (no Spark job per step): one stage per epoch, or with the ring one for
+ * all epochs while nothing between them needs a Spark job. Direct ({@link DirectTask}): every
+ * sync each partition sends its sums, the driver reads them in partition order, combines them
+ * and writes the new parameters back to each partition in turn. Ring ({@link RingTask}): the
+ * driver hands out the peers' addresses and the start state, the tasks all-reduce and step
+ * among themselves, and the driver follows task 0's totals, snapshots and end state, and
+ * every task's validation sums.
  *
  * <p>Spark never retries a failed barrier result stage ("Could not recover from a failed
- * barrier ResultStage"), so this does: when a worker dies, the epoch restarts from its first
- * state as a new job (its lost cached shards are rebuilt from their broadcasts), computing
- * exactly what the first try would have; as many tries as Spark gives a task (F of a
- * local[N,F] master, else spark.task.maxFailures).
+ * barrier ResultStage"), so this does: when a worker dies, the epoch it was in restarts from
+ * its first state as a new job (its lost cached shards are rebuilt from their broadcasts),
+ * computing exactly what the first try would have; as many tries as Spark gives a task (F of
+ * a local[N,F] master, else spark.task.maxFailures).
  */
 final class DirectExchange implements EpochRunner {
   private static final int TASK_FAILURE_WAIT_SECONDS = 10;

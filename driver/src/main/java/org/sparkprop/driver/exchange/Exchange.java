@@ -10,9 +10,10 @@ public enum Exchange {
    */
   DIRECT,
   /**
-   * One Spark barrier stage per epoch whose tasks all-reduce every sync among themselves over
-   * a ring and take the optimizer step themselves; the driver only starts the epoch and
-   * receives the epoch's totals, checkpoints and the epoch's end state.
+   * One Spark barrier stage for all epochs (one per epoch when the driver must run Spark jobs
+   * between them) whose tasks all-reduce every sync among themselves over a ring, take the
+   * optimizer step themselves and evaluate their validation shards; the driver only starts
+   * the stage and receives the epochs' totals, checkpoints, end states and validation sums.
    */
   RING,
   /**
