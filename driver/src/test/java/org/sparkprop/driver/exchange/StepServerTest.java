@@ -68,6 +68,11 @@ class StepServerTest {
         assertEquals("the driver at 127.0.0.1:" + server.port() + " could not prove it holds "
             + "the run's key", wrongKey.getMessage());
         try (Wire p1 = hello(server, k, EPOCH, 2, 0, 1)) {
+          // The server authenticates connections concurrently, so p1 may be queued before a
+          // stranger: wait for all six, so that acceptAll meets every stranger before it ends.
+          while (server.queued() < 6) {
+            Thread.sleep(5);
+          }
           server.acceptAll(EPOCH, 2, 2, new CompletableFuture<>());
           for (Wire w : new Wire[] {wrongEpoch, oldTry, badPartition, negative}) {
             assertEquals(true, closedByServer(w));
