@@ -36,14 +36,22 @@ public final class Evaluator {
 
   /**
    * Loss/accuracy sums, the confusion matrix and the task's measures of (p, s) on data; a
-   * multi-label prediction counts a label from probability threshold.
+   * multi-label prediction counts a label from probability threshold. The partitions' sums
+   * are added in partition order (not as their tasks finish, as a Spark reduce would), so the
+   * floating-point sums are the same bits in every run, and the same as the ring's stage
+   * gives when its tasks evaluate their validation shards themselves.
    */
   public static EvalSums sums(JavaSparkContext sc, JavaRDD<Block> data, MlpSpec spec,
       float[] p, float[] s, float threshold) {
     Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
-      return data.mapPartitions((Iterator<Block> it) -> List.of(
-          partitionSums(it, spec, bc.value(), threshold)).iterator()).reduce(EvalSums::merge);
+      List<EvalSums> parts = data.mapPartitions((Iterator<Block> it) -> List.of(
+          partitionSums(it, spec, bc.value(), threshold)).iterator()).collect();
+      EvalSums sum = EvalSums.empty(spec, threshold);
+      for (EvalSums part : parts) {
+        sum.merge(part);
+      }
+      return sum;
     } finally {
       bc.destroy();
     }
