@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
+import org.sparkprop.driver.spark.InOrder;
 import org.sparkprop.trainer.data.Normalizer;
 import org.sparkprop.trainer.data.Scaling;
 import scala.Tuple2;
@@ -202,7 +203,7 @@ public final class TableShards {
     if (kind != Scaling.STANDARDIZE) {
       return Normalizer.fit(kind, new float[0], 0, features);
     }
-    double[] sum = train.map(b -> {
+    double[] sum = InOrder.fold(train.map(b -> {
       double[] s = new double[b.features()];
       float[] x = new float[s.length];
       for (int r = 0; r < b.rows(); r++) {
@@ -212,12 +213,12 @@ public final class TableShards {
         }
       }
       return s;
-    }).treeReduce(TableShards::add);
+    }), new double[features], TableShards::add);
     for (int j = 0; j < features; j++) {
       sum[j] /= Math.max(1, rows);
     }
     double[] mean = sum;
-    double[] sq = train.map(b -> {
+    double[] sq = InOrder.fold(train.map(b -> {
       double[] s = new double[b.features()];
       float[] x = new float[s.length];
       for (int r = 0; r < b.rows(); r++) {
@@ -228,7 +229,7 @@ public final class TableShards {
         }
       }
       return s;
-    }).treeReduce(TableShards::add);
+    }), new double[features], TableShards::add);
     return Normalizer.standardize(mean, sq, rows);
   }
 

@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 import org.sparkprop.driver.data.Block;
+import org.sparkprop.driver.spark.InOrder;
 import org.sparkprop.driver.store.Fs;
 import org.sparkprop.trainer.loss.SoftmaxCrossEntropy;
 import org.sparkprop.trainer.loss.Task;
@@ -45,13 +46,9 @@ public final class Evaluator {
       float[] p, float[] s, float threshold) {
     Broadcast<Weights> bc = sc.broadcast(new Weights(p, s));
     try {
-      List<EvalSums> parts = data.mapPartitions((Iterator<Block> it) -> List.of(
-          partitionSums(it, spec, bc.value(), threshold)).iterator()).collect();
-      EvalSums sum = EvalSums.empty(spec, threshold);
-      for (EvalSums part : parts) {
-        sum.merge(part);
-      }
-      return sum;
+      return InOrder.fold(data.mapPartitions((Iterator<Block> it) -> List.of(
+          partitionSums(it, spec, bc.value(), threshold)).iterator()),
+          EvalSums.empty(spec, threshold), EvalSums::merge);
     } finally {
       bc.destroy();
     }
