@@ -2,7 +2,6 @@ package org.sparkprop.driver.exchange;
 
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +15,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.sparkprop.driver.Errors;
 import org.sparkprop.driver.data.Block;
-import org.sparkprop.driver.eval.EvalSums;
 import org.sparkprop.driver.spark.SparkContexts;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.WorkerSpec;
@@ -133,7 +131,8 @@ final class DirectExchange implements EpochRunner {
         server.acceptAll(plan.epoch(), attempt, partitions, job);
         if (ring) {
           try {
-            followRing(driver, partitions, plan, ends, evaluates, threshold);
+            new RingFollower(server, work.model(), sessions.nextLong(), p -> current = p)
+                .follow(driver, partitions, plan, ends, evaluates, threshold);
           } catch (IOException e) {
             throw firstReportedFailure(partitions, e);
           }
@@ -171,7 +170,7 @@ final class DirectExchange implements EpochRunner {
   }
 
   /** The trainer's part between epochs failed (a checkpoint not written, say): not a retry. */
-  private static final class EndOfEpochFailure extends RuntimeException {
+  static final class EndOfEpochFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     EndOfEpochFailure(IOException cause) {
@@ -262,122 +261,6 @@ final class DirectExchange implements EpochRunner {
     driver.addSyncTime(maxCompute, Math.max(0, t1 - t0 - maxCompute) + (t3 - t2), t2 - t1,
         SYNC_HEADER_BYTES + 2 * payload);
     driver.afterSync(plan, j + count);
-  }
-
-  /**
-   * The ring exchange's epoch on the driver: tell every task where the others listen and
-   * its chunk of the state to start from ({@link StartState}; a worker's own optimizer state
-   * whole), then follow task 0's totals (metrics, progress), load the run
-   * state it sends when a checkpoint is due and at the end.
-   */
-  private void followRing(DriverSide driver, int partitions, Plan plan, EpochEnds ends,
-      boolean evaluates, float threshold) throws IOException, InterruptedException {
-    String[] hosts = new String[partitions];
-    int[] ports = new int[partitions];
-    for (int q = 0; q < partitions; q++) {
-      hosts[q] = server.wire(q).in.readUTF();
-      ports[q] = server.wire(q).in.readInt();
-    }
-    long session = sessions.nextLong();
-    boolean perWorker = plan.averageParams() && !driver.averagesOptimizerState();
-    List<float[]> shared = new ArrayList<>(List.of(driver.params(), driver.state()));
-    if (!perWorker) {
-      shared.addAll(Arrays.asList(driver.optimizerState(0)));
-    }
-    for (int q = 0; q < partitions; q++) {
-      Wire w = server.wire(q);
-      w.out.writeLong(session);
-      w.out.writeInt(partitions);
-      for (int r = 0; r < partitions; r++) {
-        w.out.writeUTF(hosts[r]);
-        w.out.writeInt(ports[r]);
-      }
-      StartState.writeChunk(w, shared, q, partitions);
-      if (perWorker) {
-        for (float[] o : driver.optimizerState(q)) {
-          w.writeFloats(o, 0, o.length);
-        }
-      }
-      w.out.writeLong(driver.step());
-      w.out.writeLong(driver.lastCheckpointStep());
-      w.out.flush();
-    }
-    Wire first = server.wire(0);
-    SyncTotals sofar = new SyncTotals();
-    while (true) {
-      int type = RunStateReader.readType(first);
-      int next = plan.firstStep() + (int) sofar.steps;
-      switch (type) {
-        case RingTask.PROGRESS -> {
-          sofar.read(first.in);
-          driver.recordSyncs(sofar);
-          driver.progress(plan, plan.firstStep() + (int) sofar.steps);
-        }
-        case RingTask.SNAPSHOT -> {
-          RunStateReader.read(server, driver, partitions, plan, type);
-          driver.checkpointAt(plan, next);
-        }
-        case RingTask.END -> {
-          if (next != plan.endStep()) {
-            throw new IOException("partition 0 ended its epoch after local step " + next
-                + " of " + plan.endStep());
-          }
-          RunStateReader.read(server, driver, partitions, plan, type);
-          long endNs = System.nanoTime();
-          if (ends == null) {
-            return;
-          }
-          EvalSums val = evaluates ? readValidation(partitions, threshold) : null;
-          Plan following;
-          try {
-            following = ends.ended(plan, endNs, val);
-          } catch (IOException e) {
-            throw new EndOfEpochFailure(e);
-          }
-          if (following == null) {
-            sendWord(partitions, RingTask.STOP, null, 0);
-            return;
-          }
-          ends.starting(following);
-          driver.markEpochStart();
-          sendWord(partitions, RingTask.NEXT, following, driver.lastCheckpointStep());
-          current = following;
-          plan = following;
-          sofar.clear();
-        }
-        default -> throw new IOException("partition 0 sent message type " + type);
-      }
-    }
-  }
-
-  /** Every task's validation sums after an epoch, merged in partition order. */
-  private EvalSums readValidation(int partitions, float threshold) throws IOException {
-    EvalSums total = EvalSums.empty(work.model(), threshold);
-    for (int q = 0; q < partitions; q++) {
-      Wire w = server.wire(q);
-      RunStateReader.expect(w, RingTask.EVAL);
-      total.mergeFrom(w.in);
-    }
-    return total;
-  }
-
-  /**
-   * The driver's word to every task after an epoch: stop, or the next epoch's plan and the
-   * step of the last checkpoint (the epoch's end may have written one).
-   */
-  private void sendWord(int partitions, int word, Plan next, long lastCheckpoint)
-      throws IOException {
-    for (int q = 0; q < partitions; q++) {
-      Wire w = server.wire(q);
-      w.out.writeInt(word);
-      if (next != null) {
-        w.out.writeInt(next.epoch());
-        w.out.writeInt(next.firstStep());
-        w.out.writeInt(next.endStep());
-        w.out.writeLong(lastCheckpoint);
-      }
-      w.out.flush();
-    }
   }
 
   /**
