@@ -95,7 +95,8 @@ final class RingFollower {
           if (ends == null) {
             return;
           }
-          EvalSums val = evaluates ? readValidation(partitions, threshold) : null;
+          EvalSums val = evaluates
+              ? EpochWord.readValidation(server, partitions, model, threshold) : null;
           Plan following;
           try {
             following = ends.ended(plan, endNs, val);
@@ -103,48 +104,18 @@ final class RingFollower {
             throw new DirectExchange.EndOfEpochFailure(e);
           }
           if (following == null) {
-            sendWord(partitions, RingTask.STOP, null, 0);
+            EpochWord.send(server, partitions, null, 0);
             return;
           }
           ends.starting(following);
           driver.markEpochStart();
-          sendWord(partitions, RingTask.NEXT, following, driver.lastCheckpointStep());
+          EpochWord.send(server, partitions, following, driver.lastCheckpointStep());
           advanced.accept(following);
           plan = following;
           sofar.clear();
         }
         default -> throw new IOException("partition 0 sent message type " + type);
       }
-    }
-  }
-
-  /** Every task's validation sums after an epoch, merged in partition order. */
-  private EvalSums readValidation(int partitions, float threshold) throws IOException {
-    EvalSums total = EvalSums.empty(model, threshold);
-    for (int q = 0; q < partitions; q++) {
-      Wire w = server.wire(q);
-      RunStateReader.expect(w, RingTask.EVAL);
-      total.mergeFrom(w.in);
-    }
-    return total;
-  }
-
-  /**
-   * The driver's word to every task after an epoch: stop, or the next epoch's plan and the
-   * step of the last checkpoint (the epoch's end may have written one).
-   */
-  private void sendWord(int partitions, int word, Plan next, long lastCheckpoint)
-      throws IOException {
-    for (int q = 0; q < partitions; q++) {
-      Wire w = server.wire(q);
-      w.out.writeInt(word);
-      if (next != null) {
-        w.out.writeInt(next.epoch());
-        w.out.writeInt(next.firstStep());
-        w.out.writeInt(next.endStep());
-        w.out.writeLong(lastCheckpoint);
-      }
-      w.out.flush();
     }
   }
 }

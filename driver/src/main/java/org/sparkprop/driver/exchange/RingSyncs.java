@@ -8,13 +8,10 @@ import org.apache.spark.TaskContext;
 import org.sparkprop.driver.collective.BucketedAllReduce;
 import org.sparkprop.driver.collective.Ring;
 import org.sparkprop.driver.data.Block;
-import org.sparkprop.driver.eval.EvalSums;
-import org.sparkprop.driver.eval.Evaluator;
 import org.sparkprop.driver.worker.Plan;
 import org.sparkprop.driver.worker.ShardWorker;
 import org.sparkprop.driver.worker.WorkerSpec;
 import org.sparkprop.trainer.model.GradientEngine.Progress;
-import org.sparkprop.trainer.model.Weights;
 import org.sparkprop.trainer.train.DivergenceException;
 import org.sparkprop.trainer.train.StepUpdate;
 
@@ -153,32 +150,14 @@ final class RingSyncs implements Progress {
    * false to stop.
    */
   private boolean nextEpoch() throws IOException {
-    if (!validation.isEmpty()) {
-      EvalSums sums = Evaluator.partitionSums(validation.iterator(), work.model(),
-          new Weights(p, s), threshold);
-      wire.out.writeInt(RingTask.EVAL);
-      sums.writeTo(wire.out);
-      wire.out.flush();
-    }
-    int word = wire.in.readInt();
-    if (word == RingTask.STOP) {
+    EpochWord.sendValidation(wire, validation, work.model(), p, s, threshold);
+    EpochWord.Next next = EpochWord.read(wire, partition, plan);
+    if (next == null) {
       return false;
     }
-    if (word != RingTask.NEXT) {
-      throw new IOException("partition " + partition + ": the driver sent " + word
-          + " after epoch " + plan.epoch());
-    }
-    int epoch = wire.in.readInt();
-    int first = wire.in.readInt();
-    int end = wire.in.readInt();
-    lastCheckpoint = wire.in.readLong();
-    if (epoch != plan.epoch() + 1 || first < 0 || first > end || end > plan.stepsPerEpoch()) {
-      throw new IOException("partition " + partition + ": the driver's next epoch " + epoch
-          + " (steps " + first + "–" + end + ") does not follow epoch " + plan.epoch());
-    }
-    plan = new Plan(epoch, first, end, plan.stepsPerEpoch(), plan.rowsPerEpoch(),
-        plan.stepsPerSync(), plan.averageParams(), plan.totalSteps(), plan.wholeShards());
-    w.beginEpoch(block, epoch, plan.rowsFor(block.rows()));
+    plan = next.plan();
+    lastCheckpoint = next.lastCheckpoint();
+    w.beginEpoch(block, plan.epoch(), plan.rowsFor(block.rows()));
     totals.clear();
     failStep = DirectTask.injectedFailureStep(TaskContext.get().getLocalProperty(
         DirectTask.FAIL_AT), plan, driver, partition);
