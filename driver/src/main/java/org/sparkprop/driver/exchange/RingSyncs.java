@@ -111,8 +111,7 @@ final class RingSyncs implements Progress {
     }
     step = wire.in.readLong();
     lastCheckpoint = wire.in.readLong();
-    failStep = DirectTask.injectedFailureStep(TaskContext.get().getLocalProperty(
-        DirectTask.FAIL_AT), plan, driver, partition);
+    failStep = injectedFailureStep();
   }
 
   long run(Ring joined) throws IOException {
@@ -159,9 +158,14 @@ final class RingSyncs implements Progress {
     lastCheckpoint = next.lastCheckpoint();
     w.beginEpoch(block, plan.epoch(), plan.rowsFor(block.rows()));
     totals.clear();
-    failStep = DirectTask.injectedFailureStep(TaskContext.get().getLocalProperty(
-        DirectTask.FAIL_AT), plan, driver, partition);
+    failStep = injectedFailureStep();
     return true;
+  }
+
+  /** The local step of this epoch at which a test's injected failure fails the task, or -1. */
+  private int injectedFailureStep() {
+    return DirectTask.injectedFailureStep(TaskContext.get().getLocalProperty(
+        DirectTask.FAIL_AT), plan, driver, partition);
   }
 
   private long runSyncs() throws IOException {
